@@ -1,0 +1,2 @@
+"""The local console platform: an interactive chat (``run``) and scripted rehearsals
+(``simulate``), both over :class:`bot.adapters.memory.MemoryPlatform`."""

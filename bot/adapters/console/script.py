@@ -1,0 +1,137 @@
+"""The ``simulate`` script language, parsed in full before anything runs.
+
+One step a line::
+
+    +alice                      alice joins
+    -alice                      alice leaves
+    alice: text                 alice posts in #general (text starting with / is a command)
+    alice #help: text           alice posts in #help
+    alice > bob: text           alice replies to bob's latest message (combines with #channel)
+    alice [Label]               alice presses the button Label on the latest bot message with one
+    alice +👍                   alice reacts to the latest message by someone else
+    alice +👍 bob               ... to bob's latest message
+    ~ 2h30m                     time passes; scheduled jobs due in between run
+    # comment
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.core.durations import parse_duration
+
+NAME = r"[\w.-]{1,32}"
+
+_JOIN = re.compile(rf"^\+(?P<name>{NAME})$")
+_LEAVE = re.compile(rf"^-(?P<name>{NAME})$")
+_WAIT = re.compile(r"^~\s*(?P<duration>.*)$")
+_PRESS = re.compile(rf"^(?P<name>{NAME})\s+\[(?P<label>[^\]]+)\]$")
+_REACT = re.compile(rf"^(?P<name>{NAME})\s+\+(?P<emoji>\S+)(?:\s+@?(?P<target>{NAME}))?$")
+_POST = re.compile(
+    rf"^(?P<name>{NAME})(?:\s+#(?P<channel>{NAME}))?(?:\s*>\s*@?(?P<target>{NAME}))?\s*:(?P<text>.*)$"
+)
+
+EXPECTED = (
+    "expected one of: '+name', '-name', 'name: text', 'name #channel: text',"
+    " 'name > other: text', 'name [Button]', 'name +emoji [other]', '~ 2h30m', '# comment'"
+)
+
+
+class ScriptError(ValueError):
+    """A malformed line: ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str, source: str = "") -> None:
+        super().__init__(f"line {line}: {message}" + (f"\n  {source}" if source else ""))
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    line: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Leave:
+    line: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    line: int
+    name: str
+    channel: str
+    text: str
+    reply_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    line: int
+    name: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class React:
+    line: int
+    name: str
+    emoji: str
+    target: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    line: int
+    duration: timedelta
+
+
+Step = Join | Leave | Post | Press | React | Wait
+
+
+def parse_script(source: str, channels: Iterable[str] = ("general",)) -> list[Step]:
+    """Parse a whole script; raises ``ScriptError`` at the first malformed line."""
+    known = list(channels)
+    steps: list[Step] = []
+    for number, raw in enumerate(source.splitlines(), start=1):
+        step = parse_line(raw, number, known)
+        if step is not None:
+            steps.append(step)
+    return steps
+
+
+def parse_line(raw: str, number: int, channels: list[str]) -> Step | None:
+    """Parse one line (``None`` for blanks and comments)."""
+    line = raw.strip()
+    if not line or line.startswith("#"):
+        return None
+    if match := _JOIN.match(line):
+        return Join(number, match["name"])
+    if match := _LEAVE.match(line):
+        return Leave(number, match["name"])
+    if match := _WAIT.match(line):
+        try:
+            return Wait(number, parse_duration(match["duration"]))
+        except ValueError:
+            raise ScriptError(
+                number, "'~' needs a duration such as 30s, 15m, 1h30m or 2d", raw
+            ) from None
+    if match := _PRESS.match(line):
+        return Press(number, match["name"], match["label"].strip())
+    if match := _REACT.match(line):
+        return React(number, match["name"], match["emoji"], match["target"])
+    if match := _POST.match(line):
+        text = match["text"].strip()
+        if not text:
+            raise ScriptError(number, "a message needs text after ':'", raw)
+        channel = match["channel"] or "general"
+        if channel not in channels:
+            raise ScriptError(
+                number, f"there is no channel #{channel} (channels: {', '.join(channels)})", raw
+            )
+        return Post(number, match["name"], channel, text, match["target"])
+    raise ScriptError(number, EXPECTED, raw)

@@ -1,0 +1,496 @@
+"""An in-memory community: the console platform, and the fake platform of the tests.
+
+It keeps channels, members and messages, turns member actions (post, join, press a button,
+react) into neutral events, carries out the bot's actions on its own state, records every
+action in :attr:`MemoryPlatform.actions`, and writes a readable transcript line for each.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.capabilities import Capability
+from bot.core.clock import Clock
+from bot.core.errors import NotSupported
+from bot.core.events import (
+    Actor,
+    ButtonPressed,
+    CommandInvoked,
+    Event,
+    MemberJoined,
+    MemberLeft,
+    MessagePosted,
+    ReactionAdded,
+)
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
+from bot.core.messages import Button, OutgoingMessage, PollSpec
+from bot.core.permissions import Level
+from bot.core.port import SentPoll
+from bot.core.richtext import RichText
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CAPABILITIES = (
+    Capability.BUTTONS
+    | Capability.REACTIONS
+    | Capability.EDIT_MESSAGES
+    | Capability.DIRECT_MESSAGES
+    | Capability.TIMEOUTS
+)
+"""Like Telegram: no native slow mode or polls, so features show their fallbacks."""
+
+
+@dataclass(slots=True)
+class StoredMessage:
+    ref: MessageRef
+    author: str
+    text: str
+    buttons: tuple[Button, ...] = ()
+    reply_to: MessageRef | None = None
+    deleted: bool = False
+    from_bot: bool = False
+
+
+@dataclass(slots=True)
+class MemberState:
+    present: bool = True
+    banned: bool = False
+    muted_until: datetime | None = None
+    muted_forever: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedAction:
+    """One outbound call, for assertions in tests."""
+
+    kind: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+class MemoryPlatform:
+    """The console platform's community, and a ``PlatformPort`` over it."""
+
+    PLATFORM = Platform.CONSOLE
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        community_id: str = "console",
+        bot_name: str = "bot",
+        channels: Iterable[str] = ("general",),
+        levels: Mapping[str, Level] | None = None,
+        capabilities: Capability = DEFAULT_CAPABILITIES,
+        sink: Callable[[str], None] | None = None,
+        timezone: ZoneInfo | None = None,
+        stamp: bool = False,
+    ) -> None:
+        self.clock = clock
+        self.community = CommunityRef(Platform.CONSOLE, community_id)
+        self.bot_name = bot_name
+        self.channels = list(channels)
+        self.levels = dict(levels or {})
+        self._capabilities = capabilities
+        self._sink = sink
+        self._tz = timezone or ZoneInfo("UTC")
+        self._stamp = stamp
+        self._ids = itertools.count(1)
+        self.messages: dict[str, StoredMessage] = {}
+        self.members: dict[str, MemberState] = {}
+        self.slow_mode: dict[str, int] = {}
+        self._last_post: dict[tuple[str, str], datetime] = {}
+        self.actions: list[RecordedAction] = []
+        self.transcript: list[str] = []
+        self._dispatch: Callable[[Event], Awaitable[None]] | None = None
+
+    # -- wiring -----------------------------------------------------------------------------
+
+    def connect(self, dispatch: Callable[[Event], Awaitable[None]]) -> None:
+        """Send member events to ``dispatch`` (the dispatcher bound to this port)."""
+        self._dispatch = dispatch
+
+    @property
+    def platform(self) -> Platform:
+        return Platform.CONSOLE
+
+    @property
+    def capabilities(self) -> Capability:
+        return self._capabilities
+
+    def channel(self, name: str) -> ChannelRef:
+        return ChannelRef(self.community, name.removeprefix("#"))
+
+    def member(self, name: str) -> MemberRef:
+        return MemberRef(Platform.CONSOLE, name.removeprefix("@"))
+
+    def actor(self, name: str) -> Actor:
+        return Actor(self.member(name), name, self.levels.get(name, Level.MEMBER))
+
+    def say(self, line: str) -> None:
+        """Write one transcript line (stamped with the clock's local time in simulations)."""
+        if self._stamp:
+            line = f"[{self.clock.now().astimezone(self._tz):%Y-%m-%d %H:%M:%S}] {line}"
+        self.transcript.append(line)
+        if self._sink is not None:
+            self._sink(line)
+
+    # -- member actions (inbound) ---------------------------------------------------------------
+
+    async def join(self, name: str) -> None:
+        state = self.members.get(name)
+        if state is not None and state.banned:
+            self.say(f"! {name} is banned and cannot join")
+            return
+        self.members[name] = MemberState()
+        self.say(f"+ {name} joined")
+        await self._emit(
+            MemberJoined(
+                community=self.community, occurred_at=self.clock.now(), member=self.actor(name)
+            )
+        )
+
+    async def leave(self, name: str) -> None:
+        state = self.members.get(name)
+        if state is not None and not state.present:
+            self.say(f"! {name} is not in the community")
+            return
+        self.members.setdefault(name, MemberState()).present = False
+        self.say(f"- {name} left")
+        await self._emit(
+            MemberLeft(
+                community=self.community, occurred_at=self.clock.now(), member=self.actor(name)
+            )
+        )
+
+    async def post(
+        self, name: str, channel: str, content: str, *, reply_to_member: str | None = None
+    ) -> MessageRef | None:
+        """``name`` writes ``content`` in ``channel``; text starting with ``/`` is a command."""
+        channel = channel.removeprefix("#")
+        if not self._may_post(name, channel):
+            return None
+        reply_to: StoredMessage | None = None
+        if reply_to_member is not None:
+            reply_to = self.latest_message_by(reply_to_member, channel=channel)
+            if reply_to is None:
+                self.say(
+                    f"! {reply_to_member} has no message in #{channel} to reply to;"
+                    " posting without a reply"
+                )
+        ref = MessageRef(self.channel(channel), str(next(self._ids)))
+        self.messages[ref.id] = StoredMessage(
+            ref, name, content, reply_to=reply_to.ref if reply_to else None
+        )
+        arrow = f" → {reply_to.author}" if reply_to else ""
+        self.say(f"#{channel} {name}{arrow}: {content}")
+        self._last_post[(name, channel)] = self.clock.now()
+        now = self.clock.now()
+        reply_author = self.member(reply_to.author) if reply_to else None
+        if content.startswith("/") and len(content) > 1 and not content[1].isspace():
+            command, _, raw_args = content[1:].partition(" ")
+            await self._emit(
+                CommandInvoked(
+                    community=self.community,
+                    occurred_at=now,
+                    channel=self.channel(channel),
+                    author=self.actor(name),
+                    name=command.lower(),
+                    raw_args=raw_args.strip(),
+                    message=ref,
+                    reply_to=reply_to.ref if reply_to else None,
+                    reply_to_author=reply_author,
+                )
+            )
+        else:
+            await self._emit(
+                MessagePosted(
+                    community=self.community,
+                    occurred_at=now,
+                    channel=self.channel(channel),
+                    message=ref,
+                    author=self.actor(name),
+                    content=content,
+                    reply_to=reply_to.ref if reply_to else None,
+                    reply_to_author=reply_author,
+                )
+            )
+        return ref
+
+    async def press(self, name: str, label: str) -> bool:
+        """``name`` presses the button labelled ``label`` on the latest bot message with one."""
+        wanted = label.strip().casefold()
+        for stored in reversed(self.messages.values()):
+            if not stored.from_bot or stored.deleted:
+                continue
+            for button in stored.buttons:
+                if button.label.casefold() == wanted and button.url is None:
+                    self.say(f"{name} pressed [{button.label}]")
+                    await self._emit(
+                        ButtonPressed(
+                            community=self.community,
+                            occurred_at=self.clock.now(),
+                            channel=stored.ref.channel,
+                            message=stored.ref,
+                            member=self.actor(name),
+                            action=button.action,
+                            payload=button.payload,
+                        )
+                    )
+                    return True
+        self.say(f"! no bot message has a button [{label}]")
+        return False
+
+    async def react(self, name: str, emoji: str, target: str | None = None) -> bool:
+        """React to ``target``'s latest message, or the latest message by someone else."""
+        stored = (
+            self.latest_message_by(target)
+            if target
+            else next(
+                (
+                    m
+                    for m in reversed(self.messages.values())
+                    if m.author != name and not m.deleted
+                ),
+                None,
+            )
+        )
+        if stored is None:
+            self.say(f"! there is no message{f' by {target}' if target else ''} to react to")
+            return False
+        self.say(f"{name} reacted {emoji} to {stored.author}'s message")
+        await self._emit(
+            ReactionAdded(
+                community=self.community,
+                occurred_at=self.clock.now(),
+                channel=stored.ref.channel,
+                message=stored.ref,
+                member=self.actor(name),
+                emoji=emoji,
+                message_author=self.member(stored.author),
+            )
+        )
+        return True
+
+    def latest_message_by(self, name: str, *, channel: str | None = None) -> StoredMessage | None:
+        for stored in reversed(self.messages.values()):
+            if (
+                stored.author == name
+                and not stored.deleted
+                and (channel is None or stored.ref.channel.id == channel)
+            ):
+                return stored
+        return None
+
+    def _may_post(self, name: str, channel: str) -> bool:
+        if channel not in self.channels:
+            self.say(f"! there is no channel #{channel}")
+            return False
+        state = self.members.setdefault(name, MemberState())
+        if state.banned or not state.present:
+            self.say(f"! {name} is not in the community; the message was not sent")
+            return False
+        now = self.clock.now()
+        if state.muted_forever or (state.muted_until is not None and state.muted_until > now):
+            until = "further notice" if state.muted_forever else self._local(state.muted_until)
+            self.say(f"! {name} is muted until {until}; the message was not sent")
+            return False
+        interval = self.slow_mode.get(channel, 0)
+        last = self._last_post.get((name, channel))
+        if interval and last is not None and self.levels.get(name, Level.MEMBER) < Level.HELPER:
+            wait = last + timedelta(seconds=interval) - now
+            if wait > timedelta(0):
+                self.say(
+                    f"! slow mode in #{channel}: {name} can post again in"
+                    f" {int(wait.total_seconds()) + 1}s"
+                )
+                return False
+        return True
+
+    async def _emit(self, event: Event) -> None:
+        if self._dispatch is None:
+            raise RuntimeError("MemoryPlatform is not connected to a dispatcher")
+        await self._dispatch(event)
+
+    def _local(self, when: datetime | None) -> str:
+        return "?" if when is None else f"{when.astimezone(self._tz):%Y-%m-%d %H:%M:%S}"
+
+    def _record(self, kind: str, **details: Any) -> None:
+        self.actions.append(RecordedAction(kind, details))
+
+    # -- the port (outbound) ---------------------------------------------------------------------
+
+    def _store_bot_message(
+        self, channel: ChannelRef, message: OutgoingMessage, reply_to: MessageRef | None
+    ) -> MessageRef:
+        ref = MessageRef(channel, str(next(self._ids)))
+        self.messages[ref.id] = StoredMessage(
+            ref, self.bot_name, message.text.plain(), message.buttons, reply_to, from_bot=True
+        )
+        return ref
+
+    def _show(self, prefix: str, message: OutgoingMessage) -> None:
+        body = render(message.text, message.buttons)
+        first, *rest = body.split("\n")
+        self.say(f"{prefix}: {first}")
+        for line in rest:
+            self.say(f"    {line}")
+
+    async def send(
+        self, channel: ChannelRef, message: OutgoingMessage, *, reply_to: MessageRef | None = None
+    ) -> MessageRef:
+        ref = self._store_bot_message(channel, message, reply_to)
+        target = self.messages.get(reply_to.id) if reply_to else None
+        arrow = f" → {target.author}" if target else ""
+        self._record(
+            "send",
+            channel=channel.id,
+            text=message.text.plain(),
+            reply_to=reply_to,
+            buttons=[b.label for b in message.buttons],
+            message=ref,
+        )
+        self._show(f"#{channel.id} {self.bot_name}{arrow}", message)
+        return ref
+
+    async def respond(
+        self, event: CommandInvoked | ButtonPressed, message: OutgoingMessage
+    ) -> MessageRef | None:
+        if message.ephemeral:
+            who = event.actor.display_name
+            self._record(
+                "respond_ephemeral",
+                member=who,
+                text=message.text.plain(),
+                buttons=[b.label for b in message.buttons],
+            )
+            ref = self._store_bot_message(event.channel, message, None)
+            self._show(
+                f"#{event.channel.id} {self.bot_name} → {who} (only {who} sees this)", message
+            )
+            return ref
+        reply_to = event.message if isinstance(event, CommandInvoked) else None
+        return await self.send(event.channel, message, reply_to=reply_to)
+
+    async def edit(self, message: MessageRef, new: OutgoingMessage) -> None:
+        stored = self.messages.get(message.id)
+        if stored is None or stored.deleted:
+            raise LookupError(f"message {message.id} does not exist")
+        stored.text, stored.buttons = new.text.plain(), new.buttons
+        self._record("edit", message=message, text=new.text.plain())
+        self._show(f"* {self.bot_name} edited its message in #{message.channel.id}", new)
+
+    async def delete(self, message: MessageRef) -> None:
+        stored = self.messages.get(message.id)
+        self._record("delete", message=message)
+        if stored is None or stored.deleted:
+            log.info("message %s to delete is already gone", message.id)
+            return
+        stored.deleted = True
+        self.say(
+            f"* {self.bot_name} deleted {stored.author}'s message in"
+            f" #{message.channel.id}: “{_short(stored.text)}”"
+        )
+
+    async def send_direct(
+        self, community: CommunityRef, member: MemberRef, message: OutgoingMessage
+    ) -> MessageRef | None:
+        channel = ChannelRef(community, f"@{member.id}")
+        ref = self._store_bot_message(channel, message, None)
+        self._record(
+            "send_direct",
+            member=member.id,
+            text=message.text.plain(),
+            buttons=[b.label for b in message.buttons],
+        )
+        self._show(f"[direct] {self.bot_name} → {member.id}", message)
+        return ref
+
+    async def add_reaction(self, message: MessageRef, emoji: str) -> None:
+        stored = self.messages.get(message.id)
+        self._record("add_reaction", message=message, emoji=emoji)
+        self.say(
+            f"* {self.bot_name} reacted {emoji} to {stored.author if stored else '?'}'s message"
+        )
+
+    async def mute(
+        self, community: CommunityRef, member: MemberRef, until: datetime | None, reason: str
+    ) -> datetime | None:
+        if Capability.TIMEOUTS not in self._capabilities:
+            raise NotSupported("mute")
+        state = self.members.setdefault(member.id, MemberState())
+        state.muted_until, state.muted_forever = until, until is None
+        self._record("mute", member=member.id, until=until, reason=reason)
+        when = "further notice" if until is None else self._local(until)
+        self.say(f"* {self.bot_name} muted {member.id} until {when} ({reason})")
+        return until
+
+    async def unmute(self, community: CommunityRef, member: MemberRef) -> None:
+        state = self.members.setdefault(member.id, MemberState())
+        state.muted_until, state.muted_forever = None, False
+        self._record("unmute", member=member.id)
+        self.say(f"* {self.bot_name} unmuted {member.id}")
+
+    async def kick(self, community: CommunityRef, member: MemberRef, reason: str) -> None:
+        self.members.setdefault(member.id, MemberState()).present = False
+        self._record("kick", member=member.id, reason=reason)
+        self.say(f"* {self.bot_name} removed {member.id} from the community ({reason})")
+
+    async def ban(self, community: CommunityRef, member: MemberRef, reason: str) -> None:
+        state = self.members.setdefault(member.id, MemberState())
+        state.present, state.banned = False, True
+        self._record("ban", member=member.id, reason=reason)
+        self.say(f"* {self.bot_name} banned {member.id} ({reason})")
+
+    async def unban(self, community: CommunityRef, member: MemberRef) -> None:
+        self.members.setdefault(member.id, MemberState(present=False)).banned = False
+        self._record("unban", member=member.id)
+        self.say(f"* {self.bot_name} unbanned {member.id}")
+
+    async def set_slow_mode(self, channel: ChannelRef, seconds: int) -> None:
+        if Capability.NATIVE_SLOW_MODE not in self._capabilities:
+            raise NotSupported("set_slow_mode")
+        self.slow_mode[channel.id] = seconds
+        self._record("set_slow_mode", channel=channel.id, seconds=seconds)
+        state = f"{seconds}s" if seconds else "off"
+        self.say(f"* {self.bot_name} set slow mode in #{channel.id} to {state}")
+
+    async def send_poll(self, channel: ChannelRef, poll: PollSpec) -> SentPoll:
+        if Capability.NATIVE_POLLS not in self._capabilities:
+            raise NotSupported("send_poll")
+        ref = MessageRef(channel, str(next(self._ids)))
+        self.messages[ref.id] = StoredMessage(ref, self.bot_name, poll.question, from_bot=True)
+        self._record("send_poll", channel=channel.id, poll=poll, message=ref)
+        options = " ".join(f"[{i}] {option}" for i, option in enumerate(poll.options, 1))
+        self.say(f"#{channel.id} {self.bot_name}: 📊 {poll.question} {options}")
+        return SentPoll(ref, f"poll-{ref.id}")
+
+    async def close_poll(self, poll: SentPoll) -> None:
+        self._record("close_poll", poll=poll)
+        self.say(f"* {self.bot_name} closed the poll in #{poll.message.channel.id}")
+
+    async def resolve_member(self, community: CommunityRef, token: str) -> MemberRef | None:
+        name = token.removeprefix("@")
+        if name in self.members or name in self.levels:
+            return self.member(name)
+        if any(m.author == name for m in self.messages.values()):
+            return self.member(name)
+        return None
+
+
+def render(text: RichText, buttons: tuple[Button, ...] = ()) -> str:
+    """Console rendering: plain text, then each button as ``[Label]``."""
+    body = text.plain()
+    if buttons:
+        labels = " ".join(f"[{b.label}]" if b.url is None else f"[{b.label} ↗]" for b in buttons)
+        body = f"{body}\n{labels}" if "\n" in body else f"{body} {labels}"
+    return body
+
+
+def _short(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -1,0 +1,108 @@
+"""Wiring: storage, scheduler, features and platforms for one bot process."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.adapters.memory import MemoryPlatform
+from bot.config import Config
+from bot.core.clock import Clock
+from bot.core.context import Context, Services
+from bot.core.dispatcher import Dispatcher
+from bot.core.ids import CommunityRef
+from bot.core.permissions import Level
+from bot.core.registry import Next, Registry
+from bot.i18n import Translator, translator
+from bot.scheduler import Scheduler
+from bot.storage.database import Database
+from bot.storage.eventlog import EventLog
+
+log = logging.getLogger(__name__)
+
+EVENTLOG_ORDER = -1000
+"""The event log sees every event first, before moderation (100) and the features."""
+
+
+class Feature(Protocol):
+    def setup(self, registry: Registry, services: Services) -> None: ...
+
+
+class BotApp:
+    """One process: a database, a scheduler, the features and the platforms they serve."""
+
+    def __init__(self, config: Config, *, clock: Clock, database_url: str | None = None) -> None:
+        self.config = config
+        self.clock = clock
+        self.db = Database(database_url or config.database_url())
+        self.scheduler = Scheduler(self.db, clock)
+        self.eventlog = EventLog(
+            self.db,
+            store_text=config.eventlog.store_text,
+            batch_size=config.eventlog.batch_size,
+            flush_interval=config.eventlog.flush_interval_seconds,
+        )
+        self.registry = Registry()
+        self.services = Services(config, self.db, clock, self.scheduler, self.registry)
+        self.registry.add_middleware(EVENTLOG_ORDER, self._log_event, name="eventlog")
+        for name in config.features.enabled:
+            module: Feature = importlib.import_module(f"cogs.{name}")
+            self.registry.begin_feature(name)
+            module.setup(self.registry, self.services)
+        self._locales: dict[CommunityRef, tuple[Translator, ZoneInfo]] = {}
+        self.dispatcher = Dispatcher(self.registry, self.services, self.locale_for)
+
+    def locale_for(self, community: CommunityRef) -> tuple[Translator, ZoneInfo]:
+        cached = self._locales.get(community)
+        if cached is None:
+            cfg = self.config.community
+            cached = (translator(cfg.locale_for(community)), cfg.timezone_for(community))
+            self._locales[community] = cached
+        return cached
+
+    async def _log_event(self, ctx: Context, call_next: Next) -> None:
+        await self.eventlog.record(ctx.event)
+        await call_next()
+
+    async def start(self) -> None:
+        """Migrate the database, start the event log and run what is due."""
+        await self.db.migrate()
+        self.eventlog.start()
+        await self.scheduler.start()
+
+    async def close(self) -> None:
+        """Stop timers and write everything buffered. Safe to call twice."""
+        await self.scheduler.stop()
+        try:
+            await self.eventlog.close()
+        finally:
+            await self.db.close()
+
+    def console_platform(
+        self, *, sink: Callable[[str], None] | None = None, stamp: bool = False
+    ) -> MemoryPlatform:
+        """The console platform from ``[console]``, connected to the dispatcher."""
+        console = self.config.console
+        levels: dict[str, Level] = {}
+        for names, level in (
+            (console.helpers, Level.HELPER),
+            (console.moderators, Level.MODERATOR),
+            (console.admins, Level.ADMIN),
+        ):
+            levels.update(dict.fromkeys(names, level))
+        community = CommunityRef(MemoryPlatform.PLATFORM, console.community)
+        platform = MemoryPlatform(
+            clock=self.clock,
+            community_id=console.community,
+            bot_name=console.bot_name,
+            channels=console.channels,
+            levels=levels,
+            sink=sink,
+            timezone=self.config.community.timezone_for(community),
+            stamp=stamp,
+        )
+        platform.connect(lambda event: self.dispatcher.dispatch(event, platform))
+        return platform

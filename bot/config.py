@@ -1,0 +1,275 @@
+"""Configuration: one TOML file, validated at start-up; secrets only from the environment.
+
+Every problem is reported with the file, the line (where it can be found), the dotted key
+and what is wrong; the caller exits with status 2 and nothing starts.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.core.ids import CommunityRef, Platform
+from bot.i18n import available_locales
+
+DEFAULT_CONFIG = Path("config.toml")
+EXAMPLE_CONFIG = Path("config.example.toml")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` lists every reason, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r}; use an IANA name such as 'Asia/Tbilisi' or 'UTC'"
+        ) from None
+    return value
+
+
+def _check_locale(value: str) -> str:
+    if value not in available_locales():
+        raise ValueError(
+            f"no translations for locale {value!r}; available: {', '.join(available_locales())}"
+        )
+    return value
+
+
+class CommunityOverride(_Section):
+    locale: str | None = None
+    timezone: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str | None) -> str | None:
+        return None if value is None else _check_timezone(value)
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str | None) -> str | None:
+        return None if value is None else _check_locale(value)
+
+
+class CommunityConfig(_Section):
+    name: Annotated[str, Field(min_length=1, max_length=100)] = "Our community"
+    timezone: str = "UTC"
+    locale: str = "en"
+    overrides: dict[str, CommunityOverride] = Field(default_factory=dict)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        return _check_timezone(value)
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        return _check_locale(value)
+
+    @field_validator("overrides")
+    @classmethod
+    def _override_keys(cls, value: dict[str, CommunityOverride]) -> dict[str, CommunityOverride]:
+        platforms = {p.value for p in Platform}
+        for key in value:
+            platform, _, native = key.partition(":")
+            if platform not in platforms or not native:
+                raise ValueError(
+                    f"override key {key!r} must be 'platform:id' (platform one of"
+                    f" {', '.join(sorted(platforms))}), e.g. 'telegram:-1001234567890'"
+                )
+        return value
+
+    def locale_for(self, community: CommunityRef) -> str:
+        override = self.overrides.get(str(community))
+        return override.locale if override and override.locale else self.locale
+
+    def timezone_for(self, community: CommunityRef) -> ZoneInfo:
+        override = self.overrides.get(str(community))
+        return ZoneInfo(override.timezone if override and override.timezone else self.timezone)
+
+
+class StorageConfig(_Section):
+    database: Annotated[str, Field(min_length=1)] = "data/community-bot.sqlite3"
+    """A SQLite file path (relative to the config file) or a SQLAlchemy async URL."""
+
+
+class EventLogConfig(_Section):
+    store_text: bool = False
+    flush_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
+    batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class FeaturesConfig(_Section):
+    enabled: list[str] = Field(default_factory=lambda: ["help"])
+
+    @field_validator("enabled")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        from cogs import FEATURES
+
+        unknown = [name for name in value if name not in FEATURES]
+        if unknown:
+            raise ValueError(
+                f"unknown feature(s) {', '.join(map(repr, unknown))}; known: {', '.join(FEATURES)}"
+            )
+        if len(set(value)) != len(value):
+            raise ValueError("a feature is listed twice")
+        return value
+
+
+_NAME = re.compile(r"^[\w.-]{1,32}$")
+
+
+def _names(values: Iterable[str], what: str) -> None:
+    for value in values:
+        if not _NAME.match(value):
+            raise ValueError(f"{what} {value!r}: use letters, digits, '.', '-' or '_' (max 32)")
+
+
+class ConsoleConfig(_Section):
+    enabled: bool = True
+    community: Annotated[str, Field(min_length=1, max_length=64)] = "console"
+    bot_name: Annotated[str, Field(min_length=1, max_length=32)] = "bot"
+    me: str = "you"
+    channels: list[str] = Field(default_factory=lambda: ["general"])
+    admins: list[str] = Field(default_factory=list)
+    moderators: list[str] = Field(default_factory=list)
+    helpers: list[str] = Field(default_factory=list)
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, value: list[str]) -> list[str]:
+        cleaned = [c.removeprefix("#") for c in value]
+        _names(cleaned, "channel")
+        if "general" not in cleaned:
+            cleaned.insert(0, "general")
+        if len(set(cleaned)) != len(cleaned):
+            raise ValueError("a channel is listed twice")
+        return cleaned
+
+    @field_validator("admins", "moderators", "helpers")
+    @classmethod
+    def _people(cls, value: list[str]) -> list[str]:
+        cleaned = [name.removeprefix("@") for name in value]
+        _names(cleaned, "member name")
+        return cleaned
+
+    @field_validator("me")
+    @classmethod
+    def _me(cls, value: str) -> str:
+        _names([value], "member name")
+        return value
+
+
+class Config(_Section):
+    community: CommunityConfig = Field(default_factory=CommunityConfig)
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    eventlog: EventLogConfig = Field(default_factory=EventLogConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    features: FeaturesConfig = Field(default_factory=FeaturesConfig)
+    console: ConsoleConfig = Field(default_factory=ConsoleConfig)
+
+    source: Path | None = Field(default=None, exclude=True)
+    """The file this was read from; relative paths in it are resolved against its folder."""
+
+    def database_url(self) -> str:
+        value = self.storage.database
+        if "://" in value:
+            return value
+        path = Path(value).expanduser()
+        if not path.is_absolute() and self.source is not None:
+            path = self.source.parent / path
+        return f"sqlite+aiosqlite:///{path}"
+
+
+def default_config_path() -> Path:
+    """``config.toml`` when it exists, otherwise ``config.example.toml``."""
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else EXAMPLE_CONFIG
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config file; raises ``ConfigError`` listing every problem."""
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: no such file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read: {exc}"]) from None
+    try:
+        data = tomllib.loads(raw_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    if "source" in data:
+        data.pop("source")
+        raise ConfigError([f"{path}: 'source' is not a configuration key"])
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path, raw_text)) from None
+    return config.model_copy(update={"source": path.resolve()})
+
+
+def _describe(exc: ValidationError, path: Path, raw_text: str) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        key = ".".join(loc)
+        if error["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling against config.example.toml)"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if "input" in error and error["type"].endswith("_type"):
+                message += f" (got {error['input']!r})"
+        line = _find_line(raw_text, error["loc"])
+        where = f"{path}:{line}" if line else str(path)
+        problems.append(f"{where}: {key}: {message}")
+    return problems
+
+
+def _find_line(raw_text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line of a dotted key in the TOML text (for the error message)."""
+    keys = [str(part) for part in loc if not isinstance(part, int)]
+    if not keys:
+        return None
+    table: list[str] = []
+    best: int | None = None
+    for number, line in enumerate(raw_text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            name = stripped.strip("[]").strip()
+            table = [part.strip().strip('"') for part in name.split(".")]
+            if table == keys:
+                best = number
+            continue
+        key, sep, _ = stripped.partition("=")
+        if not sep:
+            continue
+        full = table + [part.strip().strip('"') for part in key.strip().split(".")]
+        if full == keys:
+            return number
+        if keys[: len(full)] == full:
+            best = number  # the error is inside this value (a list item, an inline table)
+    return best

@@ -1,0 +1,91 @@
+"""What a handler gets: the event, the platform port and the bot's services. No globals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from bot.core.clock import Clock
+from bot.core.events import ButtonPressed, CommandInvoked, Event, MessagePosted
+from bot.core.ids import ChannelRef, MessageRef
+from bot.core.messages import Button, OutgoingMessage
+from bot.core.port import PlatformPort
+from bot.core.richtext import RichText, text
+from bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.core.registry import Registry
+    from bot.scheduler import Scheduler
+    from bot.storage.database import Database
+
+
+@dataclass(slots=True)
+class Services:
+    """Long-lived handles shared by every handler and job."""
+
+    config: Config
+    db: Database
+    clock: Clock
+    scheduler: Scheduler
+    registry: Registry
+
+
+@dataclass(slots=True)
+class Context:
+    """Per-event handler context."""
+
+    event: Event
+    port: PlatformPort
+    services: Services
+    t: Translator
+    tz: ZoneInfo
+    args: dict[str, Any] = field(default_factory=dict)
+    """Parsed command arguments (for ``CommandInvoked``)."""
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    @property
+    def config(self) -> Config:
+        return self.services.config
+
+    def render(self, key: str, /, **params: Any) -> RichText:
+        """A catalog string as plain rich text."""
+        return text(self.t(key, **params))
+
+    async def reply(
+        self,
+        content: RichText | str,
+        *,
+        buttons: Sequence[Button] = (),
+        ephemeral: bool = False,
+    ) -> MessageRef | None:
+        """Answer the event where it happened (an interaction reply for commands and buttons).
+
+        ``content`` as ``str`` is taken as already translated text.
+        """
+        body = text(content) if isinstance(content, str) else content
+        message = OutgoingMessage(body, tuple(buttons), ephemeral)
+        event = self.event
+        if isinstance(event, CommandInvoked | ButtonPressed):
+            return await self.port.respond(event, message)
+        if isinstance(event, MessagePosted):
+            return await self.port.send(event.channel, message, reply_to=event.message)
+        channel = event.channel_ref
+        if channel is None:
+            raise ValueError(f"cannot reply to {type(event).__name__}: it has no channel")
+        return await self.port.send(channel, message)
+
+    async def send(
+        self, channel: ChannelRef, content: RichText | str, *, buttons: Sequence[Button] = ()
+    ) -> MessageRef:
+        body = text(content) if isinstance(content, str) else content
+        return await self.port.send(channel, OutgoingMessage(body, tuple(buttons)))

@@ -1,0 +1,37 @@
+"""Durations as members type them: ``90s``, ``15m``, ``1h30m``, ``2d``, ``1w``."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_PART = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
+_WHOLE = re.compile(r"^(?:\s*\d+\s*[smhdw]\s*)+$", re.IGNORECASE)
+
+
+def parse_duration(value: str) -> timedelta:
+    """Parse ``1h30m`` style text; a bare number means seconds. Raises ``ValueError``."""
+    raw = value.strip()
+    if raw.isdigit():
+        seconds = int(raw)
+    elif _WHOLE.match(raw):
+        seconds = sum(int(n) * _UNITS[u.lower()] for n, u in _PART.findall(raw))
+    else:
+        raise ValueError(f"not a duration: {value!r} (examples: 30s, 15m, 1h30m, 2d, 1w)")
+    if seconds <= 0:
+        raise ValueError(f"a duration must be longer than zero: {value!r}")
+    return timedelta(seconds=seconds)
+
+
+def format_duration_compact(delta: timedelta) -> str:
+    """The inverse of :func:`parse_duration`: ``timedelta(hours=1, minutes=30)`` -> ``1h30m``."""
+    seconds = int(delta.total_seconds())
+    if seconds <= 0:
+        return "0s"
+    parts = []
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)

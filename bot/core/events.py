@@ -1,0 +1,272 @@
+"""Inbound neutral events. Adapters build these from platform updates; features consume them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
+from bot.core.permissions import Level
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A member as seen in one event: who, under which name, and with which level."""
+
+    ref: MemberRef
+    display_name: str
+    level: Level = Level.MEMBER
+    is_bot: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """Fields every inbound event has. ``kind`` names the event in the event log."""
+
+    kind: ClassVar[str] = "event"
+    community: CommunityRef
+    occurred_at: datetime
+
+    @property
+    def actor(self) -> Actor | None:
+        """The member who caused the event, if any."""
+        return None
+
+    @property
+    def channel_ref(self) -> ChannelRef | None:
+        return None
+
+    @property
+    def message_ref(self) -> MessageRef | None:
+        return None
+
+    @property
+    def text(self) -> str | None:
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessagePosted(Event):
+    kind: ClassVar[str] = "message_posted"
+    channel: ChannelRef
+    message: MessageRef
+    author: Actor
+    content: str
+    reply_to: MessageRef | None = None
+    reply_to_author: MemberRef | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return self.author
+
+    @property
+    def channel_ref(self) -> ChannelRef:
+        return self.channel
+
+    @property
+    def message_ref(self) -> MessageRef:
+        return self.message
+
+    @property
+    def text(self) -> str:
+        return self.content
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageEdited(Event):
+    kind: ClassVar[str] = "message_edited"
+    channel: ChannelRef
+    message: MessageRef
+    author: Actor
+    content: str
+
+    @property
+    def actor(self) -> Actor:
+        return self.author
+
+    @property
+    def channel_ref(self) -> ChannelRef:
+        return self.channel
+
+    @property
+    def message_ref(self) -> MessageRef:
+        return self.message
+
+    @property
+    def text(self) -> str:
+        return self.content
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageDeleted(Event):
+    kind: ClassVar[str] = "message_deleted"
+    channel: ChannelRef
+    message: MessageRef
+    deleted_by: Actor | None = None
+
+    @property
+    def actor(self) -> Actor | None:
+        return self.deleted_by
+
+    @property
+    def channel_ref(self) -> ChannelRef:
+        return self.channel
+
+    @property
+    def message_ref(self) -> MessageRef:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberJoined(Event):
+    kind: ClassVar[str] = "member_joined"
+    member: Actor
+
+    @property
+    def actor(self) -> Actor:
+        return self.member
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberLeft(Event):
+    kind: ClassVar[str] = "member_left"
+    member: Actor
+
+    @property
+    def actor(self) -> Actor:
+        return self.member
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandInvoked(Event):
+    """A command. ``args`` is set when the platform parsed options (slash commands);
+    otherwise the dispatcher parses ``raw_args`` against the command's spec."""
+
+    kind: ClassVar[str] = "command_invoked"
+    channel: ChannelRef
+    author: Actor
+    name: str
+    raw_args: str = ""
+    args: Mapping[str, Any] | None = None
+    message: MessageRef | None = None
+    reply_to: MessageRef | None = None
+    reply_to_author: MemberRef | None = None
+    interaction_id: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return self.author
+
+    @property
+    def channel_ref(self) -> ChannelRef:
+        return self.channel
+
+    @property
+    def message_ref(self) -> MessageRef | None:
+        return self.message
+
+    @property
+    def text(self) -> str:
+        return f"/{self.name} {self.raw_args}".rstrip()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ButtonPressed(Event):
+    kind: ClassVar[str] = "button_pressed"
+    channel: ChannelRef
+    message: MessageRef
+    member: Actor
+    action: str
+    payload: str = ""
+    interaction_id: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return self.member
+
+    @property
+    def channel_ref(self) -> ChannelRef:
+        return self.channel
+
+    @property
+    def message_ref(self) -> MessageRef:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReactionAdded(Event):
+    kind: ClassVar[str] = "reaction_added"
+    channel: ChannelRef
+    message: MessageRef
+    member: Actor
+    emoji: str
+    message_author: MemberRef | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return self.member
+
+    @property
+    def channel_ref(self) -> ChannelRef:
+        return self.channel
+
+    @property
+    def message_ref(self) -> MessageRef:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReactionRemoved(Event):
+    kind: ClassVar[str] = "reaction_removed"
+    channel: ChannelRef
+    message: MessageRef
+    member: Actor
+    emoji: str
+    message_author: MemberRef | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return self.member
+
+    @property
+    def channel_ref(self) -> ChannelRef:
+        return self.channel
+
+    @property
+    def message_ref(self) -> MessageRef:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollVoted(Event):
+    """A vote in a native poll; ``options`` empty means the vote was retracted."""
+
+    kind: ClassVar[str] = "poll_voted"
+    poll_id: str
+    member: Actor
+    options: tuple[int, ...] = field(default_factory=tuple)
+    channel: ChannelRef | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return self.member
+
+    @property
+    def channel_ref(self) -> ChannelRef | None:
+        return self.channel
+
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    MessagePosted,
+    MessageEdited,
+    MessageDeleted,
+    MemberJoined,
+    MemberLeft,
+    CommandInvoked,
+    ButtonPressed,
+    ReactionAdded,
+    ReactionRemoved,
+    PollVoted,
+)

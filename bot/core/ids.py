@@ -1,0 +1,58 @@
+"""Identifiers as value objects: every id carries its platform, so ids never leak shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Platform(StrEnum):
+    """A chat platform the bot can run on."""
+
+    CONSOLE = "console"
+    DISCORD = "discord"
+    TELEGRAM = "telegram"
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityRef:
+    """A community: a Discord server (guild) or a Telegram group."""
+
+    platform: Platform
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A channel, or a thread/forum topic inside one (``thread`` set)."""
+
+    community: CommunityRef
+    id: str
+    thread: str | None = None
+
+    @property
+    def platform(self) -> Platform:
+        return self.community.platform
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRef:
+    """A person on a platform. User ids are global per platform on Discord and Telegram."""
+
+    platform: Platform
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """A message in a channel."""
+
+    channel: ChannelRef
+    id: str
+
+    @property
+    def platform(self) -> Platform:
+        return self.channel.platform

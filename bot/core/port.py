@@ -1,0 +1,84 @@
+"""The port every platform adapter implements: neutral actions in, platform API calls out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.core.capabilities import Capability
+from bot.core.events import ButtonPressed, CommandInvoked
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
+from bot.core.messages import OutgoingMessage, PollSpec
+
+
+@dataclass(frozen=True, slots=True)
+class SentPoll:
+    """A poll that was sent: its message and the platform's poll id (for vote events)."""
+
+    message: MessageRef
+    poll_id: str
+
+
+class PlatformPort(Protocol):
+    """Neutral actions a feature can ask of a platform.
+
+    Every method may raise ``NotSupported`` when the matching ``Capability`` is missing;
+    features check ``capabilities`` first and use their fallback instead.
+    """
+
+    @property
+    def platform(self) -> Platform: ...
+
+    @property
+    def capabilities(self) -> Capability: ...
+
+    async def send(
+        self, channel: ChannelRef, message: OutgoingMessage, *, reply_to: MessageRef | None = None
+    ) -> MessageRef:
+        """Post a message in a channel, optionally as a reply."""
+        ...
+
+    async def respond(
+        self, event: CommandInvoked | ButtonPressed, message: OutgoingMessage
+    ) -> MessageRef | None:
+        """Answer a command or a button press (an interaction reply where the platform has one)."""
+        ...
+
+    async def edit(self, message: MessageRef, new: OutgoingMessage) -> None: ...
+
+    async def delete(self, message: MessageRef) -> None: ...
+
+    async def send_direct(
+        self, community: CommunityRef, member: MemberRef, message: OutgoingMessage
+    ) -> MessageRef | None:
+        """Write to a member privately; ``None`` when the member does not accept it."""
+        ...
+
+    async def add_reaction(self, message: MessageRef, emoji: str) -> None: ...
+
+    async def mute(
+        self, community: CommunityRef, member: MemberRef, until: datetime | None, reason: str
+    ) -> datetime | None:
+        """Mute until a time (``None``: until unmuted). Returns the end the platform applied."""
+        ...
+
+    async def unmute(self, community: CommunityRef, member: MemberRef) -> None: ...
+
+    async def kick(self, community: CommunityRef, member: MemberRef, reason: str) -> None: ...
+
+    async def ban(self, community: CommunityRef, member: MemberRef, reason: str) -> None: ...
+
+    async def unban(self, community: CommunityRef, member: MemberRef) -> None: ...
+
+    async def set_slow_mode(self, channel: ChannelRef, seconds: int) -> None:
+        """Set the native per-member posting interval (0 turns it off)."""
+        ...
+
+    async def send_poll(self, channel: ChannelRef, poll: PollSpec) -> SentPoll: ...
+
+    async def close_poll(self, poll: SentPoll) -> None: ...
+
+    async def resolve_member(self, community: CommunityRef, token: str) -> MemberRef | None:
+        """Turn what a member typed (``@name``, an id) into a member, if known."""
+        ...

@@ -1,0 +1,380 @@
+"""One scheduler for every platform: recurring jobs and durable deadlines.
+
+* **Recurring jobs** (weekly digest, level recomputation) use APScheduler triggers for the
+  time-zone-aware calendar arithmetic. Before a run, the job claims the unique key
+  ``(job, slot)`` in ``job_runs``, so it runs once per slot even with several processes
+  or after a restart. A slot missed while the bot was down runs at start-up if it is less
+  than the job's ``catch_up`` late.
+* **Deadlines** (poll closings, SLA clocks, mutes ending) are rows in ``deadlines``, never only
+  in memory. Due rows are claimed with a lease, handled, and marked done; a crashed claim is
+  retaken when its lease expires, a failing handler is retried with back-off.
+
+Live, an APScheduler ``AsyncIOScheduler`` wakes the scheduler at the next due time (and
+every ``poll_interval`` as a safety net for rows written by other processes). Under a
+``FakeClock`` (tests, ``simulate``) :meth:`Scheduler.advance_to` steps through the due
+times in order instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.core.clock import Clock, FakeClock, ensure_utc
+from bot.storage import schema
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A durable deadline as stored."""
+
+    id: int
+    kind: str
+    key: str
+    due_at: datetime
+    payload: dict[str, Any]
+    attempts: int
+
+
+DeadlineHandler = Callable[[Deadline], Awaitable[None]]
+RecurringHandler = Callable[[datetime], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class RecurringJob:
+    name: str
+    trigger: Any
+    """An APScheduler trigger (``CronTrigger``, ``IntervalTrigger`` with a start date)."""
+    handler: RecurringHandler
+    catch_up: timedelta
+    next_slot: datetime | None = field(default=None)
+
+
+class Scheduler:
+    """Runs recurring jobs and durable deadlines once, on a real or a fake clock."""
+
+    def __init__(
+        self, db: Database, clock: Clock, *, poll_interval: float = 30.0, owner: str | None = None
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._poll_interval = poll_interval
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        self._recurring: dict[str, RecurringJob] = {}
+        self._deadline_handlers: dict[str, DeadlineHandler] = {}
+        self._aps: AsyncIOScheduler | None = None
+        self._started = False
+
+    # -- registration (at feature setup) --------------------------------------------------
+
+    def add_recurring(
+        self,
+        name: str,
+        trigger: Any,
+        handler: RecurringHandler,
+        *,
+        catch_up: timedelta = timedelta(0),
+    ) -> None:
+        """Register a recurring job; ``catch_up`` is how late a missed slot may still run."""
+        if name in self._recurring:
+            raise ValueError(f"recurring job {name!r} registered twice")
+        self._recurring[name] = RecurringJob(name, trigger, handler, catch_up)
+
+    def on_deadline(self, kind: str, handler: DeadlineHandler) -> None:
+        """Register the handler for deadlines of ``kind``."""
+        if kind in self._deadline_handlers:
+            raise ValueError(f"deadline kind {kind!r} registered twice")
+        self._deadline_handlers[kind] = handler
+
+    # -- deadlines --------------------------------------------------------------------------
+
+    async def schedule(
+        self, kind: str, key: str, due_at: datetime, payload: dict[str, Any] | None = None
+    ) -> None:
+        """Create or move the deadline ``(kind, key)``. Stored before this returns."""
+        due_at = ensure_utc(due_at)
+        table = schema.deadlines
+        async with self._db.transaction() as conn:
+            updated = await conn.execute(
+                table.update()
+                .where(and_(table.c.kind == kind, table.c.key == key))
+                .values(
+                    due_at=due_at,
+                    payload=payload or {},
+                    done_at=None,
+                    claimed_by=None,
+                    claimed_until=None,
+                    attempts=0,
+                )
+            )
+            if updated.rowcount == 0:
+                await conn.execute(
+                    table.insert().values(kind=kind, key=key, due_at=due_at, payload=payload or {})
+                )
+        await self._rearm()
+
+    async def cancel(self, kind: str, key: str) -> bool:
+        """Cancel a pending deadline; returns whether one was pending."""
+        table = schema.deadlines
+        async with self._db.transaction() as conn:
+            result = await conn.execute(
+                table.update()
+                .where(and_(table.c.kind == kind, table.c.key == key, table.c.done_at.is_(None)))
+                .values(done_at=self._clock.now())
+            )
+        return bool(result.rowcount)
+
+    async def pending(self, kind: str | None = None) -> list[Deadline]:
+        """Deadlines not yet done, soonest first."""
+        table = schema.deadlines
+        query = select(table).where(table.c.done_at.is_(None)).order_by(table.c.due_at)
+        if kind is not None:
+            query = query.where(table.c.kind == kind)
+        async with self._db.read() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [_deadline(row) for row in rows]
+
+    # -- running ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Compute next slots, catch up on what was missed, and (on a real clock) start timers."""
+        now = self._clock.now()
+        for job in self._recurring.values():
+            job.next_slot = _next_fire(job.trigger, None, now - job.catch_up)
+        await self.run_pending()
+        self._started = True
+        if not isinstance(self._clock, FakeClock):
+            self._aps = AsyncIOScheduler(timezone="UTC")
+            self._aps.add_job(
+                self.run_pending,
+                "interval",
+                seconds=self._poll_interval,
+                id="poll",
+                max_instances=1,
+                coalesce=True,
+            )
+            self._aps.start()
+            await self._rearm()
+
+    async def stop(self) -> None:
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+            self._aps = None
+        self._started = False
+
+    async def advance_to(self, target: datetime) -> None:
+        """Fake clock only: move to ``target``, running everything due on the way, in order."""
+        clock = self._clock
+        if not isinstance(clock, FakeClock):
+            raise TypeError("advance_to needs a FakeClock")
+        target = ensure_utc(target)
+        while True:
+            upcoming = await self.next_due()
+            if upcoming is None or upcoming > target:
+                break
+            if upcoming > clock.now():
+                clock.set(upcoming)
+            await self.run_pending()
+        clock.set(target)
+        await self.run_pending()
+
+    async def next_due(self) -> datetime | None:
+        """The earliest time something is due (possibly in the past)."""
+        times = [job.next_slot for job in self._recurring.values() if job.next_slot is not None]
+        table = schema.deadlines
+        async with self._db.read() as conn:
+            row = (
+                await conn.execute(
+                    select(table.c.due_at, table.c.claimed_until)
+                    .where(table.c.done_at.is_(None))
+                    .order_by(table.c.due_at)
+                    .limit(1)
+                )
+            ).first()
+        if row is not None:
+            times.append(max(row[0], row[1]) if row[1] is not None else row[0])
+        return min(times) if times else None
+
+    async def run_pending(self) -> int:
+        """Run every recurring slot and deadline due now, oldest first; returns how many ran."""
+        ran = 0
+        while True:
+            now = self._clock.now()
+            due_jobs = [j for j in self._recurring.values() if j.next_slot and j.next_slot <= now]
+            deadlines = await self._due_deadlines(now)
+            if not due_jobs and not deadlines:
+                break
+            items: list[tuple[datetime, int, Any]] = [
+                (j.next_slot, 0, j) for j in due_jobs if j.next_slot is not None
+            ] + [(d.due_at, 1, d) for d in deadlines]
+            items.sort(key=lambda item: (item[0], item[1]))
+            for _, kind, item in items:
+                if kind == 0:
+                    ran += await self._run_recurring(item, now)
+                else:
+                    ran += await self._run_deadline(item)
+        await self._rearm()
+        return ran
+
+    async def _run_recurring(self, job: RecurringJob, now: datetime) -> int:
+        slot = job.next_slot
+        assert slot is not None
+        # Skip to the newest slot that is due: missed runs collapse into one.
+        following = _next_fire(job.trigger, slot, now)
+        while following is not None and following <= now:
+            slot, following = following, _next_fire(job.trigger, following, now)
+        job.next_slot = following
+        if not await self.claim_run(job.name, slot.isoformat()):
+            return 0
+        try:
+            await job.handler(slot)
+        except Exception:
+            log.exception("recurring job %s for %s failed", job.name, slot.isoformat())
+            return 0
+        await self._mark_run_done(job.name, slot.isoformat())
+        return 1
+
+    async def claim_run(self, job: str, slot: str) -> bool:
+        """Claim the unique run key ``(job, slot)``; False when someone already has it."""
+        try:
+            async with self._db.transaction() as conn:
+                await conn.execute(
+                    schema.job_runs.insert().values(
+                        job=job, slot=slot, claimed_by=self.owner, claimed_at=self._clock.now()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def _mark_run_done(self, job: str, slot: str) -> None:
+        table = schema.job_runs
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                table.update()
+                .where(and_(table.c.job == job, table.c.slot == slot))
+                .values(done_at=self._clock.now())
+            )
+
+    async def _due_deadlines(self, now: datetime) -> list[Deadline]:
+        table = schema.deadlines
+        async with self._db.read() as conn:
+            rows = (
+                (
+                    await conn.execute(
+                        select(table)
+                        .where(
+                            table.c.done_at.is_(None),
+                            table.c.due_at <= now,
+                            or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+                        )
+                        .order_by(table.c.due_at, table.c.id)
+                        .limit(100)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        return [_deadline(row) for row in rows]
+
+    async def _run_deadline(self, deadline: Deadline) -> int:
+        table = schema.deadlines
+        now = self._clock.now()
+        handler = self._deadline_handlers.get(deadline.kind)
+        async with self._db.transaction() as conn:
+            claimed = await conn.execute(
+                table.update()
+                .where(
+                    table.c.id == deadline.id,
+                    table.c.done_at.is_(None),
+                    or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+                )
+                .values(
+                    claimed_by=self.owner, claimed_until=now + LEASE, attempts=table.c.attempts + 1
+                )
+            )
+        if claimed.rowcount != 1:
+            return 0
+        if handler is None:
+            log.error(
+                "no handler for deadline kind %r (key %s); leaving it", deadline.kind, deadline.key
+            )
+            await self._finish(deadline.id, retry_at=now + LEASE)
+            return 0
+        try:
+            await handler(deadline)
+        except Exception:
+            attempts = deadline.attempts + 1
+            if attempts >= MAX_ATTEMPTS:
+                log.exception(
+                    "deadline %s/%s failed %d times; giving up",
+                    deadline.kind,
+                    deadline.key,
+                    attempts,
+                )
+                await self._finish(deadline.id)
+            else:
+                backoff = timedelta(seconds=30 * 2**attempts)
+                log.exception(
+                    "deadline %s/%s failed; retrying in %s", deadline.kind, deadline.key, backoff
+                )
+                await self._finish(deadline.id, retry_at=now + backoff)
+            return 0
+        await self._finish(deadline.id)
+        return 1
+
+    async def _finish(self, deadline_id: int, *, retry_at: datetime | None = None) -> None:
+        table = schema.deadlines
+        values: dict[str, Any] = (
+            {"claimed_until": retry_at} if retry_at else {"done_at": self._clock.now()}
+        )
+        async with self._db.transaction() as conn:
+            await conn.execute(table.update().where(table.c.id == deadline_id).values(**values))
+
+    async def _rearm(self) -> None:
+        """Live only: wake up at the next due time (the poll job covers other processes)."""
+        if self._aps is None:
+            return
+        upcoming = await self.next_due()
+        if upcoming is None:
+            return
+        run_at = max(upcoming, self._clock.now())
+        self._aps.add_job(
+            self.run_pending,
+            DateTrigger(run_date=run_at),
+            id="wake",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+
+def _next_fire(trigger: Any, previous: datetime | None, now: datetime) -> datetime | None:
+    fire = trigger.get_next_fire_time(previous, now)
+    return None if fire is None else ensure_utc(fire)
+
+
+def _deadline(row: Any) -> Deadline:
+    return Deadline(
+        id=int(row["id"]),
+        kind=str(row["kind"]),
+        key=str(row["key"]),
+        due_at=row["due_at"],
+        payload=dict(row["payload"] or {}),
+        attempts=int(row["attempts"]),
+    )

@@ -1,0 +1,135 @@
+"""The database handle: engine, transactions and migrations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+from bot.storage import schema
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class StorageError(Exception):
+    """The database cannot be used (bad URL, newer schema, unreadable file)."""
+
+
+class Database:
+    """One engine for the process. Use :meth:`transaction` for writes, :meth:`read` for reads.
+
+    On SQLite every write transaction starts with ``BEGIN IMMEDIATE``, so two writers queue
+    on the busy timeout instead of failing on a lock upgrade, and DDL is transactional
+    (a migration interrupted by SIGKILL leaves the previous schema).
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.dialect == "sqlite":
+            database = parsed.database or ""
+            if database in ("", ":memory:"):
+                # One shared connection, or every checkout would see a new empty database.
+                kwargs["poolclass"] = StaticPool
+            elif not database.startswith("file:"):
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if self.dialect == "sqlite":
+            _configure_sqlite(self.engine)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction: committed when the block ends, rolled back on error."""
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(community_bot_write=True)
+            async with conn.begin():
+                yield conn
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only view (a deferred transaction on SQLite)."""
+        async with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    async def migrate(self) -> str | None:
+        """Bring the schema to the newest version in one transaction; returns the revision."""
+        async with self.transaction() as conn:
+            return await conn.run_sync(_upgrade)
+
+    async def get_meta(self, key: str) -> str | None:
+        async with self.read() as conn:
+            row = (
+                await conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key))
+            ).first()
+        return None if row is None else str(row[0])
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self.transaction() as conn:
+            updated = await conn.execute(
+                schema.meta.update().where(schema.meta.c.key == key).values(value=value)
+            )
+            if updated.rowcount == 0:
+                await conn.execute(schema.meta.insert().values(key=key, value=value))
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module so BEGIN is ours.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("community_bot_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _alembic_config(connection: Connection) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection) -> str | None:
+    config = _alembic_config(connection)
+    script = ScriptDirectory.from_config(config)
+    current = MigrationContext.configure(connection).get_current_heads()
+    known = {rev.revision for rev in script.walk_revisions()}
+    unknown = [rev for rev in current if rev not in known]
+    if unknown:
+        raise StorageError(
+            f"the database is at schema revision {', '.join(unknown)}, which this version of"
+            f" community-bot does not know: it was written by a newer version."
+            f" Upgrade community-bot, or point [storage] at another database."
+        )
+    heads_before = set(current)
+    command.upgrade(config, "head")
+    head = script.get_current_head()
+    if heads_before != {head}:
+        log.info("database migrated to schema revision %s", head)
+    return head

@@ -1,0 +1,79 @@
+"""Tables of the core (event log, scheduler claims, durable deadlines, meta).
+
+Features define their own tables in their own modules and migrations. Platform ids are
+text (a Discord snowflake or a negative Telegram chat id both fit); times are UTC.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from bot.storage.types import UtcDateTime
+
+metadata = MetaData()
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY (scale-out.md §3.2 pitfall 5).
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False),
+    Column("platform", String(20), nullable=False),
+    Column("community", String(64), nullable=False),
+    Column("channel", String(64)),
+    Column("thread", String(64)),
+    Column("member", String(64)),
+    Column("message", String(64)),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("text", Text),
+    Column("data", JSON),
+    Index("ix_events_community_time", "platform", "community", "occurred_at"),
+    Index("ix_events_member_time", "platform", "member", "occurred_at"),
+    Index("ix_events_kind_time", "kind", "occurred_at"),
+)
+
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("job", String(100), primary_key=True),
+    Column("slot", String(100), primary_key=True),
+    Column("claimed_by", String(100), nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("done_at", UtcDateTime),
+)
+
+deadlines = Table(
+    "deadlines",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(60), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("payload", JSON),
+    Column("claimed_by", String(100)),
+    Column("claimed_until", UtcDateTime),
+    Column("done_at", UtcDateTime),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("kind", "key", name="uq_deadlines_kind_key"),
+    Index("ix_deadlines_due", "done_at", "due_at"),
+)
