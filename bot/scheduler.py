@@ -17,6 +17,7 @@ times in order instead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -79,7 +80,10 @@ class Scheduler:
         self._recurring: dict[str, RecurringJob] = {}
         self._deadline_handlers: dict[str, DeadlineHandler] = {}
         self._aps: AsyncIOScheduler | None = None
-        self._started = False
+        self._wake = asyncio.Event()
+        self._worker: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._pass_lock = asyncio.Lock()
 
     # -- registration (at feature setup) --------------------------------------------------
 
@@ -213,6 +217,10 @@ class Scheduler:
 
     async def run_pending(self) -> int:
         """Run every recurring slot and deadline due now, oldest first; returns how many ran."""
+        async with self._pass_lock:
+            return await self._run_pass()
+
+    async def _run_pass(self) -> int:
         ran = 0
         while True:
             now = self._clock.now()

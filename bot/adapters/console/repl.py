@@ -74,7 +74,6 @@ class ConsoleSession:
                 await self.platform.press(self.me, rest.strip("[]"))
             case _:
                 self.write(self.t("console.unknown_command", command=command))
-        await self.app.scheduler.run_pending()
         return True
 
     def _channels(self) -> str:

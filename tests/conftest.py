@@ -1,0 +1,64 @@
+"""Shared fixtures: a fake clock, a migrated database, a bot on the in-memory platform."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.memory import MemoryPlatform
+from bot.app import BotApp
+from bot.config import Config, load_config
+from bot.core.clock import FakeClock
+from bot.storage.database import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+START = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def example_config() -> Config:
+    return load_config(ROOT / "config.example.toml")
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = Database(db_url)
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def app(example_config: Config, clock: FakeClock, db_url: str) -> AsyncIterator[BotApp]:
+    bot = BotApp(example_config, clock=clock, database_url=db_url)
+    await bot.start()
+    yield bot
+    await bot.close()
+
+
+@pytest.fixture
+def platform(app: BotApp) -> MemoryPlatform:
+    return app.console_platform()
+
+
+@pytest.fixture
+def make_app(example_config: Config, clock: FakeClock, db_url: str) -> Callable[..., BotApp]:
+    """Build (not start) another app on the same database, e.g. to test restarts."""
+
+    def build(config: Config | None = None) -> BotApp:
+        return BotApp(config or example_config, clock=clock, database_url=db_url)
+
+    return build

@@ -1,0 +1,28 @@
+"""The benchmark scripts keep working (tiny sizes; no timing is asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_pipeline_benchmark_runs() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/pipeline.py",
+            "--messages",
+            "300",
+            "--baseline-messages",
+            "30",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "messages/s" in result.stdout and "speed-up over baseline" in result.stdout

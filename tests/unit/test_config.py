@@ -1,0 +1,139 @@
+"""Config: the example is valid; every mistake names the key, the line and the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_config
+from bot.core.ids import CommunityRef, Platform
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, content: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def problems_of(tmp_path: Path, content: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, content))
+    return caught.value.problems
+
+
+def test_example_config_is_valid_and_documented() -> None:
+    config = load_config(ROOT / "config.example.toml")
+    assert config.console.enabled and config.community.timezone == "Asia/Tbilisi"
+    assert config.database_url().endswith("/data/community-bot.sqlite3")
+    # Every key of every section is present in the example (so every key is documented).
+    lines = EXAMPLE.splitlines()
+    for section, model in config:
+        if section == "source":
+            continue
+        for key in type(model).model_fields:
+            if key == "overrides":
+                assert any("[community.overrides." in line for line in lines)
+                continue
+            assert any(line.startswith(f"{key} =") for line in lines), f"{section}.{key}"
+
+
+def test_misspelled_key_is_named_with_its_line(tmp_path: Path) -> None:
+    content = EXAMPLE.replace("store_text = false", "store_txt = false")
+    line = content.splitlines().index("store_txt = false") + 1
+    [problem] = problems_of(tmp_path, content)
+    assert f"config.toml:{line}: eventlog.store_txt: unknown key" in problem
+
+
+def test_wrong_type_is_named(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, EXAMPLE.replace("batch_size = 500", 'batch_size = "lots"'))
+    assert "eventlog.batch_size" in problem and "integer" in problem
+
+
+def test_every_problem_is_listed(tmp_path: Path) -> None:
+    content = EXAMPLE.replace('timezone = "Asia/Tbilisi"', 'timezone = "Mars/Olympus"')
+    content = content.replace('locale = "en"', 'locale = "xx"')
+    content += "\n[nonsense]\nx = 1\n"
+    problems = "\n".join(problems_of(tmp_path, content))
+    assert "community.timezone: unknown time zone 'Mars/Olympus'" in problems
+    assert "community.locale: no translations for locale 'xx'" in problems
+    assert "nonsense: unknown key" in problems
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[features]\nenabled = ['help', 'teleport']\n", "unknown feature(s) 'teleport'"),
+        ("[console]\nchannels = ['general', 'bad channel']\n", "console.channels"),
+        ("[eventlog]\nflush_interval_seconds = 0\n", "eventlog.flush_interval_seconds"),
+        ("[logging]\nlevel = 'LOUD'\n", "logging.level"),
+        ("[community.overrides.'nowhere']\nlocale = 'ru'\n", "must be 'platform:id'"),
+        ("this is not toml", "not valid TOML"),
+    ],
+)
+def test_bad_values(tmp_path: Path, content: str, expected: str) -> None:
+    assert expected in "\n".join(problems_of(tmp_path, content))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_overrides_pick_locale_and_timezone(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[community.overrides.'telegram:-100123']\nlocale = 'ru'\ntimezone = 'Europe/Moscow'\n",
+    )
+    community = load_config(path).community
+    group = CommunityRef(Platform.TELEGRAM, "-100123")
+    other = CommunityRef(Platform.TELEGRAM, "-100999")
+    assert community.locale_for(group) == "ru" and community.locale_for(other) == "en"
+    assert str(community.timezone_for(group)) == "Europe/Moscow"
+
+
+def test_cli_exits_2_and_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, EXAMPLE.replace("[console]\n", "[console]\nenabeld = true\n"))
+    assert main(["--config", str(path), "check"]) == 2
+    assert "console.enabeld: unknown key" in capsys.readouterr().err
+    # --config also works after the command name.
+    assert main(["check", "--config", str(path)]) == 2
+
+
+def test_cli_check_accepts_the_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "check",
+            "--config",
+            str(ROOT / "config.example.toml"),
+            "--rules",
+            str(ROOT / "rules"),
+            "--faq",
+            str(ROOT / "faq"),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+
+
+def test_cli_check_reports_bad_content(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "bad.txt").write_bytes(b"fine\nbroken \xff here\n")
+    code = main(
+        [
+            "check",
+            "--config",
+            str(ROOT / "config.example.toml"),
+            "--rules",
+            str(rules),
+            "--faq",
+            str(tmp_path / "missing"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "bad.txt:2: not UTF-8" in err and "faq folder does not exist" in err

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.adapters.console.script import (
+    Join,
+    Leave,
+    Post,
+    Press,
+    React,
+    ScriptError,
+    Wait,
+    parse_script,
+)
+
+CHANNELS = ["general", "help"]
+
+
+def test_every_line_form() -> None:
+    script = """
+    # a comment
+    +alice
+    -bob
+    alice: hello: with colons
+    alice: /warn @bob spam
+    alice #help: how do I?
+    alice > bob: hi
+    alice #help > bob: there
+    alice [I accept the rules]
+    alice +👍
+    alice +🎉 bob
+    ~ 2h30m
+    """
+    assert parse_script(script, CHANNELS) == [
+        Join(3, "alice"),
+        Leave(4, "bob"),
+        Post(5, "alice", "general", "hello: with colons"),
+        Post(6, "alice", "general", "/warn @bob spam"),
+        Post(7, "alice", "help", "how do I?"),
+        Post(8, "alice", "general", "hi", "bob"),
+        Post(9, "alice", "help", "there", "bob"),
+        Press(10, "alice", "I accept the rules"),
+        React(11, "alice", "👍"),
+        React(12, "alice", "🎉", "bob"),
+        Wait(13, timedelta(hours=2, minutes=30)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("alice says hi", "expected one of"),
+        ("~ soon", "needs a duration"),
+        ("alice:", "needs text"),
+        ("alice #random: hi", "no channel #random"),
+        ("+", "expected one of"),
+    ],
+)
+def test_malformed_line_is_reported_with_its_number(line: str, message: str) -> None:
+    with pytest.raises(ScriptError) as caught:
+        parse_script(f"+alice\n\n{line}\nalice: never reached", CHANNELS)
+    assert caught.value.line == 3
+    assert str(caught.value).startswith("line 3: ")
+    assert message in str(caught.value)
