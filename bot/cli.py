@@ -45,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         " default: now, or where the last simulation on this database stopped",
     )
     check = sub("check", "validate the config, rules/ and faq/; list every problem")
-    check.add_argument("--rules", type=Path, default=Path("rules"), help="rules folder")
-    check.add_argument("--faq", type=Path, default=Path("faq"), help="FAQ folder")
+    check.add_argument("--rules", type=Path, help="rules folder (default: [content] rules)")
+    check.add_argument("--faq", type=Path, help="FAQ folder (default: [content] faq)")
     return parser
 
 
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         if args.command == "check":
-            return _check(config, args.rules, args.faq)
+            return _check(config, args.rules or config.rules_dir, args.faq or config.faq_dir)
         if args.command == "simulate":
             return _simulate(config, args.script, args.database, args.start)
         return _run(config)

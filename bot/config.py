@@ -110,6 +110,13 @@ class StorageConfig(_Section):
     """A SQLite file path (relative to the config file) or a SQLAlchemy async URL."""
 
 
+class ContentConfig(_Section):
+    rules: Annotated[str, Field(min_length=1)] = "rules"
+    """The rules folder (relative to the config file)."""
+    faq: Annotated[str, Field(min_length=1)] = "faq"
+    """The FAQ folder (relative to the config file)."""
+
+
 class EventLogConfig(_Section):
     store_text: bool = False
     flush_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
@@ -185,6 +192,7 @@ class ConsoleConfig(_Section):
 class Config(_Section):
     community: CommunityConfig = Field(default_factory=CommunityConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
+    content: ContentConfig = Field(default_factory=ContentConfig)
     eventlog: EventLogConfig = Field(default_factory=EventLogConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     features: FeaturesConfig = Field(default_factory=FeaturesConfig)
@@ -193,14 +201,26 @@ class Config(_Section):
     source: Path | None = Field(default=None, exclude=True)
     """The file this was read from; relative paths in it are resolved against its folder."""
 
+    def resolve(self, value: str) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        path = Path(value).expanduser()
+        if not path.is_absolute() and self.source is not None:
+            path = self.source.parent / path
+        return path
+
+    @property
+    def rules_dir(self) -> Path:
+        return self.resolve(self.content.rules)
+
+    @property
+    def faq_dir(self) -> Path:
+        return self.resolve(self.content.faq)
+
     def database_url(self) -> str:
         value = self.storage.database
         if "://" in value:
             return value
-        path = Path(value).expanduser()
-        if not path.is_absolute() and self.source is not None:
-            path = self.source.parent / path
-        return f"sqlite+aiosqlite:///{path}"
+        return f"sqlite+aiosqlite:///{self.resolve(value)}"
 
 
 def default_config_path() -> Path:

@@ -162,25 +162,39 @@ class Scheduler:
         for job in self._recurring.values():
             job.next_slot = _next_fire(job.trigger, None, now - job.catch_up)
         await self.run_pending()
-        self._started = True
         if not isinstance(self._clock, FakeClock):
+            self._stopping = False
             self._aps = AsyncIOScheduler(timezone="UTC")
-            self._aps.add_job(
-                self.run_pending,
-                "interval",
-                seconds=self._poll_interval,
-                id="poll",
-                max_instances=1,
-                coalesce=True,
-            )
+            self._aps.add_job(self._poke, "interval", seconds=self._poll_interval, id="poll")
             self._aps.start()
+            self._worker = asyncio.create_task(self._work(), name="scheduler")
             await self._rearm()
 
     async def stop(self) -> None:
+        """Stop the timers and let a pass that is under way finish (never cut mid-write)."""
+        self._stopping = True
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
-        self._started = False
+        if self._worker is not None:
+            self._wake.set()
+            await self._worker
+            self._worker = None
+
+    async def _poke(self) -> None:
+        """Called by APScheduler on the loop: wake the worker (passes never overlap)."""
+        self._wake.set()
+
+    async def _work(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if self._stopping:
+                return
+            try:
+                await self.run_pending()
+            except Exception:
+                log.exception("scheduler pass failed; retrying at the next wake-up")
 
     async def advance_to(self, target: datetime) -> None:
         """Fake clock only: move to ``target``, running everything due on the way, in order."""
@@ -364,7 +378,7 @@ class Scheduler:
             return
         run_at = max(upcoming, self._clock.now())
         self._aps.add_job(
-            self.run_pending,
+            self._poke,
             DateTrigger(run_date=run_at),
             id="wake",
             replace_existing=True,
