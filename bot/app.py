@@ -46,13 +46,15 @@ class BotApp:
             flush_interval=config.eventlog.flush_interval_seconds,
         )
         self.registry = Registry()
-        self.services = Services(config, self.db, clock, self.scheduler, self.registry)
+        self._locales: dict[CommunityRef, tuple[Translator, ZoneInfo]] = {}
+        self.services = Services(
+            config, self.db, clock, self.scheduler, self.registry, self.locale_for
+        )
         self.registry.add_middleware(EVENTLOG_ORDER, self._log_event, name="eventlog")
         for name in config.features.enabled:
             module: Feature = importlib.import_module(f"cogs.{name}")
             self.registry.begin_feature(name)
             module.setup(self.registry, self.services)
-        self._locales: dict[CommunityRef, tuple[Translator, ZoneInfo]] = {}
         self.dispatcher = Dispatcher(self.registry, self.services, self.locale_for)
 
     def locale_for(self, community: CommunityRef) -> tuple[Translator, ZoneInfo]:
@@ -70,6 +72,8 @@ class BotApp:
     async def start(self) -> None:
         """Migrate the database, start the event log and run what is due."""
         await self.db.migrate()
+        for hook in self.registry.startup:
+            await hook()
         self.eventlog.start()
         await self.scheduler.start()
 
@@ -105,4 +109,5 @@ class BotApp:
             stamp=stamp,
         )
         platform.connect(lambda event: self.dispatcher.dispatch(event, platform))
+        self.services.ports[platform.platform] = platform
         return platform

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot import __version__
 from bot.config import Config, ConfigError, default_config_path, load_config
+from bot.content import ContentError
 from bot.storage.database import StorageError
 
 EXIT_OK = 0
@@ -73,12 +74,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageError as exc:
         print(f"database error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in the content; nothing started", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_OK
 
 
 def _check(config: Config, rules: Path, faq: Path) -> int:
+    import importlib
+
     from bot.content import check_content
+
+    for feature in config.features.enabled:
+        importlib.import_module(f"cogs.{feature}")  # registers its content validators
 
     problems = check_content(rules, faq)
     for problem in problems:

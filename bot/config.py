@@ -246,17 +246,18 @@ def load_config(path: Path) -> Config:
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, path, raw_text)) from None
+        raise ConfigError(describe_validation_error(exc, path, raw_text)) from None
     return config.model_copy(update={"source": path.resolve()})
 
 
-def _describe(exc: ValidationError, path: Path, raw_text: str) -> list[str]:
+def describe_validation_error(exc: ValidationError, path: Path, raw_text: str) -> list[str]:
+    """One ``file:line: dotted.key: problem`` line per validation error of a TOML file."""
     problems = []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
         key = ".".join(loc)
         if error["type"] == "extra_forbidden":
-            message = "unknown key (check the spelling against config.example.toml)"
+            message = "unknown key (check the spelling against the documented example)"
         elif error["type"] == "missing":
             message = "required key is missing"
         else:

@@ -9,6 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+
+class ContentError(Exception):
+    """Content a feature needs is invalid; ``problems`` are ``file:line: problem`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
 Validator = Callable[[Path], list[str]]
 """Takes a content folder, returns problems as ``file:line: message`` strings."""
 

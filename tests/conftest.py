@@ -29,6 +29,13 @@ def example_config() -> Config:
 
 
 @pytest.fixture
+def core_config(example_config: Config) -> Config:
+    """The example config with only the help feature: for tests of the core itself."""
+    features = example_config.features.model_copy(update={"enabled": ["help"]})
+    return example_config.model_copy(update={"features": features})
+
+
+@pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
 from bot.core.events import ButtonPressed, CommandInvoked, Event, MessagePosted
-from bot.core.ids import ChannelRef, MessageRef
+from bot.core.ids import ChannelRef, CommunityRef, MessageRef, Platform
 from bot.core.messages import Button, OutgoingMessage
 from bot.core.port import PlatformPort
 from bot.core.richtext import RichText, text
@@ -31,6 +31,10 @@ class Services:
     clock: Clock
     scheduler: Scheduler
     registry: Registry
+    locale_for: Callable[[CommunityRef], tuple[Translator, ZoneInfo]]
+    """The translator and time zone of a community."""
+    ports: dict[Platform, PlatformPort] = field(default_factory=dict)
+    """The connected platforms, for work that starts outside an event (scheduled jobs)."""
 
 
 @dataclass(slots=True)

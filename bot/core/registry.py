@@ -39,6 +39,7 @@ class Registry:
         self.buttons: dict[str, tuple[str, Handler]] = {}
         self.middleware: list[RegisteredMiddleware] = []
         self.features: list[str] = []
+        self.startup: list[Callable[[], Awaitable[None]]] = []
         self._feature = ""
 
     def begin_feature(self, name: str) -> None:
@@ -67,6 +68,10 @@ class Registry:
         """Run ``func`` around every event; lower ``order`` runs first (moderation uses 100)."""
         self.middleware.append(RegisteredMiddleware(order, name or self._feature, func))
         self.middleware.sort()
+
+    def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run ``hook`` at start-up, after migrations (e.g. to reload durable state)."""
+        self.startup.append(hook)
 
     def visible_commands(self) -> list[CommandSpec]:
         return sorted((c.spec for c in self.commands.values()), key=lambda s: s.name)

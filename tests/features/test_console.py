@@ -43,7 +43,9 @@ async def test_console_commands(app: BotApp) -> None:
 def test_run_starts_on_the_console_and_stops_at_end_of_input(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    config.write_text(example.replace("data/community-bot.sqlite3", "bot.sqlite3"))
+    example = example.replace("data/community-bot.sqlite3", "bot.sqlite3")
+    example = example.replace('rules = "rules"', f'rules = "{ROOT / "rules"}"')
+    config.write_text(example.replace('faq = "faq"', f'faq = "{ROOT / "faq"}"'))
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run", "--config", str(config)],
         input="hello\n/help\n:quit\n",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -18,6 +19,14 @@ from bot.core.messages import Button, OutgoingMessage
 from bot.core.permissions import Level
 from bot.core.registry import Next
 from bot.core.richtext import text
+
+
+@pytest.fixture
+async def app(core_config: Config, clock: FakeClock, db_url: str) -> AsyncIterator[BotApp]:
+    bot = BotApp(core_config, clock=clock, database_url=db_url)
+    await bot.start()
+    yield bot
+    await bot.close()
 
 
 def add_feature(app: BotApp, name: str = "test") -> list[str]:

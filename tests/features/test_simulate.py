@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot.cli import main
 from bot.storage import schema
-from bot.storage.database import Database
+from bot.storage.database import Database, head_revision
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = str(ROOT / "config.example.toml")
@@ -160,4 +160,4 @@ def test_sigkill_during_simulate_leaves_a_database_that_opens(tmp_path: Path) ->
         finally:
             await db.close()
 
-    assert asyncio.run(reopen()) == "0001"
+    assert asyncio.run(reopen()) == head_revision()

@@ -1,0 +1,311 @@
+"""What moderation does with each event: checks messages first, watches joins, handles alerts."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.core.context import Context, Services
+from bot.core.events import ButtonPressed, MemberJoined, MessageEdited, MessagePosted
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
+from bot.core.messages import OutgoingMessage
+from bot.core.permissions import Level
+from bot.core.port import PlatformPort
+from bot.core.registry import Next
+from bot.core.richtext import text
+from bot.i18n import Translator
+from bot.scheduler import Deadline
+from cogs.moderation.limiter import Breach, Limits
+from cogs.moderation.service import (
+    Moderation,
+    Violation,
+    count_links,
+    count_mentions,
+    strongest,
+)
+
+log = logging.getLogger(__name__)
+
+RAID_QUIET = "moderation.raid_quiet"
+SLOWMODE_END = "moderation.slowmode_end"
+
+
+def member_key(community: str, channel: str, member: str) -> int:
+    return hash((community, channel, member))
+
+
+class Handlers:
+    def __init__(self, mod: Moderation) -> None:
+        self.mod = mod
+
+    # -- every message, before the features --------------------------------------------------
+
+    async def middleware(self, ctx: Context, call_next: Next) -> None:
+        event = ctx.event
+        if isinstance(event, MessagePosted | MessageEdited):
+            self.mod.remember(event.message, event.author.ref.id)
+            if not await self.check(ctx, event.channel, event.message, event):
+                return  # removed: the features never see it
+        await call_next()
+
+    async def check(
+        self,
+        ctx: Context,
+        channel: ChannelRef,
+        message: MessageRef,
+        event: MessagePosted | MessageEdited,
+    ) -> bool:
+        """Returns False when the message was removed."""
+        author = event.author
+        policy = self.mod.rules.policy
+        if author.is_bot or author.level >= policy.exempt_level:
+            return True
+        community = event.community
+        key = member_key(str(community), channel.id, author.ref.id)
+        now = self.mod.now_seconds()
+        interval = self.mod.slowmodes.get((community, channel.id))
+        if interval and isinstance(event, MessagePosted):
+            allowed, wait, tell = self.mod.flood.slow_mode(key, now, interval)
+            if not allowed:
+                await ctx.port.delete(message)
+                if tell:
+                    await ctx.port.send(
+                        channel,
+                        OutgoingMessage(
+                            text(
+                                ctx.t(
+                                    "moderation.slowmode_wait",
+                                    member=author.display_name,
+                                    duration=ctx.t.duration(
+                                        timedelta(seconds=max(1, round(wait)))
+                                    ),
+                                )
+                            )
+                        ),
+                    )
+                return False
+        violations: list[Violation] = []
+        override = policy.override_for(channel.id)
+        lists = [
+            name for name, list_policy in policy.lists.items()
+            if list_policy.applies_in(channel.id)
+            and (override is None or override.lists is None or name in override.lists)
+        ]  # fmt: skip
+        content = event.content
+        scan = self.mod.rules.matcher.scan(content, lists) if lists else None
+        for hit in scan.hits if scan else ():
+            list_policy = policy.lists[hit.entry.list]
+            violations.append(
+                Violation(
+                    action=list_policy.action,
+                    rule=list_policy.rule,
+                    reason="moderation.reason.stopword",
+                    reason_params={"list": hit.entry.list},
+                    points=list_policy.points if list_policy.action in ("warn", "mute") else 0,
+                    duration=list_policy.duration if list_policy.action == "mute" else None,
+                    evidence=content,
+                )
+            )
+        if isinstance(event, MessagePosted) and (override is None or override.frequency):
+            violation = self._frequency(key, now, content, override)
+            if violation is not None:
+                violations.append(violation)
+        decided = strongest(violations)
+        if decided is None:
+            return True
+        reason = ctx.t(decided.reason, **decided.reason_params)
+        if decided.action == "escalate":
+            case = await self.mod.store.add_case(
+                community,
+                ctx.clock.now(),
+                action="alert",
+                member=author.ref.id,
+                member_name=author.display_name,
+                rule=decided.rule,
+                reason=reason,
+                evidence=decided.evidence,
+                channel=channel.id,
+                message=message.id,
+            )
+            await self.mod.post_case(
+                ctx.port, ctx.t, community, case, buttons=self.mod.alert_buttons(ctx.t, case)
+            )
+            return True
+        await ctx.port.delete(message)
+        action = "delete" if decided.action == "delete" else decided.action
+        await self.mod.sanction(
+            ctx.port,
+            ctx.t,
+            community,
+            author,
+            action=action,
+            reason=reason,
+            rule=decided.rule,
+            points=decided.points,
+            duration=decided.duration,
+            evidence=decided.evidence,
+            channel=channel,
+            message=message,
+        )
+        self.mod.flood.reset(key)
+        return False
+
+    def _frequency(self, key: int, now: float, content: str, override: object) -> Violation | None:
+        frequency = self.mod.rules.policy.frequency
+        limits = Limits(
+            messages=getattr(override, "messages", None) or frequency.messages,
+            per_seconds=getattr(override, "per_seconds", None) or frequency.per_seconds,
+            duplicates=frequency.duplicates,
+            duplicate_seconds=frequency.duplicate_seconds,
+            mentions=getattr(override, "mentions", None) or frequency.mentions,
+            links=getattr(override, "links", None) or frequency.links,
+        )
+        normalized = " ".join(content.casefold().split())
+        breach = self.mod.flood.check(
+            key,
+            now,
+            limits,
+            text_hash=hash(normalized) if normalized else 0,
+            mentions=count_mentions(content),
+            links=count_links(content),
+        )
+        if breach is None:
+            return None
+        params = {
+            Breach.RATE: {"count": limits.messages, "seconds": int(limits.per_seconds)},
+            Breach.DUPLICATES: {"count": limits.duplicates},
+            Breach.MENTIONS: {"count": limits.mentions},
+            Breach.LINKS: {"count": limits.links},
+        }[breach]
+        return Violation(
+            action=frequency.action, rule=frequency.rule,
+            reason=f"moderation.reason.{breach.value}", reason_params=params,
+            points=frequency.points if frequency.action in ("warn", "mute") else 0,
+            duration=frequency.duration if frequency.action == "mute" else None,
+            evidence=content)  # fmt: skip
+
+    # -- joins ------------------------------------------------------------------------------
+
+    async def on_join(self, ctx: Context) -> None:
+        event = ctx.event
+        assert isinstance(event, MemberJoined)
+        community = event.community
+        raid = self.mod.rules.policy.raid
+        now = ctx.clock.now()
+        if await self.mod.store.raid_active(community):
+            await self.hold(ctx, event)
+        elif self.mod.joins.join(str(community), now.timestamp(), raid.joins, raid.per_seconds):
+            await self.mod.store.start_raid(community, now)
+            await self._modlog(
+                ctx,
+                ctx.t("moderation.raid_started", joins=raid.joins, seconds=int(raid.per_seconds)),
+            )
+            await self.hold(ctx, event)
+        scan = self.mod.rules.matcher.scan(
+            event.member.display_name,
+            [name for name, p in self.mod.rules.policy.lists.items() if p.nicknames],
+        )
+        if scan.flagged:
+            case = await self.mod.store.add_case(
+                community,
+                now,
+                action="alert",
+                member=event.member.ref.id,
+                member_name=event.member.display_name,
+                reason=ctx.t("moderation.reason.nickname", list=scan.hits[0].entry.list),
+                evidence=event.member.display_name,
+            )
+            await self.mod.post_case(ctx.port, ctx.t, community, case)
+
+    async def hold(self, ctx: Context, event: MemberJoined) -> None:
+        """During a raid, new members wait (muted) until moderators or a quiet period lift it."""
+        community = event.community
+        now = ctx.clock.now()
+        await self.mod.store.hold(community, event.member.ref.id, now)
+        try:
+            await ctx.port.mute(community, event.member.ref, None, ctx.t("moderation.raid_hold"))
+        except Exception:
+            log.warning("could not hold %s during a raid", event.member.ref.id, exc_info=True)
+        quiet = timedelta(minutes=self.mod.rules.policy.raid.quiet_minutes)
+        await ctx.services.scheduler.schedule(
+            RAID_QUIET,
+            str(community),
+            now + quiet,
+            {"platform": community.platform.value, "community": community.id},
+        )
+
+    async def lift_raid(self, port: PlatformPort, t: Translator, community: CommunityRef) -> int:
+        """End raid mode: release held members and tell the moderators. Returns how many."""
+        members = await self.mod.store.lift_raid(community, self.mod.clock.now())
+        self.mod.joins.clear(str(community))
+        for member in members:
+            try:
+                await port.unmute(community, MemberRef(community.platform, member))
+            except Exception:
+                log.warning("could not release %s after a raid", member, exc_info=True)
+        channel = self.mod.modlog_channel(community)
+        if channel is not None:
+            await port.send(
+                channel, OutgoingMessage(text(t("moderation.raid_lifted", count=len(members))))
+            )
+        return len(members)
+
+    async def on_raid_quiet(self, services: Services, deadline: Deadline) -> None:
+        community = CommunityRef(
+            Platform(deadline.payload["platform"]), deadline.payload["community"]
+        )
+        port = services.ports.get(community.platform)
+        if port is None:
+            raise RuntimeError(f"no {community.platform} platform to lift the raid on")
+        t, _ = services.locale_for(community)
+        if await self.mod.store.raid_active(community):
+            await self.lift_raid(port, t, community)
+
+    async def _modlog(self, ctx: Context, message: str) -> None:
+        channel = self.mod.modlog_channel(ctx.event.community)
+        if channel is not None:
+            await ctx.port.send(channel, OutgoingMessage(text(message)))
+        else:
+            log.warning("%s", message)
+
+    # -- moderators' buttons on alerts --------------------------------------------------------
+
+    async def on_alert_button(self, ctx: Context) -> None:
+        event = ctx.event
+        assert isinstance(event, ButtonPressed)
+        if event.member.level < Level.MODERATOR:
+            await ctx.reply(ctx.t("moderation.moderators_only"), ephemeral=True)
+            return
+        community = event.community
+        case = await self.mod.store.get_case(community, int(event.payload or 0))
+        if case is None:
+            await ctx.reply(ctx.t("moderation.no_case", number=event.payload), ephemeral=True)
+            return
+        if event.action == "mod.dismiss":
+            await ctx.reply(
+                ctx.t(
+                    "moderation.dismissed", case=case.number, moderator=event.member.display_name
+                )
+            )
+            return
+        if case.channel and case.message:
+            await ctx.port.delete(MessageRef(ChannelRef(community, case.channel), case.message))
+        if event.action == "mod.warn":
+            await self.mod.sanction(
+                ctx.port,
+                ctx.t,
+                community,
+                MemberRef(community.platform, case.member),
+                action="warn",
+                reason=case.reason,
+                rule=case.rule,
+                points=1,
+                evidence=case.evidence,
+                moderator=event.member,
+            )
+        else:
+            await ctx.reply(
+                ctx.t(
+                    "moderation.deleted_by", case=case.number, moderator=event.member.display_name
+                )
+            )

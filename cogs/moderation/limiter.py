@@ -1,0 +1,152 @@
+"""Per-member frequency limits with bounded memory, and join-burst (raid) detection.
+
+State per tracked member and channel is one small slotted object: a GCRA "theoretical arrival
+time" for the message rate (N messages in T seconds, bursts included), the hash and count of the
+last repeated text, and the last post time for emulated slow mode. Members idle for longer than
+every window are evicted as new traffic arrives, and the table has a hard cap.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Breach(StrEnum):
+    RATE = "rate"
+    DUPLICATES = "duplicates"
+    MENTIONS = "mentions"
+    LINKS = "links"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    messages: int
+    per_seconds: float
+    duplicates: int
+    duplicate_seconds: float
+    mentions: int
+    links: int
+
+
+class _State:
+    __slots__ = ("dup_count", "dup_hash", "dup_since", "last", "slow_last", "slow_told", "tat")
+
+    def __init__(self) -> None:
+        self.tat = 0.0
+        self.dup_hash = 0
+        self.dup_count = 0
+        self.dup_since = 0.0
+        self.last = 0.0
+        self.slow_last = 0.0
+        self.slow_told = False
+
+
+class FloodTracker:
+    """Checks each message against the limits; memory bounded by idle eviction and a cap."""
+
+    def __init__(self, *, idle_seconds: float, max_members: int = 500_000) -> None:
+        self._idle = idle_seconds
+        self._cap = max_members
+        self._states: dict[int, _State] = {}
+        self._since_sweep = 0
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def _state(self, key: int, now: float) -> _State:
+        state = self._states.pop(key, None)
+        if state is None:
+            state = _State()
+        self._states[key] = state  # most recently used last
+        state.last = now
+        self._since_sweep += 1
+        if self._since_sweep >= 256 or len(self._states) > self._cap:
+            self._sweep(now)
+        return state
+
+    def _sweep(self, now: float) -> None:
+        self._since_sweep = 0
+        states = self._states
+        cutoff = now - self._idle
+        while states:
+            key = next(iter(states))
+            if states[key].last >= cutoff and len(states) <= self._cap:
+                break
+            del states[key]
+
+    def check(
+        self,
+        key: int,
+        now: float,
+        limits: Limits,
+        *,
+        text_hash: int,
+        mentions: int,
+        links: int,
+    ) -> Breach | None:
+        """Record one message; returns the first limit it breaks, if any."""
+        if mentions > limits.mentions:
+            self._state(key, now)
+            return Breach.MENTIONS
+        if links > limits.links:
+            self._state(key, now)
+            return Breach.LINKS
+        state = self._state(key, now)
+        # GCRA: allow ``messages`` at once, then one every per_seconds / messages.
+        interval = limits.per_seconds / limits.messages
+        tat = max(state.tat, now)
+        if tat - now > limits.per_seconds - interval + 1e-9:
+            breach: Breach | None = Breach.RATE
+        else:
+            state.tat = tat + interval
+            breach = None
+        if (
+            text_hash
+            and text_hash == state.dup_hash
+            and now - state.dup_since <= (limits.duplicate_seconds)
+        ):
+            state.dup_count += 1
+            if state.dup_count >= limits.duplicates and breach is None:
+                breach = Breach.DUPLICATES
+        else:
+            state.dup_hash, state.dup_count, state.dup_since = text_hash, 1, now
+        return breach
+
+    def reset(self, key: int) -> None:
+        """Forget a member's counters (after a sanction, so one flood is one case)."""
+        state = self._states.get(key)
+        if state is not None:
+            state.tat = 0.0
+            state.dup_hash = 0
+            state.dup_count = 0
+
+    def slow_mode(self, key: int, now: float, interval: float) -> tuple[bool, float, bool]:
+        """Emulated slow mode: (allowed, seconds to wait, whether to tell the member now)."""
+        state = self._state(key, now)
+        wait = state.slow_last + interval - now
+        if state.slow_last and wait > 0:
+            tell = not state.slow_told
+            state.slow_told = True
+            return False, wait, tell
+        state.slow_last = now
+        state.slow_told = False
+        return True, 0.0, False
+
+
+class JoinBurst:
+    """Counts joins per community; reports when ``joins`` arrive within ``per_seconds``."""
+
+    def __init__(self) -> None:
+        self._joins: dict[str, deque[float]] = {}
+
+    def join(self, community: str, now: float, joins: int, per_seconds: float) -> bool:
+        window = self._joins.get(community)
+        if window is None or window.maxlen != joins:
+            window = self._joins[community] = deque(window or (), maxlen=joins)
+        window.append(now)
+        return len(window) == joins and now - window[0] <= per_seconds
+
+    def clear(self, community: str) -> None:
+        self._joins.pop(community, None)

@@ -1,0 +1,331 @@
+"""The moderation content in ``rules/``: loaded, validated, compiled.
+
+* ``community-rules.md`` - the numbered rules members see;
+* ``stopwords/<list>.txt`` - one entry a line, ``#`` comments; ``<list>.allow.txt`` beside it;
+* ``moderation.toml`` - what each list does, frequency limits, the warnings ladder, raid mode,
+  the moderators' log channels and per-channel overrides.
+
+Every problem is reported as ``file:line: problem``; nothing half-loaded is ever used.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from bot.config import describe_validation_error
+from bot.core.durations import parse_duration
+from bot.core.permissions import Level
+from cogs.moderation.matcher import Entry, EntryError, Matcher, parse_entry
+
+RULES_FILE = "community-rules.md"
+POLICY_FILE = "moderation.toml"
+STOPWORDS = "stopwords"
+ALLOW_SUFFIX = ".allow.txt"
+
+_RULE_LINE = re.compile(r"^\s*(\d+)[.)]\s+(.+?)\s*$")
+_LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+class RulesError(Exception):
+    """The rules folder cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _duration(value: object) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a duration is text such as '10m', '1h30m' or '7d'")
+    return parse_duration(value)
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+Sanction = Literal["delete", "warn", "mute", "escalate"]
+
+
+def _level(value: object) -> Level:
+    if isinstance(value, Level):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a level is one of: member, helper, moderator, admin")
+    return Level.parse(value)
+
+
+LevelName = Annotated[Level, BeforeValidator(_level)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ListPolicy(_Model):
+    action: Sanction = "delete"
+    rule: int | None = None
+    points: Annotated[int, Field(ge=0, le=100)] = 1
+    duration: Duration = timedelta(minutes=10)
+    channels: list[str] = Field(default_factory=list)
+    exempt_channels: list[str] = Field(default_factory=list)
+    nicknames: bool = True
+
+    def applies_in(self, channel: str) -> bool:
+        if channel in self.exempt_channels:
+            return False
+        return not self.channels or channel in self.channels
+
+
+class FrequencyPolicy(_Model):
+    messages: Annotated[int, Field(ge=2, le=1000)] = 6
+    per_seconds: Annotated[float, Field(gt=0, le=3600)] = 10
+    duplicates: Annotated[int, Field(ge=2, le=1000)] = 3
+    duplicate_seconds: Annotated[float, Field(gt=0, le=86400)] = 60
+    mentions: Annotated[int, Field(ge=1, le=1000)] = 5
+    links: Annotated[int, Field(ge=1, le=1000)] = 3
+    action: Sanction = "mute"
+    duration: Duration = timedelta(minutes=10)
+    points: Annotated[int, Field(ge=0, le=100)] = 1
+    rule: int | None = None
+
+
+class LadderStep(_Model):
+    points: Annotated[int, Field(ge=1, le=1000)]
+    action: Literal["mute", "kick", "ban"]
+    duration: Duration | None = None
+
+    @model_validator(mode="after")
+    def _mute_needs_duration(self) -> LadderStep:
+        if self.action == "mute" and self.duration is None:
+            raise ValueError("a mute step needs a duration, e.g. duration = '1h'")
+        return self
+
+
+class WarningsPolicy(_Model):
+    expire_after: Duration = timedelta(days=30)
+    ladder: list[LadderStep] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ascending(self) -> WarningsPolicy:
+        points = [step.points for step in self.ladder]
+        if points != sorted(set(points)):
+            raise ValueError("ladder steps must have increasing, distinct points")
+        return self
+
+
+class RaidPolicy(_Model):
+    joins: Annotated[int, Field(ge=2, le=10_000)] = 10
+    per_seconds: Annotated[float, Field(gt=0, le=3600)] = 60
+    quiet_minutes: Annotated[float, Field(gt=0, le=1440)] = 10
+
+
+class ModlogPolicy(_Model):
+    channels: dict[str, str] = Field(default_factory=dict)
+    """Community (``platform:id``) -> channel id of the moderators' log."""
+
+
+class ChannelOverride(_Model):
+    channels: list[str] = Field(min_length=1)
+    lists: list[str] | None = None
+    """Lists that apply in these channels (default: every list that applies anyway)."""
+    frequency: bool = True
+    messages: Annotated[int, Field(ge=2, le=1000)] | None = None
+    per_seconds: Annotated[float, Field(gt=0, le=3600)] | None = None
+    links: Annotated[int, Field(ge=1, le=1000)] | None = None
+    mentions: Annotated[int, Field(ge=1, le=1000)] | None = None
+
+
+class Policy(_Model):
+    exempt_level: LevelName = Level.HELPER
+    lists: dict[str, ListPolicy] = Field(default_factory=dict)
+    frequency: FrequencyPolicy = Field(default_factory=FrequencyPolicy)
+    warnings: WarningsPolicy = Field(default_factory=WarningsPolicy)
+    raid: RaidPolicy = Field(default_factory=RaidPolicy)
+    modlog: ModlogPolicy = Field(default_factory=ModlogPolicy)
+    overrides: list[ChannelOverride] = Field(default_factory=list)
+
+    def override_for(self, channel: str) -> ChannelOverride | None:
+        for override in self.overrides:
+            if channel in override.channels:
+                return override
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Everything moderation needs from ``rules/``."""
+
+    rules: dict[int, str]
+    policy: Policy
+    matcher: Matcher
+    folder: Path
+
+    def rule_text(self, number: int | None) -> str | None:
+        return None if number is None else self.rules.get(number)
+
+
+def load_rules(folder: Path) -> RuleSet:
+    """Load and validate the rules folder; raises ``RulesError`` listing every problem."""
+    problems: list[str] = []
+    rules = _load_community_rules(folder / RULES_FILE, problems)
+    policy, policy_text = _load_policy(folder / POLICY_FILE, problems)
+    entries, allow, list_names = _load_lists(folder / STOPWORDS, problems)
+    if policy is not None:
+        _cross_check(folder / POLICY_FILE, policy_text, policy, rules, list_names, problems)
+    if problems or policy is None:
+        raise RulesError(problems)
+    return RuleSet(rules, policy, Matcher(entries, allow), folder)
+
+
+def validate_rules(folder: Path) -> list[str]:
+    """For ``community-bot check``."""
+    try:
+        load_rules(folder)
+    except RulesError as exc:
+        return exc.problems
+    return []
+
+
+def _load_community_rules(path: Path, problems: list[str]) -> dict[int, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(f"{path}: missing (the numbered community rules members are shown)")
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}: cannot read: {exc}")
+        return {}
+    rules: dict[int, str] = {}
+    current: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _RULE_LINE.match(line)
+        if match:
+            value = int(match[1])
+            if value != len(rules) + 1:
+                problems.append(
+                    f"{path}:{number}: rule {value} should be number {len(rules) + 1}"
+                    " (rules are numbered 1, 2, 3 ...)"
+                )
+            rules[value] = match[2]
+            current = value
+        elif line.strip() and current is not None and line.startswith((" ", "\t")):
+            rules[current] += " " + line.strip()
+        elif not line.strip() or line.lstrip().startswith("#"):
+            current = None if not line.strip() else current
+    if not rules:
+        problems.append(f"{path}: no numbered rules found (write them as '1. Be kind ...')")
+    return rules
+
+
+def _load_policy(path: Path, problems: list[str]) -> tuple[Policy | None, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(f"{path}: missing (what each stop-word list does, limits, ladder)")
+        return None, ""
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}: cannot read: {exc}")
+        return None, ""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{path}: not valid TOML: {exc}")
+        return None, text
+    try:
+        return Policy.model_validate(data), text
+    except ValidationError as exc:
+        problems.extend(describe_validation_error(exc, path, text))
+        return None, text
+
+
+def _load_lists(folder: Path, problems: list[str]) -> tuple[list[Entry], list[Entry], set[str]]:
+    entries: list[Entry] = []
+    allow: list[Entry] = []
+    names: set[str] = set()
+    if not folder.is_dir():
+        problems.append(f"{folder}: missing (one stop-word list per .txt file)")
+        return entries, allow, names
+    files = sorted(folder.glob("*.txt"))
+    for path in files:
+        is_allow = path.name.endswith(ALLOW_SUFFIX)
+        name = path.name.removesuffix(ALLOW_SUFFIX if is_allow else ".txt")
+        if not _LIST_NAME.match(name):
+            problems.append(f"{path}: list names use lower-case letters, digits, '-' and '_'")
+            continue
+        if is_allow and not (folder / f"{name}.txt").exists():
+            problems.append(f"{path}: allow list without a list {name}.txt beside it")
+            continue
+        if not is_allow:
+            names.add(name)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: cannot read: {exc}")
+            continue
+        target = allow if is_allow else entries
+        for number, line in enumerate(lines, start=1):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            try:
+                target.append(parse_entry(name, stripped, str(path), number))
+            except EntryError as exc:
+                problems.append(f"{path}:{number}: {exc}")
+    return entries, allow, names
+
+
+def _cross_check(
+    path: Path,
+    text: str,
+    policy: Policy,
+    rules: dict[int, str],
+    list_names: set[str],
+    problems: list[str],
+) -> None:
+    def line_of(needle: str) -> str:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if needle in line:
+                return f"{path}:{number}"
+        return str(path)
+
+    for name, list_policy in policy.lists.items():
+        if name not in list_names:
+            problems.append(
+                f"{line_of(f'[lists.{name}]')}: no stop-word list {STOPWORDS}/{name}.txt"
+            )
+        if list_policy.rule is not None and rules and list_policy.rule not in rules:
+            problems.append(
+                f"{line_of(f'[lists.{name}]')}: lists.{name}.rule = "
+                f"{list_policy.rule}, but {RULES_FILE} has no rule {list_policy.rule}"
+            )
+    for name in sorted(list_names - set(policy.lists)):
+        problems.append(
+            f"{path}: no [lists.{name}] for {STOPWORDS}/{name}.txt "
+            "(say what the list does: delete, warn, mute or escalate)"
+        )
+    rule = policy.frequency.rule
+    if rule is not None and rules and rule not in rules:
+        problems.append(
+            f"{line_of('[frequency]')}: frequency.rule = {rule}, "
+            f"but {RULES_FILE} has no rule {rule}"
+        )
+    for override in policy.overrides:
+        for name in override.lists or ():
+            if name not in list_names:
+                problems.append(
+                    f"{line_of('[[overrides]]')}: overrides name an unknown list {name!r}"
+                )

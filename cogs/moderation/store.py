@@ -1,0 +1,316 @@
+"""SQL of the moderation feature: cases (with warning points), slow modes, raids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+
+from bot.core.ids import CommunityRef
+from bot.storage.database import Database
+from bot.storage.schema import BigId
+from bot.storage.types import UtcDateTime
+
+metadata = MetaData()
+
+cases = Table(
+    "mod_cases",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("platform", String(20), nullable=False),
+    Column("community", String(64), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("member", String(64), nullable=False),
+    Column("member_name", String(100), nullable=False),
+    Column("moderator", String(64)),
+    Column("moderator_name", String(100)),
+    Column("rule", Integer),
+    Column("reason", Text, nullable=False),
+    Column("evidence", Text),
+    Column("channel", String(64)),
+    Column("message", String(64)),
+    Column("points", Integer, nullable=False),
+    Column("duration_seconds", Integer),
+    Column("expires_at", UtcDateTime),
+    Column("revoked_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime),
+)
+
+slowmodes = Table(
+    "mod_slowmodes",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("community", String(64), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("interval_seconds", Integer, nullable=False),
+    Column("native", Boolean, nullable=False),
+    Column("until", UtcDateTime),
+    Column("set_by", String(64)),
+)
+
+raids = Table(
+    "mod_raids",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("community", String(64), primary_key=True),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("last_join_at", UtcDateTime, nullable=False),
+    Column("lifted_at", UtcDateTime),
+)
+
+held = Table(
+    "mod_held",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("community", String(64), primary_key=True),
+    Column("member", String(64), primary_key=True),
+    Column("held_at", UtcDateTime, nullable=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One numbered entry of the moderators' log."""
+
+    number: int
+    action: str
+    member: str
+    member_name: str
+    moderator: str | None
+    moderator_name: str | None
+    rule: int | None
+    reason: str
+    evidence: str | None
+    channel: str | None
+    message: str | None
+    points: int
+    duration_seconds: int | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    created_at: datetime
+
+    @property
+    def automatic(self) -> bool:
+        return self.moderator is None
+
+
+def _where(community: CommunityRef) -> Any:
+    return and_(cases.c.platform == community.platform.value, cases.c.community == community.id)
+
+
+def _case(row: Any) -> Case:
+    return Case(**{name: row[name] for name in Case.__slots__})
+
+
+class ModerationStore:
+    """Reads and writes of the moderation tables."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add_case(self, community: CommunityRef, now: datetime, **values: Any) -> Case:
+        """Write a case with the next number of its community (committed before anyone is told)."""
+        for _ in range(5):
+            try:
+                async with self.db.transaction() as conn:
+                    current = await conn.scalar(
+                        select(func.coalesce(func.max(cases.c.number), 0)).where(_where(community))
+                    )
+                    number = int(current or 0) + 1
+                    row = {
+                        "platform": community.platform.value,
+                        "community": community.id,
+                        "number": number,
+                        "created_at": now,
+                        "points": 0,
+                        **values,
+                    }
+                    await conn.execute(cases.insert().values(**row))
+                return await self.get_case(community, number)  # type: ignore[return-value]
+            except IntegrityError:
+                continue  # another process took the number; take the next one
+        raise RuntimeError("could not allocate a case number")
+
+    async def get_case(self, community: CommunityRef, number: int) -> Case | None:
+        async with self.db.read() as conn:
+            row = (
+                (
+                    await conn.execute(
+                        select(cases).where(_where(community), cases.c.number == number)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        return None if row is None else _case(row)
+
+    async def set_reason(
+        self, community: CommunityRef, number: int, reason: str, now: datetime
+    ) -> bool:
+        async with self.db.transaction() as conn:
+            result = await conn.execute(
+                cases.update()
+                .where(_where(community), cases.c.number == number)
+                .values(reason=reason, updated_at=now)
+            )
+        return bool(result.rowcount)
+
+    async def member_cases(
+        self, community: CommunityRef, member: str, limit: int = 10
+    ) -> list[Case]:
+        async with self.db.read() as conn:
+            rows = (
+                (
+                    await conn.execute(
+                        select(cases)
+                        .where(_where(community), cases.c.member == member)
+                        .order_by(cases.c.number.desc())
+                        .limit(limit)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        return [_case(row) for row in rows]
+
+    async def active_points(self, community: CommunityRef, member: str, now: datetime) -> int:
+        """Warning points that have not expired nor been revoked."""
+        async with self.db.read() as conn:
+            total = await conn.scalar(
+                select(func.coalesce(func.sum(cases.c.points), 0)).where(
+                    _where(community),
+                    cases.c.member == member,
+                    cases.c.points > 0,
+                    cases.c.revoked_at.is_(None),
+                    or_(cases.c.expires_at.is_(None), cases.c.expires_at > now),
+                )
+            )
+        return int(total or 0)
+
+    async def revoke_points(self, community: CommunityRef, member: str, now: datetime) -> int:
+        async with self.db.transaction() as conn:
+            result = await conn.execute(
+                cases.update()
+                .where(
+                    _where(community),
+                    cases.c.member == member,
+                    cases.c.points > 0,
+                    cases.c.revoked_at.is_(None),
+                )
+                .values(revoked_at=now)
+            )
+        return int(result.rowcount)
+
+    # -- slow mode ------------------------------------------------------------------------------
+
+    async def set_slowmode(
+        self,
+        community: CommunityRef,
+        channel: str,
+        interval: int,
+        native: bool,
+        until: datetime | None,
+        set_by: str | None,
+    ) -> None:
+        key = and_(
+            slowmodes.c.platform == community.platform.value,
+            slowmodes.c.community == community.id,
+            slowmodes.c.channel == channel,
+        )
+        async with self.db.transaction() as conn:
+            await conn.execute(slowmodes.delete().where(key))
+            if interval > 0:
+                await conn.execute(
+                    slowmodes.insert().values(
+                        platform=community.platform.value,
+                        community=community.id,
+                        channel=channel,
+                        interval_seconds=interval,
+                        native=native,
+                        until=until,
+                        set_by=set_by,
+                    )
+                )
+
+    async def slowmodes(self) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            rows = (await conn.execute(select(slowmodes))).mappings().all()
+        return [dict(row) for row in rows]
+
+    # -- raids ------------------------------------------------------------------------------------
+
+    async def start_raid(self, community: CommunityRef, now: datetime) -> None:
+        key = and_(raids.c.platform == community.platform.value, raids.c.community == community.id)
+        async with self.db.transaction() as conn:
+            await conn.execute(raids.delete().where(key))
+            await conn.execute(
+                raids.insert().values(
+                    platform=community.platform.value,
+                    community=community.id,
+                    started_at=now,
+                    last_join_at=now,
+                )
+            )
+
+    async def raid_active(self, community: CommunityRef) -> bool:
+        async with self.db.read() as conn:
+            row = (
+                await conn.execute(
+                    select(raids.c.started_at).where(
+                        raids.c.platform == community.platform.value,
+                        raids.c.community == community.id,
+                        raids.c.lifted_at.is_(None),
+                    )
+                )
+            ).first()
+        return row is not None
+
+    async def lift_raid(self, community: CommunityRef, now: datetime) -> list[str]:
+        """End raid mode; returns the members who were held."""
+        key_raid = and_(
+            raids.c.platform == community.platform.value, raids.c.community == community.id
+        )
+        key_held = and_(
+            held.c.platform == community.platform.value, held.c.community == community.id
+        )
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                raids.update().where(key_raid, raids.c.lifted_at.is_(None)).values(lifted_at=now)
+            )
+            members = (await conn.execute(select(held.c.member).where(key_held))).scalars().all()
+            await conn.execute(held.delete().where(key_held))
+        return [str(m) for m in members]
+
+    async def hold(self, community: CommunityRef, member: str, now: datetime) -> None:
+        key = and_(
+            held.c.platform == community.platform.value,
+            held.c.community == community.id,
+            held.c.member == member,
+        )
+        async with self.db.transaction() as conn:
+            await conn.execute(held.delete().where(key))
+            await conn.execute(
+                held.insert().values(
+                    platform=community.platform.value,
+                    community=community.id,
+                    member=member,
+                    held_at=now,
+                )
+            )
