@@ -45,6 +45,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="simulated start time, ISO 8601 (without an offset: the community's time zone);"
         " default: now, or where the last simulation on this database stopped",
     )
+    rules = commands.add_parser("rules", help="try the moderation rules")
+    rules_commands = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    rules_test = rules_commands.add_parser(
+        "test",
+        help="show what moderation decides for a message",
+        description=(
+            "Show the verdict for TEXT: matched list, entry, action and the normalized form."
+        ),
+    )
+    rules_test.add_argument("text", help="the message to test")
+    rules_test.add_argument(
+        "--rules",
+        type=Path,
+        help="rules folder, list folder or list file (default: [content] rules of the config)",
+    )
+    rules_test.add_argument("--json", action="store_true", help="print one JSON object")
+    rules_test.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
     check = sub("check", "validate the config, rules/ and faq/; list every problem")
     check.add_argument("--rules", type=Path, help="rules folder (default: [content] rules)")
     check.add_argument("--faq", type=Path, help="FAQ folder (default: [content] faq)")
@@ -68,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(config, args.rules or config.rules_dir, args.faq or config.faq_dir)
+        if args.command == "rules":
+            return _rules_test(args.text, args.rules or config.rules_dir, as_json=args.json)
         if args.command == "simulate":
             return _simulate(config, args.script, args.database, args.start)
         return _run(config)
@@ -98,6 +117,50 @@ def _check(config: Config, rules: Path, faq: Path) -> int:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return EXIT_USAGE
     print(f"config {config.source}: ok; {rules}/: ok; {faq}/: ok")
+    return EXIT_OK
+
+
+def _rules_test(message: str, folder: Path, *, as_json: bool) -> int:
+    import json
+
+    from cogs.moderation.rules import RulesError, load_rules
+    from cogs.moderation.service import verdict_of
+
+    try:
+        rules = load_rules(folder, strict=False)
+    except RulesError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    scan = rules.matcher.scan(message)
+    action, hit = verdict_of(rules, scan)
+    result = {
+        "flagged": scan.flagged,
+        "list": hit.entry.list if hit else None,
+        "entry": hit.entry.text if hit else None,
+        "action": action,
+        "matched": hit.matched if hit else None,
+        "file": hit.entry.file if hit else None,
+        "line": hit.entry.line if hit else None,
+        "normalized": scan.normalized,
+        "hits": [
+            {"list": h.entry.list, "entry": h.entry.text, "matched": h.matched,
+             "where": h.entry.where}
+            for h in scan.hits
+        ],
+    }  # fmt: skip
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return EXIT_OK
+    print(f"flagged:    {'yes' if scan.flagged else 'no'}")
+    if hit is not None:
+        print(f"list:       {hit.entry.list} ({hit.entry.where}: {hit.entry.text})")
+        print(f"action:     {action}")
+        print(f"matched:    {hit.matched}")
+        for other in scan.hits:
+            if other is not hit:
+                print(f"also:       {other.entry.list} ({other.entry.where}: {other.entry.text})")
+    print(f"normalized: {scan.normalized}")
     return EXIT_OK
 
 

@@ -26,3 +26,15 @@ def test_pipeline_benchmark_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "messages/s" in result.stdout and "speed-up over baseline" in result.stdout
+
+
+def test_moderation_benchmark_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/moderation.py", "--messages", "400", "--members", "500"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "recall per evasion" in result.stdout and "bytes per tracked member" in result.stdout

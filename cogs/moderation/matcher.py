@@ -127,11 +127,11 @@ class Matcher:
         self._regexes = [e for e in self.entries if e.kind is Kind.REGEX]
         self._allow = list(allow)
         self._allow_automaton = _build([e for e in self._allow if e.kind is not Kind.REGEX])
-        self._by_length: dict[int, list[Entry]] = {}
+        # For masked words (f*ck): entries by kind and length of their normalized form.
+        self._by_length: dict[tuple[Kind, int], list[Entry]] = {}
         for entry in self.entries:
             if entry.kind in (Kind.WHOLE, Kind.PREFIX, Kind.SUFFIX) and " " not in entry.plain:
-                self._by_length.setdefault(len(entry.plain), []).append(entry)
-        self._max_length = max(self._by_length, default=0)
+                self._by_length.setdefault((entry.kind, len(entry.plain)), []).append(entry)
 
     def scan(self, text: str, lists: Sequence[str] | None = None) -> Scan:
         """Every stop word in ``text`` (limited to ``lists`` when given), allow lists applied."""
@@ -166,16 +166,20 @@ class Matcher:
         return Scan(normalized.strip(), hits)
 
     def _allowed(self, list_name: str, squashed: Squashed, start: int, end: int) -> bool:
+        """An allow entry that matches in the same word(s) as the hit and overlaps it wins."""
         if self._allow_automaton is None:
             return False
-        for allow_end, candidates in self._allow_automaton.iter(squashed.text):
+        text = squashed.text
+        word_start = text.rfind(" ", 0, start)
+        word_end = text.find(" ", end + 1)
+        for allow_end, candidates in self._allow_automaton.iter(text, word_start, word_end + 1):
             for allow in candidates:
                 if allow.list != list_name:
                     continue
                 allow_start = allow_end - len(allow.key) + 1
                 if (
-                    allow_start <= start
-                    and end <= allow_end
+                    allow_start <= end
+                    and start <= allow_end
                     and _fits(allow, squashed, allow_start, allow_end)
                 ):
                     return True
@@ -184,17 +188,22 @@ class Matcher:
     def _masked(self, word: str, lists: Sequence[str] | None, seen: set[int]) -> list[Hit]:
         """``f*ck``: each ``*`` hides one letter."""
         found = []
-        for length in range(2, min(len(word), self._max_length) + 1):
-            for entry in self._by_length.get(length, ()):
+        candidates: list[tuple[str, list[Entry]]] = [
+            (word, self._by_length.get((Kind.WHOLE, len(word)), []))
+        ]
+        for length in range(2, len(word)):
+            if MASK in word[:length]:
+                candidates.append((word[:length], self._by_length.get((Kind.PREFIX, length), [])))
+            if MASK in word[-length:]:
+                candidates.append((word[-length:], self._by_length.get((Kind.SUFFIX, length), [])))
+        for part, entries in candidates:
+            if not entries:
+                continue
+            pattern = _mask_pattern(part)
+            for entry in entries:
                 if id(entry) in seen or (lists is not None and entry.list not in lists):
                     continue
-                if entry.kind is Kind.WHOLE:
-                    part = word if len(word) == length else None
-                elif entry.kind is Kind.PREFIX:
-                    part = word[:length]
-                else:
-                    part = word[-length:]
-                if part and MASK in part and _mask_pattern(part).fullmatch(entry.plain):
+                if pattern.fullmatch(entry.plain):
                     seen.add(id(entry))
                     found.append(Hit(entry, word))
         return found

@@ -23,8 +23,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Characters that render as nothing: removed everywhere (Cf is handled by category below).
-_INVISIBLE_EXTRA = {0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x034F, 0x180E}
+# Combining marks of Latin, Greek and Cyrillic (accents, zalgo, the breve of й) and characters
+# that render as nothing (zero-width, bidi controls, soft hyphen, fillers, tag characters).
+# Marks of other scripts are kept: they carry meaning there.
+_INVISIBLE_OR_MARK = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u2800\u3164\ufeff\uffa0\U000e0000-\U000e007f]"
+)
 
 # Cyrillic/Greek -> Latin look-alikes (lower case, after casefold).
 TO_LATIN = {
@@ -60,31 +66,28 @@ _GLUE = re.compile(r"(?<=[^\W_])[_~`|]+(?=[^\W_])")
 _SPACED = re.compile(
     r"(?<![^\W_])[^\W_](?:[\s.\-*_~|`',:;/\\+]{1,3}[^\W_](?![^\W_])){2,}(?![^\W_])"
 )
+_SPACED_HINT = re.compile(r"(?<![^\W_])[^\W_][\s.\-*_~|`',:;/\\+]{1,3}[^\W_](?![^\W_])")
 _SEPARATORS = re.compile(r"[\s.\-*_~|`',:;/\\+]+")
+# A word broken by punctuation without spaces: fu.ck, id-iot, st.u.p.i.d, sh'it
+_COMPOUND = re.compile(r"[^\W_]+(?:[.\-~|`',:;/\\+]+[^\W_]+)+")
 _TOKEN = re.compile(r"[\w@$€|!+*]+")
 _EDGE = "!|+*_"
 _HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d@$€|!+]")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_SYMBOL_OR_DIGIT = re.compile(r"[\d@$€|!+*]")
+_LATIN = re.compile(r"[a-z]")
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u052f]")
+_LOOKALIKE_ONLY = re.compile(r"[іјѕԁһӏԛԝүѵ\u0370-\u03ff]")
+_COMPOUND_HINT = re.compile(r"[^\W_][.\-~|`',:;/\\+]+[^\W_]")
 _REPEAT = re.compile(r"(.)\1+")
 
 
 def fold_unicode(text: str) -> str:
     """NFKC, drop invisibles and combining marks, case fold. ASCII text is only lowered."""
-    if not _NON_ASCII.search(text):
+    if text.isascii():
         return text.lower()
-    text = unicodedata.normalize("NFKC", text)
-    text = unicodedata.normalize("NFD", text)
-    kept = []
-    for char in text:
-        code = ord(char)
-        if code < 0x80:
-            kept.append(char)
-            continue
-        category = unicodedata.category(char)
-        if category in ("Mn", "Me", "Cf") or code in _INVISIBLE_EXTRA:
-            continue
-        kept.append(char)
-    return unicodedata.normalize("NFC", "".join(kept)).casefold()
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text))
+    return unicodedata.normalize("NFC", _INVISIBLE_OR_MARK.sub("", text)).casefold()
 
 
 def strip_markup(text: str) -> str:
@@ -97,8 +100,23 @@ def strip_markup(text: str) -> str:
 
 
 def join_spaced(text: str) -> str:
-    """``f u c k`` -> ``fuck``; ``i.d.i.o.t`` -> ``idiot``."""
-    return _SPACED.sub(lambda m: _SEPARATORS.sub("", m.group(0)), text)
+    """``f u c k`` -> ``fuck``; ``i.d.i.o.t`` -> ``idiot``.
+
+    A one-letter word next to the run ("a", "и", "я") may have been swallowed by it, so the
+    run without its first and/or last letter is added at the end of the text as well.
+    """
+    extras: list[str] = []
+
+    def join(match: re.Match[str]) -> str:
+        joined = _SEPARATORS.sub("", match.group(0))
+        if len(joined) > 3:
+            extras.extend((joined[1:], joined[:-1], joined[1:-1]))
+        return joined
+
+    if not _SPACED_HINT.search(text):
+        return text
+    text = _SPACED.sub(join, text)
+    return text + " " + " ".join(extras) if extras else text
 
 
 def _script_counts(token: str) -> tuple[int, int, int]:
@@ -151,21 +169,38 @@ def deleet(token: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Normalized tokens of a message or a stop word (see the module docstring)."""
-    text = fold_unicode(text)
+    text = join_spaced(fold_unicode(text))
     if any(c in text for c in "*_~`|"):
         text = strip_markup(text)
-    text = join_spaced(text)
+    # The pieces of a word broken by punctuation are kept, and the joined word added after them.
+    raw = _TOKEN.findall(text)
+    if _COMPOUND_HINT.search(text):
+        raw += [_SEPARATORS.sub("", m.group(0)) for m in _COMPOUND.finditer(text)]
+    # Most messages need none of the per-token work below: check the whole text once.
+    symbols = _SYMBOL_OR_DIGIT.search(text) is not None
+    mixed = (
+        not text.isascii()
+        and _LATIN.search(text) is not None
+        and (_OTHER_SCRIPT.search(text) is not None)
+    )
+    suspicious = not text.isascii() and _LOOKALIKE_ONLY.search(text) is not None
+    if not (symbols or mixed or suspicious or "_" in text):
+        return raw
     out = []
-    for raw in _TOKEN.findall(text):
-        token = raw.strip(_EDGE)
-        if not token:
-            continue
-        token = deleet(token)
-        token = repair_scripts(token)
-        token = token.replace("_", "")
+    for token in raw:
+        if symbols:
+            token = token.strip(_EDGE)
+            if not token:
+                continue
+            token = deleet(token)
+        if mixed or suspicious:
+            token = repair_scripts(token)
+        if "_" in token:
+            token = token.replace("_", "")
         if MASK in token and sum(1 for c in token if c != MASK) < 2:
             continue  # "****" or "f***": too little left to say which word it hides
-        out.append(token)
+        if token:
+            out.append(token)
     return out
 
 

@@ -178,9 +178,15 @@ class RuleSet:
         return None if number is None else self.rules.get(number)
 
 
-def load_rules(folder: Path) -> RuleSet:
-    """Load and validate the rules folder; raises ``RulesError`` listing every problem."""
+def load_rules(folder: Path, *, strict: bool = True) -> RuleSet:
+    """Load and validate the rules folder; raises ``RulesError`` listing every problem.
+
+    ``strict=False`` (for ``rules test``) accepts a folder with only stop-word lists, or a
+    folder of ``.txt`` lists, or one list file: missing policy means every list deletes.
+    """
     problems: list[str] = []
+    if not strict:
+        return _load_lenient(folder, problems)
     rules = _load_community_rules(folder / RULES_FILE, problems)
     policy, policy_text = _load_policy(folder / POLICY_FILE, problems)
     entries, allow, list_names = _load_lists(folder / STOPWORDS, problems)
@@ -189,6 +195,27 @@ def load_rules(folder: Path) -> RuleSet:
     if problems or policy is None:
         raise RulesError(problems)
     return RuleSet(rules, policy, Matcher(entries, allow), folder)
+
+
+def _load_lenient(path: Path, problems: list[str]) -> RuleSet:
+    if path.is_file():
+        lists_folder, files = path.parent, [path]
+    else:
+        lists_folder = path / STOPWORDS if (path / STOPWORDS).is_dir() else path
+        files = None
+    entries, allow, names = _load_lists(lists_folder, problems, files)
+    rules: dict[int, str] = {}
+    if (path / RULES_FILE).is_file():
+        rules = _load_community_rules(path / RULES_FILE, problems)
+    policy: Policy | None = Policy()
+    if (path / POLICY_FILE).is_file():
+        policy, _ = _load_policy(path / POLICY_FILE, problems)
+    if problems or policy is None:
+        raise RulesError(problems)
+    missing = {name: ListPolicy() for name in names if name not in policy.lists}
+    if missing:
+        policy = policy.model_copy(update={"lists": {**policy.lists, **missing}})
+    return RuleSet(rules, policy, Matcher(entries, allow), path)
 
 
 def validate_rules(folder: Path) -> list[str]:
@@ -252,15 +279,16 @@ def _load_policy(path: Path, problems: list[str]) -> tuple[Policy | None, str]:
         return None, text
 
 
-def _load_lists(folder: Path, problems: list[str]) -> tuple[list[Entry], list[Entry], set[str]]:
+def _load_lists(
+    folder: Path, problems: list[str], files: list[Path] | None = None
+) -> tuple[list[Entry], list[Entry], set[str]]:
     entries: list[Entry] = []
     allow: list[Entry] = []
     names: set[str] = set()
-    if not folder.is_dir():
+    if files is None and not folder.is_dir():
         problems.append(f"{folder}: missing (one stop-word list per .txt file)")
         return entries, allow, names
-    files = sorted(folder.glob("*.txt"))
-    for path in files:
+    for path in files if files is not None else sorted(folder.glob("*.txt")):
         is_allow = path.name.endswith(ALLOW_SUFFIX)
         name = path.name.removesuffix(ALLOW_SUFFIX if is_allow else ".txt")
         if not _LIST_NAME.match(name):

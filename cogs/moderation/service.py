@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 SEVERITY = {"escalate": 0, "delete": 1, "warn": 2, "mute": 3}
 URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|gg|io|ru|me|ly)/\S*")
-MENTION = re.compile(r"<@!?\d+>|(?<!\w)@\w{2,}")
+MENTION = re.compile(r"<@!?\d+>|(?<!\w)@\w+")
 
 
 @dataclass(frozen=True, slots=True)
