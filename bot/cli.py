@@ -199,24 +199,63 @@ def _simulate(config: Config, script: Path, database: str | None, start: str | N
 
 
 def _run(config: Config) -> int:
+    import os
+    import signal
+
     from bot.adapters.console.repl import run_console
     from bot.app import BotApp
     from bot.core.clock import SystemClock
 
-    if not config.console.enabled:
-        print("no platform is enabled: set [console] enabled = true", file=sys.stderr)
+    if not (config.console.enabled or config.telegram.enabled):
+        print(
+            "no platform is enabled: set [console] or [telegram] enabled = true", file=sys.stderr
+        )
+        return EXIT_USAGE
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if config.telegram.enabled and not token:
+        print(
+            "[telegram] is enabled but TELEGRAM_BOT_TOKEN is not set (get one from @BotFather)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
 
-    async def run() -> None:
+    async def run() -> int:
         app = BotApp(config, clock=SystemClock())
+        runners = []
         try:
+            await app.db.migrate()
+            if config.telegram.enabled:
+                from bot.adapters.telegram.runner import TelegramRunner, TokenRejected
+
+                runner = TelegramRunner(
+                    config.telegram,
+                    token,
+                    app.services,
+                    app.dispatcher.dispatch,
+                    webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
+                )
+                try:
+                    await runner.start()
+                except TokenRejected as exc:
+                    print(str(exc), file=sys.stderr)
+                    return EXIT_USAGE
+                runners.append(runner)
             await app.start()
-            await run_console(app)
+            if config.console.enabled:
+                await run_console(app)
+            else:
+                stop = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.add_signal_handler(sig, stop.set)
+                await stop.wait()
+            return EXIT_OK
         finally:
+            for runner in runners:
+                await runner.stop()
             await app.close()
 
-    asyncio.run(run())
-    return EXIT_OK
+    return asyncio.run(run())
 
 
 if __name__ == "__main__":  # pragma: no cover

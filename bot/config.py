@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.core.ids import CommunityRef, Platform
 from bot.i18n import available_locales
@@ -189,6 +196,32 @@ class ConsoleConfig(_Section):
         return value
 
 
+class TelegramConfig(_Section):
+    enabled: bool = False
+    api_base_url: Annotated[str, Field(pattern=r"^https?://")] = "https://api.telegram.org/bot"
+    """The Bot API server (PTB's base_url); the token is appended unless it contains {token}."""
+    mode: Literal["polling", "webhook"] = "polling"
+    poll_timeout: Annotated[int, Field(ge=0, le=50)] = 30
+    webhook_url: str = ""
+    """Public HTTPS URL Telegram posts updates to (webhook mode)."""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
+    webhook_path: Annotated[str, Field(pattern=r"^/[\w/.-]*$")] = "/telegram"
+    chats: list[int] = Field(default_factory=list)
+    """Groups to check the bot's rights in at start-up (it also checks when added to one)."""
+    admins: list[int] = Field(default_factory=list)
+    moderators: list[int] = Field(default_factory=list)
+    helpers: list[int] = Field(default_factory=list)
+    """User ids with levels beyond what their chat administrator status gives."""
+    admin_cache_seconds: Annotated[int, Field(ge=0, le=86400)] = 600
+
+    @model_validator(mode="after")
+    def _webhook_needs_url(self) -> TelegramConfig:
+        if self.enabled and self.mode == "webhook" and not self.webhook_url.startswith("https://"):
+            raise ValueError("webhook mode needs webhook_url, a public https:// address")
+        return self
+
+
 class Config(_Section):
     community: CommunityConfig = Field(default_factory=CommunityConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
@@ -197,6 +230,7 @@ class Config(_Section):
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     features: FeaturesConfig = Field(default_factory=FeaturesConfig)
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
 
     source: Path | None = Field(default=None, exclude=True)
     """The file this was read from; relative paths in it are resolved against its folder."""

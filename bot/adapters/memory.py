@@ -123,6 +123,9 @@ class MemoryPlatform:
     def capabilities(self) -> Capability:
         return self._capabilities
 
+    def home_channel(self, community: CommunityRef) -> ChannelRef:
+        return ChannelRef(community, self.channels[0])
+
     def channel(self, name: str) -> ChannelRef:
         return ChannelRef(self.community, name.removeprefix("#"))
 

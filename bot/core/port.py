@@ -33,6 +33,10 @@ class PlatformPort(Protocol):
     @property
     def capabilities(self) -> Capability: ...
 
+    def home_channel(self, community: CommunityRef) -> ChannelRef:
+        """Where community-wide posts go (the group itself, or the main channel)."""
+        ...
+
     async def send(
         self, channel: ChannelRef, message: OutgoingMessage, *, reply_to: MessageRef | None = None
     ) -> MessageRef:

@@ -79,6 +79,7 @@ SPECS = {
         MOD,
     ),
     "report": CommandSpec("report", "moderation.cmd.report", (_reason(),)),
+    "rules": CommandSpec("rules", "moderation.cmd.rules"),
 }
 
 
@@ -316,10 +317,15 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
         )
         await ctx.reply(ctx.t("moderation.report_thanks"), ephemeral=True)
 
+    async def show_rules(ctx: Context) -> None:
+        lines = [ctx.t("moderation.rules_title")]
+        lines += [f"{number}. {rule}" for number, rule in sorted(mod.rules.rules.items())]
+        await ctx.reply("\n".join(lines))
+
     handlers_by_name = {
         "warn": warn, "mute": mute, "unmute": unmute, "kick": kick, "ban": ban, "unban": unban,
         "slowmode": slowmode, "case": case, "warnings": warnings, "purge": purge, "raid": raid,
-        "report": report,
+        "report": report, "rules": show_rules,
     }  # fmt: skip
     for name, spec in SPECS.items():
         registry.command(spec, handlers_by_name[name])

@@ -38,8 +38,9 @@ def test_help_prints_the_command_list(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "[2026-11-27 10:00:00] + alice joined"
-    assert lines[1] == "[2026-11-27 10:00:00] #general alice: /help"
-    assert "Commands you can use here:" in lines[2]
+    assert lines[1].startswith("[2026-11-27 10:00:00] #general bot: Welcome, @alice!")
+    assert lines[2] == "[2026-11-27 10:00:00] #general alice: /help"
+    assert "Commands you can use here:" in lines[3]
     assert any("/help [command] — Show the commands you can use" in line for line in lines)
 
 

@@ -1,0 +1,363 @@
+"""Runs the Telegram platform: long polling or a webhook, commands, rights, levels.
+
+Updates are fetched as raw JSON and parsed one by one, so a malformed update is logged and
+skipped instead of wedging the batch (PTB's own Updater retries a batch that fails to parse
+forever). Updates of one chat are handled in order; chats run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from aiohttp import web
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeDefault,
+    ChatMember,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bot.adapters.telegram.inbound import Translator, community_of
+from bot.adapters.telegram.port import TelegramPort
+from bot.config import TelegramConfig
+from bot.core.context import Services
+from bot.core.events import Event
+from bot.core.ids import ChannelRef, Platform
+from bot.core.messages import OutgoingMessage
+from bot.core.permissions import Level
+from bot.core.richtext import text
+from bot.i18n import available_locales, translator
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [
+    "message", "edited_message", "callback_query", "chat_member", "my_chat_member",
+    "poll_answer", "poll", "message_reaction",
+]  # fmt: skip
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+Dispatch = Callable[[Event, TelegramPort], Awaitable[None]]
+
+
+class TokenRejected(Exception):
+    """The Bot API refused the token."""
+
+
+class TelegramRunner:
+    """One bot token: connects, keeps commands and levels, and feeds events to the dispatcher."""
+
+    def __init__(
+        self,
+        config: TelegramConfig,
+        token: str,
+        services: Services,
+        dispatch: Dispatch,
+        *,
+        webhook_secret: str = "",
+    ) -> None:
+        if not token:
+            raise ValueError("TELEGRAM_BOT_TOKEN is empty")
+        self.config = config
+        self.token = token
+        self.services = services
+        self.dispatch = dispatch
+        self.webhook_secret = webhook_secret
+        self.bot: ExtBot[None] = ExtBot(
+            token,
+            base_url=config.api_base_url,
+            rate_limiter=AIORateLimiter(max_retries=3),  # type: ignore[arg-type]
+        )
+        self.port = TelegramPort(self.bot, services.clock)
+        self.translator: Translator | None = None
+        self._admins: dict[int, tuple[float, dict[int, Level]]] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._poller: asyncio.Task[None] | None = None
+        self._site: web.AppRunner | None = None
+        self._stopping = False
+        self.webhook_port: int | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Log in (getMe), publish commands, check rights, then start receiving updates."""
+        try:
+            await self.bot.initialize()
+        except TelegramError as exc:
+            raise TokenRejected(f"Telegram refused to start: {exc}") from exc
+        self.translator = Translator(self.bot.username, self.level_of)
+        self.services.ports[Platform.TELEGRAM] = self.port
+        await self.sync_commands()
+        for chat_id in self.config.chats:
+            await self.check_rights(chat_id, tell_chat=False)
+        if self.config.mode == "webhook":
+            await self._start_webhook()
+        else:
+            await self.bot.delete_webhook()
+            self._poller = asyncio.create_task(self._poll(), name="telegram-poll")
+        log.info(
+            "telegram: @%s is %s",
+            self.bot.username,
+            "listening for webhooks" if self.config.mode == "webhook" else "polling",
+        )
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+        if self._site is not None:
+            await self._site.cleanup()
+            self._site = None
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.bot.shutdown()
+
+    # -- receiving ----------------------------------------------------------------------------
+
+    def _url(self, method: str) -> str:
+        base = self.config.api_base_url
+        return (
+            base.format(token=self.token) + method
+            if "{token}" in base
+            else (f"{base}{self.token}/{method}")
+        )
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        backoff = 1.0
+        timeout = self.config.poll_timeout
+        async with httpx.AsyncClient(timeout=timeout + 15) as client:
+            try:
+                while not self._stopping:
+                    body: dict[str, Any] = {"timeout": timeout, "allowed_updates": ALLOWED_UPDATES}
+                    if offset is not None:
+                        body["offset"] = offset
+                    try:
+                        response = await client.post(self._url("getUpdates"), json=body)
+                        data = response.json()
+                    except (httpx.HTTPError, ValueError) as exc:
+                        log.warning(
+                            "telegram: getUpdates failed (%s); retrying in %.0f s", exc, backoff
+                        )
+                        await asyncio.sleep(backoff)
+                        backoff = min(backoff * 2, 60)
+                        continue
+                    if not isinstance(data, dict) or not data.get("ok"):
+                        backoff = await self._poll_error(data, backoff)
+                        continue
+                    backoff = 1.0
+                    for raw in data.get("result") or ():
+                        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+                        if isinstance(update_id, int):
+                            offset = max(offset or 0, update_id + 1)
+                        self.receive(raw)
+            finally:
+                if offset is not None:
+                    # Confirm what was handled, so a restart does not see it again.
+                    with contextlib.suppress(httpx.HTTPError, asyncio.CancelledError):
+                        await client.post(
+                            self._url("getUpdates"),
+                            json={"offset": offset, "timeout": 0, "limit": 1},
+                        )
+
+    async def _poll_error(self, data: Any, backoff: float) -> float:
+        code = data.get("error_code") if isinstance(data, dict) else None
+        description = data.get("description") if isinstance(data, dict) else data
+        if code == 429:
+            retry = (data.get("parameters") or {}).get("retry_after", 5)
+            log.warning("telegram: rate limited on getUpdates; waiting %s s", retry)
+            await asyncio.sleep(float(retry))
+            return backoff
+        if code in (401, 404):
+            log.critical("telegram: the token was rejected (%s); stopping", description)
+            self._stopping = True
+            return backoff
+        if code == 409:
+            log.error(
+                "telegram: another process is receiving updates for this bot (%s)", description
+            )
+        else:
+            log.warning("telegram: getUpdates answered %s: %s", code, description)
+        await asyncio.sleep(backoff)
+        return min(backoff * 2, 60)
+
+    def receive(self, raw: Any) -> None:
+        """Parse one raw update and handle it in its chat's order; bad data is logged, skipped."""
+        try:
+            update = Update.de_json(raw, self.bot)
+        except Exception:
+            log.exception("telegram: skipping an update that cannot be parsed: %.300r", raw)
+            return
+        chat = update.effective_chat
+        key = chat.id if chat is not None else 0
+        task = asyncio.create_task(self._in_order(key, update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _in_order(self, key: int, update: Update) -> None:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            try:
+                await self.handle(update)
+            except Exception:
+                log.exception("telegram: update %s failed", update.update_id)
+
+    async def handle(self, update: Update) -> None:
+        """Translate an update and dispatch its events."""
+        assert self.translator is not None
+        user = update.effective_user
+        if user is not None and user.username:
+            self.port.usernames[user.username.lower()] = user.id
+        if update.chat_member is not None:
+            statuses = {
+                update.chat_member.old_chat_member.status,
+                update.chat_member.new_chat_member.status,
+            }
+            if statuses & {ChatMember.ADMINISTRATOR, ChatMember.OWNER}:
+                self._admins.pop(update.chat_member.chat.id, None)
+        if update.my_chat_member is not None:
+            await self._my_membership(update)
+            return
+        for event in await self.translator.translate(update, self.port.poll_chats.get):
+            await self.dispatch(event, self.port)
+        if update.callback_query is not None:
+            await self.port.answer(update.callback_query.id)
+
+    async def _my_membership(self, update: Update) -> None:
+        change = update.my_chat_member
+        assert change is not None
+        self._admins.pop(change.chat.id, None)
+        status = change.new_chat_member.status
+        if (
+            status in (ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
+            and change.chat.type != "private"
+        ):
+            await self.check_rights(change.chat.id, tell_chat=True)
+
+    async def _start_webhook(self) -> None:
+        app = web.Application()
+        app.router.add_post(self.config.webhook_path, self._webhook)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.config.webhook_listen, self.config.webhook_port)
+        await site.start()
+        self._site = runner
+        server = getattr(site, "_server", None)
+        sockets = getattr(server, "sockets", None) or ()
+        self.webhook_port = sockets[0].getsockname()[1] if sockets else self.config.webhook_port
+        await self.bot.set_webhook(
+            url=self.config.webhook_url,
+            secret_token=self.webhook_secret or None,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        if self.webhook_secret and request.headers.get(SECRET_HEADER) != self.webhook_secret:
+            log.warning("telegram: webhook call with a wrong secret from %s", request.remote)
+            return web.Response(status=403)
+        try:
+            raw = await request.json()
+        except ValueError:
+            log.warning("telegram: webhook body is not JSON; skipped")
+            return web.Response(status=200)  # a non-200 would make Telegram resend it forever
+        self.receive(raw)
+        return web.Response(status=200)
+
+    # -- levels, commands, rights -------------------------------------------------------------
+
+    async def level_of(self, chat_id: int, user_id: int) -> Level:
+        """Config lists and chat administrator status (cached, refreshed on changes)."""
+        level = Level.MEMBER
+        for ids, configured in (
+            (self.config.helpers, Level.HELPER),
+            (self.config.moderators, Level.MODERATOR),
+            (self.config.admins, Level.ADMIN),
+        ):
+            if user_id in ids:
+                level = configured
+        if chat_id == user_id or chat_id > 0:
+            return level
+        cached = self._admins.get(chat_id)
+        if cached is None or cached[0] < time.monotonic():
+            admins: dict[int, Level] = {}
+            try:
+                for member in await self.bot.get_chat_administrators(chat_id):
+                    admins[member.user.id] = (
+                        Level.ADMIN if member.status == ChatMember.OWNER else Level.MODERATOR
+                    )
+            except TelegramError as exc:
+                log.info("telegram: cannot list administrators of %s: %s", chat_id, exc)
+            cached = (time.monotonic() + self.config.admin_cache_seconds, admins)
+            self._admins[chat_id] = cached
+        return max(level, cached[1].get(user_id, Level.MEMBER))
+
+    async def sync_commands(self) -> None:
+        """Members see member commands; chat administrators also see moderator commands."""
+        specs = self.services.registry.visible_commands()
+        for locale in available_locales():
+            t = translator(locale)
+            language = None if locale == "en" else locale
+
+            def listing(max_level: Level) -> list[BotCommand]:
+                return [
+                    BotCommand(s.name, t(s.description)[:256])  # noqa: B023
+                    for s in specs
+                    if s.level <= max_level
+                ]
+
+            members = listing(Level.MEMBER)
+            await self.bot.set_my_commands(
+                members, scope=BotCommandScopeDefault(), language_code=language
+            )
+            await self.bot.set_my_commands(
+                members, scope=BotCommandScopeAllGroupChats(), language_code=language
+            )
+            await self.bot.set_my_commands(
+                listing(Level.ADMIN),
+                scope=BotCommandScopeAllChatAdministrators(),
+                language_code=language,
+            )
+
+    async def check_rights(self, chat_id: int, *, tell_chat: bool) -> list[str]:
+        """Say which features are limited in a chat and why; returns the catalog keys."""
+        t, _ = self.services.locale_for(community_of(chat_id))
+        problems: list[str] = []
+        try:
+            me = await self.bot.get_chat_member(chat_id, self.bot.id)
+        except TelegramError as exc:
+            log.warning("telegram: cannot check my rights in %s: %s", chat_id, exc)
+            return ["telegram.unreachable"]
+        if me.status != ChatMember.ADMINISTRATOR:
+            problems.append("telegram.need_admin")
+            if not self.bot.can_read_all_group_messages:
+                problems.append("telegram.privacy")
+        else:
+            if not getattr(me, "can_delete_messages", False):
+                problems.append("telegram.need_delete")
+            if not getattr(me, "can_restrict_members", False):
+                problems.append("telegram.need_restrict")
+        if not problems:
+            log.info("telegram: all rights present in %s", chat_id)
+            return problems
+        lines = [t("telegram.limited")] + [f"• {t(key)}" for key in problems]
+        log.warning("telegram: chat %s: %s", chat_id, " ".join(lines))
+        if tell_chat:
+            try:
+                channel = ChannelRef(community_of(chat_id), str(chat_id))
+                await self.port.send(channel, OutgoingMessage(text("\n".join(lines))))
+            except TelegramError as exc:
+                log.info("telegram: could not tell %s about missing rights: %s", chat_id, exc)
+        return problems
