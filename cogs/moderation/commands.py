@@ -313,7 +313,11 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
             message=event.reply_to.id,
         )
         await mod.post_case(
-            ctx.port, ctx.t, event.community, created, buttons=mod.alert_buttons(ctx.t, created)
+            ctx.port,
+            ctx.t,
+            event.community,
+            created,
+            buttons=mod.alert_buttons(ctx.t, event.community, created),
         )
         await ctx.reply(ctx.t("moderation.report_thanks"), ephemeral=True)
 

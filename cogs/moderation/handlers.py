@@ -128,7 +128,11 @@ class Handlers:
                 message=message.id,
             )
             await self.mod.post_case(
-                ctx.port, ctx.t, community, case, buttons=self.mod.alert_buttons(ctx.t, case)
+                ctx.port,
+                ctx.t,
+                community,
+                case,
+                buttons=self.mod.alert_buttons(ctx.t, community, case),
             )
             return True
         await ctx.port.delete(message)
@@ -276,10 +280,15 @@ class Handlers:
         if event.member.level < Level.MODERATOR:
             await ctx.reply(ctx.t("moderation.moderators_only"), ephemeral=True)
             return
-        community = event.community
-        case = await self.mod.store.get_case(community, int(event.payload or 0))
+        community_id, _, number = event.payload.rpartition("/")
+        community = (
+            CommunityRef(event.community.platform, community_id)
+            if community_id
+            else event.community
+        )
+        case = await self.mod.store.get_case(community, int(number) if number.isdigit() else 0)
         if case is None:
-            await ctx.reply(ctx.t("moderation.no_case", number=event.payload), ephemeral=True)
+            await ctx.reply(ctx.t("moderation.no_case", number=number), ephemeral=True)
             return
         if event.action == "mod.dismiss":
             await ctx.reply(

@@ -268,8 +268,11 @@ class Moderation:
             parts.append(t("moderation.evidence", evidence=_short(case.evidence)))
         return "\n".join(parts)
 
-    def alert_buttons(self, t: Translator, case: Case) -> tuple[Button, ...]:
-        payload = str(case.number)
+    def alert_buttons(
+        self, t: Translator, community: CommunityRef, case: Case
+    ) -> tuple[Button, ...]:
+        # The mod log may be another chat (a private moderators' group): name the community.
+        payload = f"{community.id}/{case.number}"
         return (
             Button(t("moderation.button.delete"), "mod.delete", payload, ButtonStyle.DANGER),
             Button(t("moderation.button.warn"), "mod.warn", payload, ButtonStyle.PRIMARY),

@@ -119,9 +119,9 @@ class FakeBotAPI:
         return [params for name, params in self.calls if name == method]
 
     async def wait_for(
-        self, method: str, count: int = 1, timeout: float = 10.0
+        self, method: str, count: int = 1, within: float = 10.0
     ) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         async with self._changed:
             while len(self.called(method)) < count:
                 remaining = deadline - time.monotonic()
