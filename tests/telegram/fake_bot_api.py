@@ -229,7 +229,16 @@ class FakeBotAPI:
         return result
 
     async def m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
-        return _administrator(BOT)
+        user_id = int(params["user_id"])
+        if user_id == BOT["id"]:
+            return _administrator(BOT)
+        person = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        for admin_id, status in self.admins.get(int(params["chat_id"]), []):
+            if admin_id == user_id:
+                if status == "creator":
+                    return {"status": "creator", "user": person, "is_anonymous": False}
+                return _administrator(person)
+        return {"status": "member", "user": person}
 
     async def m_sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:
         options = params.get("options") or []
@@ -291,6 +300,17 @@ def message_object(sender: User, text: str, message_id: int, chat: Chat = GROUP)
     return Message(
         message_id=message_id, date=datetime.now(UTC), chat=chat, from_user=sender, text=text
     )
+
+
+def joined_service_message(member: User, message_id: int, chat: Chat = GROUP) -> dict[str, Any]:
+    message = Message(
+        message_id=message_id,
+        date=datetime.now(UTC),
+        chat=chat,
+        from_user=member,
+        new_chat_members=[member],
+    )
+    return Update(update_id=0, message=message).to_dict()
 
 
 def joined(member: User, chat: Chat = GROUP) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from tests.telegram.fake_bot_api import (
     FakeBotAPI,
     button_press,
     joined,
+    joined_service_message,
     message_object,
     poll_answer,
     text_message,
@@ -61,9 +62,15 @@ def rules_dir(tmp_path: Path) -> Path:
 
 
 async def start_bot(
-    example_config: Config, tmp_path: Path, rules_dir: Path, **telegram: Any
+    example_config: Config,
+    tmp_path: Path,
+    rules_dir: Path,
+    prepare: Callable[[FakeBotAPI], None] | None = None,
+    **telegram: Any,
 ) -> Bot:
     fake = FakeBotAPI()
+    if prepare is not None:
+        prepare(fake)
     fake.admins[GROUP.id] = [(1, "creator"), (ADMIN.id, "administrator")]
     url = await fake.start()
     settings = TelegramConfig(enabled=True, api_base_url=url, poll_timeout=2, **telegram)
@@ -254,5 +261,49 @@ async def test_webhook_mode_checks_the_secret(
                 assert resp.status == 200
         [reply] = await bot.fake.wait_for("sendMessage")
         assert reply["reply_parameters"]["message_id"] == 70
+    finally:
+        await stop_bot(bot)
+
+
+async def test_join_as_service_message_and_update_greets_once(tg: Bot) -> None:
+    nina = user(556, "Nina")
+    await tg.fake.push(joined_service_message(nina, message_id=80))
+    await tg.fake.push(joined(nina))
+    await tg.fake.push(text_message(MEMBER, "/rules", message_id=81))
+    replies = await tg.fake.wait_for("sendMessage", 2)
+    assert sum("Welcome" in r["text"] for r in replies) == 1
+    assert "Our community rules" in replies[-1]["text"]
+
+
+async def test_command_without_entities_still_works(tg: Bot) -> None:
+    raw = text_message(MEMBER, "/help", message_id=90)
+    raw["message"].pop("entities")
+    await tg.fake.push(raw)
+    [reply] = await tg.fake.wait_for("sendMessage")
+    assert "Commands you can use here:" in reply["text"]
+
+
+async def test_a_server_without_optional_methods(
+    example_config: Config, tmp_path: Path, rules_dir: Path
+) -> None:
+    """setMyCommands refused and no getChatAdministrators: the bot still runs, and finds
+    administrators one by one with getChatMember."""
+
+    def refuse(fake: FakeBotAPI) -> None:
+        for _ in range(6):
+            fake.fail_next("setMyCommands", 404, description="Not Found")
+        for _ in range(3):
+            fake.fail_next("getChatAdministrators", 404, description="Not Found")
+
+    bot = await start_bot(example_config, tmp_path, rules_dir, refuse)
+    try:
+        target = message_object(user(79, "Loud"), "LOUD", 100)
+        await bot.fake.push(text_message(MEMBER, "/kick", message_id=101, reply_to=target))
+        await bot.fake.push(text_message(ADMIN, "/kick", message_id=102, reply_to=target))
+        [ban] = await bot.fake.wait_for("banChatMember")
+        assert ban["user_id"] == "79"
+        [unban] = await bot.fake.wait_for("unbanChatMember")
+        assert unban["only_if_banned"] == "true"
+        assert len(bot.fake.called("banChatMember")) == 1  # the member's /kick was refused
     finally:
         await stop_bot(bot)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -39,6 +40,7 @@ from bot.core.permissions import Level
 LevelOf = Callable[[int, int], Awaitable[Level]]
 """(chat id, user id) -> the member's level in that chat."""
 
+_BARE_COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,64})?(?=\s|$)")
 PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
 
 
@@ -89,6 +91,8 @@ class Translator:
     ) -> list[Event]:
         """Events for an update; an empty list for updates the bot does not act on."""
         if update.message is not None:
+            if update.message.new_chat_members or update.message.left_chat_member:
+                return await self._service_membership(update.message)
             event = await self._message(update.message)
             return [event] if event else []
         if update.edited_message is not None:
@@ -140,13 +144,32 @@ class Translator:
         """(name, arguments) of a leading bot command; name '' if it is for another bot."""
         entities = message.entities if message.text else message.caption_entities
         first = next((e for e in entities if e.offset == 0), None)
-        if first is None or first.type != MessageEntityType.BOT_COMMAND:
+        if first is not None and first.type == MessageEntityType.BOT_COMMAND:
+            length = first.length
+        elif not entities and (bare := _BARE_COMMAND.match(content)):
+            length = bare.end()  # a client (or a test server) that sent no entities
+        else:
             return None
-        word = content[1 : first.length]
+        word = content[1:length]
         name, _, target = word.partition("@")
         if target and target.lower() != self.bot_username:
             return "", ""
-        return name.lower(), content[first.length :].strip()
+        return name.lower(), content[length:].strip()
+
+    async def _service_membership(self, message: Message) -> list[Event]:
+        """Join/leave service messages (older clients and small groups still send them)."""
+        community = community_of(message.chat.id)
+        when = _when(message.date)
+        events: list[Event] = []
+        for member in message.new_chat_members or ():
+            if member.is_bot and member.username and member.username.lower() == self.bot_username:
+                continue
+            actor = await self.actor(message.chat.id, member)
+            events.append(MemberJoined(community=community, occurred_at=when, member=actor))
+        if message.left_chat_member is not None:
+            actor = await self.actor(message.chat.id, message.left_chat_member)
+            events.append(MemberLeft(community=community, occurred_at=when, member=actor))
+        return events
 
     async def _edited(self, message: Message) -> list[Event]:
         user = message.from_user

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -31,7 +32,7 @@ from bot.adapters.telegram.inbound import Translator, community_of
 from bot.adapters.telegram.port import TelegramPort
 from bot.config import TelegramConfig
 from bot.core.context import Services
-from bot.core.events import Event
+from bot.core.events import Event, MemberJoined, MemberLeft
 from bot.core.ids import ChannelRef, Platform
 from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
@@ -44,7 +45,9 @@ ALLOWED_UPDATES = [
     "message", "edited_message", "callback_query", "chat_member", "my_chat_member",
     "poll_answer", "poll", "message_reaction",
 ]  # fmt: skip
+ALLOWED_JSON = json.dumps(ALLOWED_UPDATES)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+JOIN_DEDUPE_SECONDS = 120.0
 
 Dispatch = Callable[[Event, TelegramPort], Awaitable[None]]
 
@@ -81,6 +84,7 @@ class TelegramRunner:
         self.translator: Translator | None = None
         self._admins: dict[int, tuple[float, dict[int, Level]]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._memberships: dict[tuple[str, str, str], float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
         self._site: web.AppRunner | None = None
@@ -97,13 +101,19 @@ class TelegramRunner:
             raise TokenRejected(f"Telegram refused to start: {exc}") from exc
         self.translator = Translator(self.bot.username, self.level_of)
         self.services.ports[Platform.TELEGRAM] = self.port
-        await self.sync_commands()
+        try:
+            await self.sync_commands()
+        except TelegramError as exc:
+            log.warning("telegram: could not publish the command list: %s", exc)
         for chat_id in self.config.chats:
             await self.check_rights(chat_id, tell_chat=False)
         if self.config.mode == "webhook":
             await self._start_webhook()
         else:
-            await self.bot.delete_webhook()
+            try:
+                await self.bot.delete_webhook()
+            except TelegramError as exc:
+                log.warning("telegram: could not remove a webhook before polling: %s", exc)
             self._poller = asyncio.create_task(self._poll(), name="telegram-poll")
         log.info(
             "telegram: @%s is %s",
@@ -142,11 +152,12 @@ class TelegramRunner:
         async with httpx.AsyncClient(timeout=timeout + 15) as client:
             try:
                 while not self._stopping:
-                    body: dict[str, Any] = {"timeout": timeout, "allowed_updates": ALLOWED_UPDATES}
+                    # Form-encoded like PTB's own requests (objects as JSON text).
+                    body = {"timeout": str(timeout), "allowed_updates": ALLOWED_JSON}
                     if offset is not None:
-                        body["offset"] = offset
+                        body["offset"] = str(offset)
                     try:
-                        response = await client.post(self._url("getUpdates"), json=body)
+                        response = await client.post(self._url("getUpdates"), data=body)
                         data = response.json()
                     except (httpx.HTTPError, ValueError) as exc:
                         log.warning(
@@ -170,7 +181,7 @@ class TelegramRunner:
                     with contextlib.suppress(httpx.HTTPError, asyncio.CancelledError):
                         await client.post(
                             self._url("getUpdates"),
-                            json={"offset": offset, "timeout": 0, "limit": 1},
+                            data={"offset": str(offset), "timeout": "0", "limit": "1"},
                         )
 
     async def _poll_error(self, data: Any, backoff: float) -> float:
@@ -232,9 +243,20 @@ class TelegramRunner:
             await self._my_membership(update)
             return
         for event in await self.translator.translate(update, self.port.poll_chats.get):
+            if isinstance(event, MemberJoined | MemberLeft) and self._seen_membership(event):
+                continue  # the same join as a service message and a chat_member update
             await self.dispatch(event, self.port)
         if update.callback_query is not None:
             await self.port.answer(update.callback_query.id)
+
+    def _seen_membership(self, event: MemberJoined | MemberLeft) -> bool:
+        now = time.monotonic()
+        key = (event.kind, event.community.id, event.member.ref.id)
+        if len(self._memberships) > 10_000:
+            self._memberships = {k: t for k, t in self._memberships.items() if now - t < 600}
+        seen = self._memberships.get(key)
+        self._memberships[key] = now
+        return seen is not None and now - seen < JOIN_DEDUPE_SECONDS
 
     async def _my_membership(self, update: Update) -> None:
         change = update.my_chat_member
@@ -295,11 +317,16 @@ class TelegramRunner:
             admins: dict[int, Level] = {}
             try:
                 for member in await self.bot.get_chat_administrators(chat_id):
-                    admins[member.user.id] = (
-                        Level.ADMIN if member.status == ChatMember.OWNER else Level.MODERATOR
-                    )
+                    admins[member.user.id] = _status_level(member.status)
             except TelegramError as exc:
                 log.info("telegram: cannot list administrators of %s: %s", chat_id, exc)
+                # Ask about this one member instead (and do not cache a failed listing).
+                try:
+                    single = await self.bot.get_chat_member(chat_id, user_id)
+                except TelegramError as inner:
+                    log.info("telegram: cannot look up %s in %s: %s", user_id, chat_id, inner)
+                    return level
+                return max(level, _status_level(single.status))
             cached = (time.monotonic() + self.config.admin_cache_seconds, admins)
             self._admins[chat_id] = cached
         return max(level, cached[1].get(user_id, Level.MEMBER))
@@ -361,3 +388,11 @@ class TelegramRunner:
             except TelegramError as exc:
                 log.info("telegram: could not tell %s about missing rights: %s", chat_id, exc)
         return problems
+
+
+def _status_level(status: str) -> Level:
+    if status == ChatMember.OWNER:
+        return Level.ADMIN
+    if status == ChatMember.ADMINISTRATOR:
+        return Level.MODERATOR
+    return Level.MEMBER
