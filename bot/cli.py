@@ -220,6 +220,12 @@ def _run(config: Config) -> int:
         return EXIT_USAGE
 
     async def run() -> int:
+        stop = asyncio.Event()
+        if not config.console.enabled:
+            # Installed first, so a stop during start-up is a clean stop too.
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
         app = BotApp(config, clock=SystemClock())
         runners = []
         try:
@@ -244,10 +250,6 @@ def _run(config: Config) -> int:
             if config.console.enabled:
                 await run_console(app)
             else:
-                stop = asyncio.Event()
-                loop = asyncio.get_running_loop()
-                for sig in (signal.SIGINT, signal.SIGTERM):
-                    loop.add_signal_handler(sig, stop.set)
                 await stop.wait()
             return EXIT_OK
         finally:

@@ -1,0 +1,79 @@
+"""`community-bot run` with [telegram] enabled, as a deployment runs it (a separate process)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.telegram.fake_bot_api import FakeBotAPI, text_message, user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def set_key(config: str, section: str, key: str, value: str) -> str:
+    """Set ``key`` in ``[section]`` of a TOML text (the example documents every key)."""
+    lines = config.splitlines()
+    current = ""
+    for index, line in enumerate(lines):
+        if line.startswith("["):
+            current = line.strip("[] ")
+        elif current == section and line.split("=")[0].strip() == key:
+            lines[index] = f"{key} = {value}"
+            return "\n".join(lines) + "\n"
+    raise KeyError(f"{section}.{key}")
+
+
+def make_config(tmp_path: Path, url: str) -> Path:
+    config = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    for section, key, value in (
+        ("content", "rules", f'"{ROOT / "rules"}"'),
+        ("content", "faq", f'"{ROOT / "faq"}"'),
+        ("storage", "database", '"bot.sqlite3"'),
+        ("telegram", "enabled", "true"),
+        ("telegram", "api_base_url", f'"{url}"'),
+        ("telegram", "poll_timeout", "1"),
+        ("console", "enabled", "false"),
+    ):
+        config = set_key(config, section, key, value)
+    path = tmp_path / "config.toml"
+    path.write_text(config, encoding="utf-8")
+    return path
+
+
+async def test_run_polls_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    fake = FakeBotAPI()
+    url = await fake.start()
+    path = make_config(tmp_path, url)
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "42:abc"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(path),
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await fake.wait_for("getUpdates", within=30)
+        await fake.push(text_message(user(7, "Max"), "/help", message_id=5))
+        [reply] = await fake.wait_for("sendMessage", within=30)
+        assert "Commands you can use here:" in reply["text"]
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0, stderr.decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
+
+
+async def test_run_without_a_token_exits_2(tmp_path: Path) -> None:
+    path = make_config(tmp_path, "http://127.0.0.1:9/bot")
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(path), env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert b"TELEGRAM_BOT_TOKEN is not set" in stderr
