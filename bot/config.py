@@ -196,6 +196,34 @@ class ConsoleConfig(_Section):
         return value
 
 
+def _level_name(value: str) -> str:
+    from bot.core.permissions import Level
+
+    Level.parse(value)
+    return value.strip().lower()
+
+
+class PollsConfig(_Section):
+    min_level: str = "member"
+    """Who may create polls: member, helper, moderator or admin."""
+    max_per_hour: Annotated[int, Field(ge=0, le=1000)] = 3
+    """Polls one member may create per hour (moderators are not limited)."""
+
+    @field_validator("min_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        return _level_name(value)
+
+
+class AmaConfig(_Section):
+    max_questions: Annotated[int, Field(ge=1, le=100)] = 3
+    """Questions one member may ask per AMA."""
+    duplicate_similarity: Annotated[float, Field(gt=0, le=1)] = 0.6
+    """Word overlap (0-1) above which a new question is merged into an earlier one."""
+    drafts: str = "faq/drafts"
+    """Where answered questions become FAQ drafts (relative to the config file)."""
+
+
 class TelegramConfig(_Section):
     enabled: bool = False
     api_base_url: Annotated[str, Field(pattern=r"^https?://")] = "https://api.telegram.org/bot"
@@ -231,6 +259,8 @@ class Config(_Section):
     features: FeaturesConfig = Field(default_factory=FeaturesConfig)
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    polls: PollsConfig = Field(default_factory=PollsConfig)
+    ama: AmaConfig = Field(default_factory=AmaConfig)
 
     source: Path | None = Field(default=None, exclude=True)
     """The file this was read from; relative paths in it are resolved against its folder."""

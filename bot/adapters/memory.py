@@ -226,13 +226,23 @@ class MemoryPlatform:
         return ref
 
     async def press(self, name: str, label: str) -> bool:
-        """``name`` presses the button labelled ``label`` on the latest bot message with one."""
+        """``name`` presses the button labelled ``label`` on the latest bot message with one.
+
+        An exact label wins; otherwise a label that contains the text (``[Upvote]`` presses
+        ``👍 Upvote #3``), again on the latest message that has one.
+        """
         wanted = label.strip().casefold()
+        exact = any(
+            b.label.casefold() == wanted
+            for m in self.messages.values() if m.from_bot and not m.deleted for b in m.buttons
+        )  # fmt: skip
         for stored in reversed(self.messages.values()):
             if not stored.from_bot or stored.deleted:
                 continue
             for button in stored.buttons:
-                if button.label.casefold() == wanted and button.url is None:
+                label_text = button.label.casefold()
+                matches = label_text == wanted if exact else wanted in label_text
+                if matches and button.url is None:
                     self.say(f"{name} pressed [{button.label}]")
                     await self._emit(
                         ButtonPressed(

@@ -1,0 +1,263 @@
+"""Polls and quizzes: native where the platform's limits fit, buttons otherwise, emoji reactions
+as a light form. Votes are mirrored in the database (one vote per member, changeable until the
+poll closes; a quiz answer is final). Closing is a durable deadline: a poll due while the bot
+was down closes right after start-up, and results are posted exactly once."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from bot.core.capabilities import Capability
+from bot.core.commands import CommandSpec, Param, ParamKind
+from bot.core.context import Context, Services
+from bot.core.errors import NotSupported, UserFacingError
+from bot.core.events import ButtonPressed, PollVoted, ReactionAdded, ReactionRemoved
+from bot.core.ids import ChannelRef, CommunityRef, MessageRef, Platform
+from bot.core.messages import Button, ButtonStyle, OutgoingMessage, PollSpec
+from bot.core.permissions import Level
+from bot.core.port import PlatformPort, SentPoll
+from bot.core.registry import Registry
+from bot.core.richtext import RichText, bold, join_lines, text
+from bot.i18n import Translator
+from bot.scheduler import Deadline
+from cogs.polls.logic import REACTION_EMOJI, PollRequest, PollSyntaxError, bar_chart, parse_poll
+from cogs.polls.store import Poll, PollClosed, PollStore
+
+log = logging.getLogger(__name__)
+
+CLOSE = "poll.close"
+VOTE = "poll.vote"
+NATIVE_MIN = timedelta(seconds=15)
+
+POLL = CommandSpec("poll", "polls.cmd.poll", (Param("poll", ParamKind.TEXT, "polls.param.poll"),))
+QUIZ = CommandSpec(
+    "quiz", "polls.cmd.quiz", (Param("quiz", ParamKind.TEXT, "polls.param.quiz"),), Level.HELPER
+)
+
+
+def setup(registry: Registry, services: Services) -> None:
+    store = PollStore(services.db)
+    settings = services.config.polls
+    min_level = Level.parse(settings.min_level)
+
+    async def create(
+        ctx: Context, request: PollRequest, correct: int | None, explanation: str | None
+    ) -> None:
+        actor = ctx.event.actor
+        channel = ctx.event.channel_ref
+        assert actor is not None and channel is not None
+        community = ctx.event.community
+        now = ctx.clock.now()
+        if actor.level < Level.MODERATOR and settings.max_per_hour:
+            recent = await store.created_since(community, actor.ref.id, now - timedelta(hours=1))
+            if recent >= settings.max_per_hour:
+                raise UserFacingError("polls.rate_limited", count=settings.max_per_hour)
+        native = _native_fits(ctx.port, request, correct)
+        kind = (
+            "native"
+            if native
+            else "reactions"
+            if request.reactions and (Capability.REACTIONS in ctx.port.capabilities)
+            else "buttons"
+        )
+        closes_at = now + request.duration
+        poll_id = await store.create(
+            platform=community.platform.value, community=community.id, channel=channel.id,
+            thread=channel.thread, kind=kind, question=request.question,
+            options=list(request.options), multiple=request.multiple and correct is None,
+            anonymous=request.anonymous, correct=correct, explanation=explanation,
+            created_by=actor.ref.id, created_at=now, closes_at=closes_at)  # fmt: skip
+        await ctx.services.scheduler.schedule(CLOSE, str(poll_id), closes_at, {"poll": poll_id})
+        poll = await store.get(poll_id)
+        assert poll is not None
+        if kind == "native":
+            sent = await ctx.port.send_poll(channel, PollSpec(
+                request.question, request.options, multiple_choice=poll.multiple,
+                anonymous=request.anonymous, closes_at=closes_at, correct_option=correct,
+                explanation=explanation))  # fmt: skip
+            await store.set_message(poll_id, sent.message.id, sent.poll_id)
+            return
+        message = OutgoingMessage(
+            _poll_text(ctx.t, poll, closes_at, ctx), _buttons(poll) if kind == "buttons" else ()
+        )
+        ref = await ctx.port.send(channel, message)
+        await store.set_message(poll_id, ref.id, None)
+        if kind == "reactions":
+            for emoji in REACTION_EMOJI[: len(poll.options)]:
+                await ctx.port.add_reaction(ref, emoji)
+
+    async def on_poll(ctx: Context) -> None:
+        actor = ctx.event.actor
+        assert actor is not None
+        if actor.level < min_level:
+            raise UserFacingError(
+                "polls.not_allowed", level=ctx.t(f"level.{min_level.name.lower()}")
+            )
+        try:
+            request = parse_poll(str(ctx.args["poll"]))
+        except PollSyntaxError as exc:
+            raise UserFacingError(exc.key) from None
+        await create(ctx, request, None, None)
+
+    async def on_quiz(ctx: Context) -> None:
+        raw = str(ctx.args["quiz"])
+        explanation = None
+        if "--explain" in raw:
+            raw, _, explanation = raw.partition("--explain")
+            explanation = explanation.strip() or None
+        try:
+            request = parse_poll(raw)
+        except PollSyntaxError as exc:
+            raise UserFacingError(exc.key) from None
+        marked = [i for i, option in enumerate(request.options) if option.startswith("*")]
+        if len(marked) != 1:
+            raise UserFacingError("polls.quiz_syntax")
+        options = tuple(o.removeprefix("*").strip() for o in request.options)
+        request = PollRequest(request.question, options, request.duration, anonymous=False)
+        await create(ctx, request, marked[0], explanation)
+
+    async def on_button(ctx: Context) -> None:
+        event = ctx.event
+        assert isinstance(event, ButtonPressed)
+        poll_id, _, option = event.payload.partition("/")
+        poll = await store.get(int(poll_id)) if poll_id.isdigit() else None
+        if poll is None or not option.isdigit() or int(option) >= len(poll.options):
+            raise UserFacingError("button.expired")
+        await vote(ctx, poll, [int(option)], toggle=poll.multiple, tell=True)
+
+    async def vote(
+        ctx: Context, poll: Poll, options: list[int], *, toggle: bool, tell: bool
+    ) -> None:
+        actor = ctx.event.actor
+        assert actor is not None
+        if poll.correct is not None and await store.member_options(poll, actor.ref.id):
+            if tell:
+                await ctx.reply(ctx.t("polls.quiz_already"), ephemeral=True)
+            return
+        try:
+            chosen = await store.vote(poll, actor.ref.id, options, ctx.clock.now(), toggle=toggle)
+        except PollClosed:
+            if tell:
+                await ctx.reply(ctx.t("polls.closed_already"), ephemeral=True)
+            return
+        if not tell:
+            return
+        if poll.correct is not None:
+            right = chosen == [poll.correct]
+            key = "polls.quiz_right" if right else "polls.quiz_wrong"
+            lines = [ctx.t(key, answer=poll.options[poll.correct])]
+            if poll.explanation:
+                lines.append(poll.explanation)
+            await ctx.reply("\n".join(lines), ephemeral=True)
+        elif chosen:
+            await ctx.reply(
+                ctx.t("polls.voted", choice=", ".join(poll.options[i] for i in chosen)),
+                ephemeral=True,
+            )
+        else:
+            await ctx.reply(ctx.t("polls.vote_removed"), ephemeral=True)
+
+    async def on_native_vote(ctx: Context) -> None:
+        event = ctx.event
+        assert isinstance(event, PollVoted)
+        poll = await store.by_native(event.community.platform.value, event.poll_id)
+        if poll is not None:
+            await vote(ctx, poll, list(event.options), toggle=False, tell=False)
+
+    async def on_reaction(ctx: Context) -> None:
+        event = ctx.event
+        assert isinstance(event, ReactionAdded | ReactionRemoved)
+        if event.emoji not in REACTION_EMOJI or event.member.is_bot:
+            return
+        poll = await store.by_message(event.community, event.message.id)
+        if poll is None or poll.kind != "reactions":
+            return
+        option = REACTION_EMOJI.index(event.emoji)
+        if option >= len(poll.options):
+            return
+        current = await store.member_options(poll, event.member.ref.id)
+        if isinstance(event, ReactionAdded):
+            chosen = sorted(set(current) | {option}) if poll.multiple else [option]
+        else:
+            chosen = [o for o in current if o != option]
+        try:
+            await store.vote(poll, event.member.ref.id, chosen, ctx.clock.now())
+        except PollClosed:
+            return
+
+    async def close(deadline: Deadline) -> None:
+        poll = await store.get(int(deadline.payload["poll"]))
+        if poll is None:
+            return
+        if poll.closed_at is None:
+            if not await store.claim_close(poll.id, services.clock.now()):
+                return
+        elif poll.results_message is not None:
+            return  # results already posted
+        community = CommunityRef(Platform(poll.platform), poll.community)
+        port = services.ports.get(community.platform)
+        if port is None:
+            raise RuntimeError(f"no {community.platform} platform to close poll {poll.id} on")
+        channel = ChannelRef(community, poll.channel, poll.thread)
+        if poll.kind == "native" and poll.message and poll.native_id:
+            with contextlib.suppress(NotSupported):
+                await port.close_poll(SentPoll(MessageRef(channel, poll.message), poll.native_id))
+        t, _ = services.locale_for(community)
+        counts, voters = await store.counts(poll)
+        results = _results_text(t, poll, counts, voters)
+        reply_to = MessageRef(channel, poll.message) if poll.message else None
+        sent = await port.send(channel, OutgoingMessage(results), reply_to=reply_to)
+        await store.set_results_message(poll.id, sent.id)
+
+    registry.command(POLL, on_poll)
+    registry.command(QUIZ, on_quiz)
+    registry.button(VOTE, on_button)
+    registry.on(PollVoted, on_native_vote)
+    registry.on(ReactionAdded, on_reaction)
+    registry.on(ReactionRemoved, on_reaction)
+    services.scheduler.on_deadline(CLOSE, close)
+
+
+def _native_fits(port: PlatformPort, request: PollRequest, correct: int | None) -> bool:
+    """Native polls where the platform has them and they fit (Telegram: quizzes too)."""
+    capabilities = port.capabilities
+    if Capability.NATIVE_POLLS not in capabilities or request.reactions:
+        return False
+    if correct is not None and Capability.NATIVE_QUIZZES not in capabilities:
+        return False
+    if port.platform is Platform.DISCORD and request.duration < timedelta(hours=1):
+        return False  # Discord polls last at least an hour
+    return request.duration >= NATIVE_MIN
+
+
+def _buttons(poll: Poll) -> tuple[Button, ...]:
+    return tuple(
+        Button(option[:80], VOTE, f"{poll.id}/{index}", ButtonStyle.PRIMARY)
+        for index, option in enumerate(poll.options)
+    )
+
+
+def _poll_text(t: Translator, poll: Poll, closes_at: datetime, ctx: Context) -> RichText:
+    when = t.datetime(closes_at, ctx.tz)
+    head = "polls.quiz_head" if poll.correct is not None else "polls.head"
+    lines: list[RichText | str] = [text(bold(t(head, question=poll.question)))]
+    if poll.kind == "reactions":
+        lines += [f"{REACTION_EMOJI[i]} {option}" for i, option in enumerate(poll.options)]
+    hint = "polls.hint_multi" if poll.multiple else "polls.hint_single"
+    lines.append(t(hint, when=when))
+    return join_lines(lines)
+
+
+def _results_text(t: Translator, poll: Poll, counts: list[int], voters: int) -> RichText:
+    head = "polls.quiz_results" if poll.correct is not None else "polls.results"
+    lines: list[RichText | str] = [text(bold(t(head, question=poll.question)))]
+    lines += bar_chart(poll.options, counts)
+    lines.append(t("polls.turnout", count=voters))
+    if poll.correct is not None:
+        lines.append(t("polls.quiz_answer", answer=poll.options[poll.correct]))
+        if poll.explanation:
+            lines.append(poll.explanation)
+    lines.append(t("polls.next_step"))
+    return join_lines(lines)
