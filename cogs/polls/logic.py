@@ -16,6 +16,7 @@ FLAGS = {
     "--anonymous": "anonymous", "--anon": "anonymous", "anonymous": "anonymous",
     "--reactions": "reactions", "reactions": "reactions",
 }  # fmt: skip
+_HAS_UNIT = re.compile(r"^\d+[smhdw]", re.IGNORECASE)
 _QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'|(\S+)")
 REACTION_EMOJI = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
 
@@ -53,7 +54,7 @@ def parse_poll(raw: str) -> PollRequest:
             kept.append(word)
     duration = DEFAULT_DURATION
     for index in (0, -1):
-        if kept:
+        if kept and _HAS_UNIT.search(kept[index]):  # a bare number is an option, not seconds
             try:
                 duration = parse_duration(kept[index])
             except ValueError:

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from cogs.ama import similarity
+from cogs.polls.logic import DEFAULT_DURATION, PollSyntaxError, bar_chart, parse_poll
+
+
+def test_pipe_syntax_with_duration_and_flags() -> None:
+    request = parse_poll("30s Pizza or sushi? | Pizza | Sushi --multi")
+    assert request.question == "Pizza or sushi?"
+    assert request.options == ("Pizza", "Sushi")
+    assert request.duration == timedelta(seconds=30) and request.multiple
+    assert not request.anonymous and not request.reactions
+
+
+def test_quoted_syntax_duration_last_and_default() -> None:
+    request = parse_poll('"Best day?" Friday "Saturday night" 2d --anonymous')
+    assert request.options == ("Friday", "Saturday night")
+    assert request.duration == timedelta(days=2) and request.anonymous
+    assert parse_poll("Q? | A | B").duration == DEFAULT_DURATION
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("30s Question? | Only one", "polls.syntax"),
+        ("30s Is this ambiguous yes no", "polls.syntax"),
+        ("5s Q? | A | B", "polls.bad_duration"),
+        ("Q? | A | a", "polls.duplicate_options"),
+        ("Q? | " + " | ".join(str(n) for n in range(11)), "polls.too_many_options"),
+        ("Q? | " + "x" * 101 + " | B", "polls.too_long"),
+    ],
+)
+def test_bad_polls_name_the_problem(raw: str, key: str) -> None:
+    with pytest.raises(PollSyntaxError) as caught:
+        parse_poll(raw)
+    assert caught.value.key == key
+
+
+def test_bar_chart() -> None:
+    lines = bar_chart(["Pizza", "Sushi"], [1, 3], width=4)
+    assert lines == ["Pizza  █░░░  1 (25%)", "Sushi  ███░  3 (75%)"]
+    assert bar_chart(["A"], [0], width=2) == ["A  ░░  0 (0%)"]
+
+
+def test_question_similarity() -> None:
+    assert similarity("When will the mobile app ship?", "when does the mobile app ship") > 0.6
+    assert similarity("When will the mobile app ship?", "Are you hiring in Tbilisi?") < 0.2
+    assert similarity("Ok?", "ok?") == 1.0

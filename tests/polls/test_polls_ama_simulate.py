@@ -1,0 +1,119 @@
+"""Polls and AMA through `community-bot simulate`, restarts included."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def simulate(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    def run(script: str, *start: str) -> str:
+        path = tmp_path / "script.txt"
+        path.write_text(script, encoding="utf-8")
+        args = [
+            "simulate",
+            str(path),
+            "--config",
+            str(ROOT / "config.example.toml"),
+            "--database",
+            str(tmp_path / "sim.sqlite3"),
+        ]
+        if start:
+            args += ["--start", start[0]]
+        code = main(args)
+        out = capsys.readouterr().out
+        assert code == 0
+        return out
+
+    return run
+
+
+def results_posts(out: str) -> list[str]:
+    return [line for line in out.splitlines() if "📊 Results:" in line]
+
+
+def test_thirty_second_poll_posts_results_once(simulate) -> None:  # type: ignore[no-untyped-def]
+    out = simulate(
+        "alice: /poll 30s Pizza or sushi? | Pizza | Sushi\n"
+        "bob [Pizza]\ncarol [Sushi]\ndave [Pizza]\nbob [Sushi]\n~ 1m\n~ 1h\n",
+        "2026-11-27T10:00",
+    )
+    [results] = results_posts(out)
+    assert results.startswith("[2026-11-27 10:00:30]")
+    assert re.search(r"Pizza\s+█+░*\s+1 \(33%\)", out)
+    assert re.search(r"Sushi\s+█+░*\s+2 \(67%\)", out)
+    assert "Turnout: 3 voters" in out
+
+
+def test_poll_that_closes_during_a_restart_posts_once(simulate) -> None:  # type: ignore[no-untyped-def]
+    first = simulate(
+        "alice: /poll 30s Tea or coffee? | Tea | Coffee\nbob [Tea]\n", "2040-01-01T10:00"
+    )
+    assert not results_posts(first)
+    # The next run starts five minutes later: the poll fell due while the bot was down.
+    second = simulate("carol: hello again\n~ 1m\n", "2040-01-01T10:05")
+    [results] = results_posts(second)
+    assert results.startswith("[2040-01-01 10:05:00]")
+    third = simulate("~ 2h\n")
+    assert not results_posts(third)
+
+
+def test_poll_rules_and_quiz(simulate) -> None:  # type: ignore[no-untyped-def]
+    out = simulate(
+        "alice: /poll 30s Just one? | Only\n"
+        "alice: /poll 10s Q? | A | B\n"
+        "alice: /quiz 1m Q? | *A | B\n"
+        "mod: /quiz 1m Capital of Georgia? | Batumi | *Tbilisi --explain Since the 5th century.\n"
+        "bob [Tbilisi]\nbob [Batumi]\ncarol [Batumi]\n~ 2m\n",
+        "2026-11-27T10:00",
+    )
+    assert "Write a poll as:" in out
+    assert "A poll lasts from 15 seconds to 8 weeks." in out
+    assert "/quiz is for the helper team" in out
+    assert "Right: Tbilisi!" in out and "You have already answered this quiz." in out
+    assert "Not quite — the answer is Tbilisi." in out
+    assert "Right answer: Tbilisi" in out and "Since the 5th century." in out
+
+
+def test_poll_creation_is_rate_limited(simulate) -> None:  # type: ignore[no-untyped-def]
+    polls = "".join(f"alice: /poll 1h Q{n}? | A | B\n" for n in range(4))
+    out = simulate(polls, "2026-11-27T10:00")
+    assert out.count("📊 Q") == 3
+    assert "You can start 3 polls an hour" in out
+
+
+def test_ama_collects_ranks_and_refuses_self_upvotes(simulate, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = simulate(
+        "mod: /ama open 1h @mod Our roadmap\n"
+        "alice: /ask When will the mobile app ship?\n"
+        "bob [Upvote]\n"
+        "alice [Upvote]\n"
+        "bob: /ask Will there be a dark mode?\n"
+        "carol: /ask Are you hiring in Tbilisi?\n"
+        "alice [Upvote #3]\nbob [Upvote #3]\ncarol [Upvote #1]\n"
+        "dave: /ask when does the mobile app ship\n"
+        "bob [Upvote #3]\n"
+        "~ 1h\n"
+        "mod: /ama answer 3 https://example.test/jobs\n",
+        "2026-11-27T10:00",
+    )
+    assert "You can't upvote your own question" in out
+    assert "You have already upvoted this question." in out
+    assert "Someone already asked that (#1" in out
+    ranked = out[out.index("[2026-11-27 11:00:00] #general bot: 🎤 AMA") :]
+    order = re.findall(r"\d+\. \[(\d+) 👍\] #(\d)", ranked)
+    assert order[:3] == [("3", "1"), ("2", "3"), ("0", "2")]
+    assert "Question #3 is answered" in out
+
+
+def test_ama_needs_a_moderator_to_open(simulate) -> None:  # type: ignore[no-untyped-def]
+    out = simulate("alice: /ama open 1h Me\nalice: /ask anything at all?\n")
+    assert "/ama is for the moderator team" in out
+    assert "There is no AMA collecting questions right now." in out
