@@ -110,7 +110,7 @@ def _check(config: Config, rules: Path, faq: Path) -> int:
     for feature in config.features.enabled:
         importlib.import_module(f"cogs.{feature}")  # registers its content validators
 
-    problems = check_content(rules, faq)
+    problems = check_content(rules, faq, config.quizzes_dir)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

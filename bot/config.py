@@ -122,6 +122,8 @@ class ContentConfig(_Section):
     """The rules folder (relative to the config file)."""
     faq: Annotated[str, Field(min_length=1)] = "faq"
     """The FAQ folder (relative to the config file)."""
+    quizzes: Annotated[str, Field(min_length=1)] = "quizzes"
+    """Quiz series, one TOML file each (relative to the config file)."""
 
 
 class EventLogConfig(_Section):
@@ -279,6 +281,10 @@ class Config(_Section):
     @property
     def faq_dir(self) -> Path:
         return self.resolve(self.content.faq)
+
+    @property
+    def quizzes_dir(self) -> Path:
+        return self.resolve(self.content.quizzes)
 
     def database_url(self) -> str:
         value = self.storage.database

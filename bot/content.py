@@ -21,7 +21,7 @@ class ContentError(Exception):
 Validator = Callable[[Path], list[str]]
 """Takes a content folder, returns problems as ``file:line: message`` strings."""
 
-_VALIDATORS: dict[str, list[Validator]] = {"rules": [], "faq": []}
+_VALIDATORS: dict[str, list[Validator]] = {"rules": [], "faq": [], "quizzes": []}
 
 
 def content_validator(folder: str) -> Callable[[Validator], Validator]:
@@ -48,10 +48,13 @@ def check_text_files(folder: Path) -> list[str]:
     return problems
 
 
-def check_content(rules: Path, faq: Path) -> list[str]:
-    """Run every validator on both folders."""
+def check_content(rules: Path, faq: Path, quizzes: Path | None = None) -> list[str]:
+    """Run every validator on the content folders (quizzes are optional)."""
     problems: list[str] = []
-    for name, folder in (("rules", rules), ("faq", faq)):
+    folders = [("rules", rules), ("faq", faq)]
+    if quizzes is not None and quizzes.is_dir():
+        folders.append(("quizzes", quizzes))
+    for name, folder in folders:
         if not folder.is_dir():
             problems.append(f"{folder}: the {name} folder does not exist")
             continue

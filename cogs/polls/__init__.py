@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.content import content_validator
 from bot.core.capabilities import Capability
 from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.context import Context, Services
@@ -23,15 +25,25 @@ from bot.core.richtext import RichText, bold, join_lines, text
 from bot.i18n import Translator
 from bot.scheduler import Deadline
 from cogs.polls.logic import REACTION_EMOJI, PollRequest, PollSyntaxError, bar_chart, parse_poll
+from cogs.polls.series import SeriesError, load_series, validate_series
 from cogs.polls.store import Poll, PollClosed, PollStore
 
 log = logging.getLogger(__name__)
 
+content_validator("quizzes")(validate_series)
+
 CLOSE = "poll.close"
+SERIES = "quiz.series"
 VOTE = "poll.vote"
 NATIVE_MIN = timedelta(seconds=15)
 
 POLL = CommandSpec("poll", "polls.cmd.poll", (Param("poll", ParamKind.TEXT, "polls.param.poll"),))
+QUIZRUN = CommandSpec(
+    "quizrun",
+    "polls.cmd.quizrun",
+    (Param("name", ParamKind.WORD, "polls.param.series"),),
+    Level.MODERATOR,
+)
 QUIZ = CommandSpec(
     "quiz", "polls.cmd.quiz", (Param("quiz", ParamKind.TEXT, "polls.param.quiz"),), Level.HELPER
 )
@@ -54,39 +66,49 @@ def setup(registry: Registry, services: Services) -> None:
             recent = await store.created_since(community, actor.ref.id, now - timedelta(hours=1))
             if recent >= settings.max_per_hour:
                 raise UserFacingError("polls.rate_limited", count=settings.max_per_hour)
-        native = _native_fits(ctx.port, request, correct)
-        kind = (
-            "native"
-            if native
-            else "reactions"
-            if request.reactions and (Capability.REACTIONS in ctx.port.capabilities)
-            else "buttons"
-        )
+        await publish(ctx.port, channel, actor.ref.id, request, correct, explanation)
+
+    async def publish(
+        port: PlatformPort,
+        channel: ChannelRef,
+        created_by: str,
+        request: PollRequest,
+        correct: int | None,
+        explanation: str | None,
+    ) -> int:
+        """Store a poll, schedule its closing, and post it; returns its id."""
+        community = channel.community
+        now = services.clock.now()
+        native = _native_fits(port, request, correct)
+        reactions = request.reactions and Capability.REACTIONS in port.capabilities
+        kind = "native" if native else "reactions" if reactions else "buttons"
         closes_at = now + request.duration
         poll_id = await store.create(
             platform=community.platform.value, community=community.id, channel=channel.id,
             thread=channel.thread, kind=kind, question=request.question,
             options=list(request.options), multiple=request.multiple and correct is None,
             anonymous=request.anonymous, correct=correct, explanation=explanation,
-            created_by=actor.ref.id, created_at=now, closes_at=closes_at)  # fmt: skip
-        await ctx.services.scheduler.schedule(CLOSE, str(poll_id), closes_at, {"poll": poll_id})
+            created_by=created_by, created_at=now, closes_at=closes_at)  # fmt: skip
+        await services.scheduler.schedule(CLOSE, str(poll_id), closes_at, {"poll": poll_id})
         poll = await store.get(poll_id)
         assert poll is not None
         if kind == "native":
-            sent = await ctx.port.send_poll(channel, PollSpec(
+            sent = await port.send_poll(channel, PollSpec(
                 request.question, request.options, multiple_choice=poll.multiple,
                 anonymous=request.anonymous, closes_at=closes_at, correct_option=correct,
                 explanation=explanation))  # fmt: skip
             await store.set_message(poll_id, sent.message.id, sent.poll_id)
-            return
-        message = OutgoingMessage(
-            _poll_text(ctx.t, poll, closes_at, ctx), _buttons(poll) if kind == "buttons" else ()
+            return poll_id
+        t, tz = services.locale_for(community)
+        body = _poll_text(t, poll, closes_at, tz)
+        ref = await port.send(
+            channel, OutgoingMessage(body, _buttons(poll) if kind == "buttons" else ())
         )
-        ref = await ctx.port.send(channel, message)
         await store.set_message(poll_id, ref.id, None)
         if kind == "reactions":
             for emoji in REACTION_EMOJI[: len(poll.options)]:
-                await ctx.port.add_reaction(ref, emoji)
+                await port.add_reaction(ref, emoji)
+        return poll_id
 
     async def on_poll(ctx: Context) -> None:
         actor = ctx.event.actor
@@ -132,6 +154,7 @@ def setup(registry: Registry, services: Services) -> None:
     ) -> None:
         actor = ctx.event.actor
         assert actor is not None
+        names[actor.ref.id] = actor.display_name
         if poll.correct is not None and await store.member_options(poll, actor.ref.id):
             if tell:
                 await ctx.reply(ctx.t("polls.quiz_already"), ephemeral=True)
@@ -211,6 +234,87 @@ def setup(registry: Registry, services: Services) -> None:
         sent = await port.send(channel, OutgoingMessage(results), reply_to=reply_to)
         await store.set_results_message(poll.id, sent.id)
 
+    names: dict[str, str] = {}
+    """Member id -> display name, from votes seen by this process (for leaderboards)."""
+
+    async def on_quizrun(ctx: Context) -> None:
+        name = str(ctx.args["name"]).lower()
+        try:
+            series = load_series(services.config.quizzes_dir)
+        except SeriesError as exc:
+            raise UserFacingError("polls.series_broken", problem=exc.problems[0]) from None
+        if name not in series:
+            raise UserFacingError(
+                "polls.no_series", name=name, names=", ".join(sorted(series)) or "-"
+            )
+        channel = ctx.event.channel_ref
+        actor = ctx.event.actor
+        assert channel is not None and actor is not None
+        now = ctx.clock.now()
+        await ctx.reply(
+            ctx.t(
+                "polls.series_start", title=series[name].title, count=len(series[name].questions)
+            )
+        )
+        key = f"{channel.community}|{channel.id}|{now.isoformat()}#0"
+        await services.scheduler.schedule(SERIES, key, now, {
+            "series": name, "index": 0, "platform": channel.platform.value,
+            "community": channel.community.id, "channel": channel.id, "thread": channel.thread,
+            "polls": [], "by": actor.ref.id})  # fmt: skip
+        await services.scheduler.run_pending()
+
+    async def next_question(deadline: Deadline) -> None:
+        payload = dict(deadline.payload)
+        community = CommunityRef(Platform(payload["platform"]), payload["community"])
+        channel = ChannelRef(community, payload["channel"], payload.get("thread"))
+        port = services.ports.get(community.platform)
+        if port is None:
+            raise RuntimeError(f"no {community.platform} platform for the quiz series")
+        series = load_series(services.config.quizzes_dir).get(payload["series"])
+        index = int(payload["index"])
+        polls: list[int] = list(payload["polls"])
+        base = deadline.key.rpartition("#")[0]
+        if series is not None and index < len(series.questions):
+            question = series.questions[index]
+            request = PollRequest(
+                question.question, tuple(question.options), timedelta(seconds=series.seconds)
+            )
+            polls.append(
+                await publish(
+                    port, channel, payload["by"], request, question.correct, question.explanation
+                )
+            )
+            due = services.clock.now() + timedelta(seconds=series.seconds + 1)
+            await services.scheduler.schedule(SERIES, f"{base}#{index + 1}", due, {
+                **payload, "index": index + 1, "polls": polls})  # fmt: skip
+            return
+        scores: dict[str, int] = {}
+        for poll_id in polls:
+            poll = await store.get(poll_id)
+            if poll is None or poll.correct is None:
+                continue
+            for member in await store.voters_of(poll, poll.correct):
+                scores[member] = scores.get(member, 0) + 1
+        t, _ = services.locale_for(community)
+        title = series.title if series else payload["series"]
+        lines: list[RichText | str] = [text(bold(t("polls.series_end", title=title)))]
+        ranked_scores = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        for place, (member, score) in enumerate(ranked_scores[:10], start=1):
+            lines.append(
+                t(
+                    "polls.series_line",
+                    place=place,
+                    name=names.get(member, member),
+                    count=score,
+                    total=len(polls),
+                )
+            )
+        if not scores:
+            lines.append(t("polls.series_nobody"))
+        await port.send(channel, OutgoingMessage(join_lines(lines)))
+
+    registry.command(QUIZRUN, on_quizrun)
+    services.scheduler.on_deadline(SERIES, next_question)
     registry.command(POLL, on_poll)
     registry.command(QUIZ, on_quiz)
     registry.button(VOTE, on_button)
@@ -239,8 +343,8 @@ def _buttons(poll: Poll) -> tuple[Button, ...]:
     )
 
 
-def _poll_text(t: Translator, poll: Poll, closes_at: datetime, ctx: Context) -> RichText:
-    when = t.datetime(closes_at, ctx.tz)
+def _poll_text(t: Translator, poll: Poll, closes_at: datetime, tz: ZoneInfo) -> RichText:
+    when = t.datetime(closes_at, tz)
     head = "polls.quiz_head" if poll.correct is not None else "polls.head"
     lines: list[RichText | str] = [text(bold(t(head, question=poll.question)))]
     if poll.kind == "reactions":

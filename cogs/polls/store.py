@@ -212,6 +212,19 @@ class PollStore:
                 .all()
             )
 
+    async def voters_of(self, poll: Poll, option: int) -> list[str]:
+        async with self.db.read() as conn:
+            return [
+                str(m)
+                for m in (
+                    await conn.execute(
+                        select(votes.c.member).where(
+                            votes.c.poll_id == poll.id, votes.c.option == option
+                        )
+                    )
+                ).scalars()
+            ]
+
     async def claim_close(self, poll_id: int, now: datetime) -> bool:
         """Mark a poll closed; False if it already was (so results go out once)."""
         async with self.db.transaction() as conn:

@@ -117,3 +117,36 @@ def test_ama_needs_a_moderator_to_open(simulate) -> None:  # type: ignore[no-unt
     out = simulate("alice: /ama open 1h Me\nalice: /ask anything at all?\n")
     assert "/ama is for the moderator team" in out
     assert "There is no AMA collecting questions right now." in out
+
+
+def test_quiz_series_from_a_file(simulate) -> None:  # type: ignore[no-untyped-def]
+    out = simulate(
+        "mod: /quizrun georgia\nalice [Tbilisi]\nbob [Batumi]\n~ 61s\n"
+        "alice [Black Sea]\nbob [Black Sea]\n~ 61s\nalice [33]\n~ 2m\nmod: /quizrun nope\n",
+        "2026-11-27T10:00",
+    )
+    assert "Georgia basics: 3 questions, one after another" in out
+    assert out.count("🧠 Quiz results:") == 3
+    scores = out[out.index("🏆 Georgia basics: the scores"):]
+    assert "1. alice — 3 of 3 right" in scores and "2. bob — 1 of 3 right" in scores
+    assert "There is no quiz series “nope”. Available: georgia." in out
+
+
+def test_broken_quiz_file_is_reported_by_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    quizzes = tmp_path / "quizzes"
+    quizzes.mkdir()
+    (quizzes / "bad.toml").write_text(
+        'title = "Bad"\n[[questions]]\nquestion = "Q?"\noptions = ["A", "B"]\nanswer = "C"\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "config.toml"
+    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    config.write_text(
+        example.replace('rules = "rules"', f'rules = "{ROOT / "rules"}"')
+        .replace('faq = "faq"', f'faq = "{ROOT / "faq"}"'),
+        encoding="utf-8",
+    )
+    assert main(["check", "--config", str(config)]) == 2
+    assert "bad.toml:2: questions.0: answer 'C' is not one of the options" in capsys.readouterr().err
