@@ -226,6 +226,35 @@ class AmaConfig(_Section):
     """Where answered questions become FAQ drafts (relative to the config file)."""
 
 
+class OnboardingConfig(_Section):
+    rules_gate: bool = True
+    """New members can read but not post until they press "I accept the rules"."""
+    accept_within: str = "30m"
+    """Members who have not accepted by then are removed (kicked, not banned)."""
+    question: str = ""
+    """Optional question asked on acceptance (stops bots); answered with buttons."""
+    answers: list[str] = Field(default_factory=list)
+    """Accepted answers to the question."""
+    decoys: list[str] = Field(default_factory=list)
+    """Wrong answers shown beside them."""
+
+    @field_validator("accept_within")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        from bot.core.durations import parse_duration
+
+        parse_duration(value)
+        return value
+
+    @model_validator(mode="after")
+    def _question_needs_answers(self) -> OnboardingConfig:
+        if self.question and (not self.answers or not self.decoys):
+            raise ValueError("a question needs at least one answer and one decoy")
+        if len(self.answers) + len(self.decoys) > 8:
+            raise ValueError("at most 8 answers and decoys together (they become buttons)")
+        return self
+
+
 class TelegramConfig(_Section):
     enabled: bool = False
     api_base_url: Annotated[str, Field(pattern=r"^https?://")] = "https://api.telegram.org/bot"
@@ -263,6 +292,7 @@ class Config(_Section):
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     polls: PollsConfig = Field(default_factory=PollsConfig)
     ama: AmaConfig = Field(default_factory=AmaConfig)
+    onboarding: OnboardingConfig = Field(default_factory=OnboardingConfig)
 
     source: Path | None = Field(default=None, exclude=True)
     """The file this was read from; relative paths in it are resolved against its folder."""

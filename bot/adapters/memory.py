@@ -176,7 +176,8 @@ class MemoryPlatform:
     ) -> MessageRef | None:
         """``name`` writes ``content`` in ``channel``; text starting with ``/`` is a command."""
         channel = channel.removeprefix("#")
-        if not self._may_post(name, channel):
+        command = content.startswith("/") and len(content) > 1 and not content[1].isspace()
+        if not self._may_post(name, channel, command=command):
             return None
         reply_to: StoredMessage | None = None
         if reply_to_member is not None:
@@ -195,15 +196,15 @@ class MemoryPlatform:
         self._last_post[(name, channel)] = self.clock.now()
         now = self.clock.now()
         reply_author = self.member(reply_to.author) if reply_to else None
-        if content.startswith("/") and len(content) > 1 and not content[1].isspace():
-            command, _, raw_args = content[1:].partition(" ")
+        if command:
+            command_name, _, raw_args = content[1:].partition(" ")
             await self._emit(
                 CommandInvoked(
                     community=self.community,
                     occurred_at=now,
                     channel=self.channel(channel),
                     author=self.actor(name),
-                    name=command.lower(),
+                    name=command_name.lower(),
                     raw_args=raw_args.strip(),
                     message=ref,
                     reply_to=reply_to.ref if reply_to else None,
@@ -300,7 +301,10 @@ class MemoryPlatform:
                 return stored
         return None
 
-    def _may_post(self, name: str, channel: str) -> bool:
+    def _may_post(self, name: str, channel: str, *, command: bool = False) -> bool:
+        """Like a platform would: absent, banned and muted members cannot post. Commands of a
+        muted member still reach the bot, as slash commands do on Discord, so a newcomer held
+        at the rules gate can read /rules."""
         if channel not in self.channels:
             self.say(f"! there is no channel #{channel}")
             return False
@@ -309,7 +313,8 @@ class MemoryPlatform:
             self.say(f"! {name} is not in the community; the message was not sent")
             return False
         now = self.clock.now()
-        if state.muted_forever or (state.muted_until is not None and state.muted_until > now):
+        muted = state.muted_forever or (state.muted_until is not None and state.muted_until > now)
+        if muted and not command:
             until = "further notice" if state.muted_forever else self._local(state.muted_until)
             self.say(f"! {name} is muted until {until}; the message was not sent")
             return False

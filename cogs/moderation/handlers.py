@@ -222,9 +222,19 @@ class Handlers:
             await self.mod.post_case(ctx.port, ctx.t, community, case)
 
     async def hold(self, ctx: Context, event: MemberJoined) -> None:
-        """During a raid, new members wait (muted) until moderators or a quiet period lift it."""
+        """During a raid, new members wait (muted) until moderators or a quiet period lift it.
+
+        With the rules gate on, onboarding already holds every newcomer until they accept the
+        rules, so raid mode only keeps the alert and the quiet-period timer.
+        """
         community = event.community
         now = ctx.clock.now()
+        quiet = timedelta(minutes=self.mod.rules.policy.raid.quiet_minutes)
+        gate = ctx.config.onboarding.rules_gate and "welcome" in ctx.config.features.enabled
+        if gate:
+            await ctx.services.scheduler.schedule(RAID_QUIET, str(community), now + quiet, {
+                "platform": community.platform.value, "community": community.id})  # fmt: skip
+            return
         await self.mod.store.hold(community, event.member.ref.id, now)
         try:
             await ctx.port.mute(community, event.member.ref, None, ctx.t("moderation.raid_hold"))

@@ -1,32 +1,53 @@
-"""Welcome: greet each newcomer by name with a first next step; batch greetings in join bursts.
+"""Welcome and the rules gate.
 
-During a burst (more than ``BURST`` joins a minute) the names are collected in a durable
-deadline and greeted together once the minute is over, so the bot never floods the chat.
-Onboarding (rules acceptance, earned roles) builds on this.
+Each newcomer is greeted by name with a first next step. With ``[onboarding] rules_gate`` they
+can read but not post until they press "I accept the rules" (optionally answering a question,
+with buttons, that stops bots); whoever has not accepted within ``accept_within`` is removed
+(kicked, not banned) and their welcome is deleted. During a join burst (more than ``BURST``
+joins a minute) greetings are collected in a durable deadline and posted together once the
+minute is over, with one accept button for all of them, so the bot never floods the chat.
 """
 
 from __future__ import annotations
 
+import logging
+import random
 from collections import deque
 from datetime import timedelta
 
 from bot.core.context import Context, Services
-from bot.core.events import MemberJoined
-from bot.core.ids import CommunityRef, Platform
-from bot.core.messages import OutgoingMessage
+from bot.core.durations import parse_duration
+from bot.core.events import ButtonPressed, MemberJoined
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
+from bot.core.messages import Button, ButtonStyle, OutgoingMessage
+from bot.core.port import PlatformPort
 from bot.core.registry import Registry
 from bot.core.richtext import Mention, text
+from bot.i18n import Translator
 from bot.scheduler import Deadline
+from cogs.welcome.store import GateStore
+
+log = logging.getLogger(__name__)
 
 BURST = 3
 """More joins than this within WINDOW are greeted together."""
 WINDOW = timedelta(minutes=1)
 BATCH = "welcome.batch"
+TIMEOUT = "onboarding.timeout"
+ACCEPT = "onboarding.accept"
+ANSWER = "onboarding.answer"
 MAX_NAMES = 20
 
 
 def setup(registry: Registry, services: Services) -> None:
+    settings = services.config.onboarding
+    gate = settings.rules_gate
+    accept_within = parse_duration(settings.accept_within)
+    store = GateStore(services.db)
     recent: dict[CommunityRef, deque[float]] = {}
+
+    def accept_button(t: Translator) -> Button:
+        return Button(t("welcome.accept"), ACCEPT, "", ButtonStyle.SUCCESS)
 
     async def on_join(ctx: Context) -> None:
         event = ctx.event
@@ -34,51 +55,176 @@ def setup(registry: Registry, services: Services) -> None:
         if event.member.is_bot:
             return
         community = event.community
+        member = event.member
         now = ctx.clock.now()
+        if gate:
+            await store.joined(community, member.ref.id, member.display_name, now)
+            try:
+                await ctx.port.mute(community, member.ref, None, ctx.t("welcome.gate_reason"))
+            except Exception:
+                log.warning("could not hold %s at the rules gate", member.ref.id, exc_info=True)
+            await services.scheduler.schedule(TIMEOUT, f"{community}|{member.ref.id}",
+                                              now + accept_within, {
+                "platform": community.platform.value, "community": community.id,
+                "member": member.ref.id})  # fmt: skip
         joins = recent.setdefault(community, deque(maxlen=BURST + 1))
         joins.append(now.timestamp())
         pending = await _pending(services, community)
         burst = len(joins) > BURST and joins[-1] - joins[0] <= WINDOW.total_seconds()
         if pending is not None or burst:
-            names = (pending.payload.get("names", []) if pending else []) + [
-                event.member.display_name
-            ]
+            names = list(pending.payload.get("names", [])) if pending else []
+            ids = list(pending.payload.get("ids", [])) if pending else []
             due = pending.due_at if pending else now + WINDOW
-            await services.scheduler.schedule(
-                BATCH,
-                str(community),
-                due,
-                {"platform": community.platform.value, "community": community.id, "names": names},
-            )
+            await services.scheduler.schedule(BATCH, str(community), due, {
+                "platform": community.platform.value, "community": community.id,
+                "names": [*names, member.display_name], "ids": [*ids, member.ref.id]})  # fmt: skip
             return
+        after = "welcome.hello_gate" if gate else "welcome.hello_after"
         greeting = text(
             ctx.t("welcome.hello_before"),
-            Mention(event.member.ref, event.member.display_name),
-            ctx.t("welcome.hello_after", community=ctx.config.community.name),
+            Mention(member.ref, member.display_name),
+            ctx.t(
+                after, community=ctx.config.community.name, within=ctx.t.duration(accept_within)
+            ),
         )
-        await ctx.port.send(ctx.port.home_channel(community), OutgoingMessage(greeting))
+        channel = ctx.port.home_channel(community)
+        buttons = (accept_button(ctx.t),) if gate else ()
+        sent = await ctx.port.send(channel, OutgoingMessage(greeting, buttons))
+        if gate:
+            await store.set_welcome(community, [member.ref.id], channel.id, sent.id)
 
     async def post_batch(deadline: Deadline) -> None:
         payload = deadline.payload
         community = CommunityRef(Platform(payload["platform"]), payload["community"])
-        port = services.ports.get(community.platform)
-        if port is None:
-            raise RuntimeError(f"no {community.platform} platform to welcome members on")
+        port = _port(services, community)
         t, _ = services.locale_for(community)
         names: list[str] = list(payload.get("names", []))
         shown = ", ".join(names[:MAX_NAMES])
         if len(names) > MAX_NAMES:
             shown += " " + t("welcome.and_more", count=len(names) - MAX_NAMES)
+        key = "welcome.batch_gate" if gate else "welcome.batch"
         body = t(
-            "welcome.batch",
+            key,
             count=len(names),
             names=shown,
             community=services.config.community.name,
+            within=t.duration(accept_within),
         )
-        await port.send(port.home_channel(community), OutgoingMessage(text(body)))
+        channel = port.home_channel(community)
+        sent = await port.send(
+            channel, OutgoingMessage(text(body), (accept_button(t),) if gate else ())
+        )
+        if gate:
+            await store.set_welcome(community, list(payload.get("ids", [])), channel.id, sent.id)
+
+    async def on_accept(ctx: Context) -> None:
+        event = ctx.event
+        assert isinstance(event, ButtonPressed)
+        member = event.member  # whoever presses accepts for themselves
+        if await store.pending(event.community, member.ref.id) is None:
+            await ctx.reply(ctx.t("welcome.nothing_to_accept"), ephemeral=True)
+            return
+        if settings.question:
+            choices = [*settings.answers, *settings.decoys]
+            # The payload is the choice's position turned by a per-member offset, so the
+            # first button is not always a right answer for a bot that reads payloads.
+            offset = _offset(event.community, member.ref.id, len(choices))
+            order = list(range(len(choices)))
+            random.Random(f"{event.community}|{member.ref.id}").shuffle(order)
+            buttons = [
+                Button(choices[i][:60], ANSWER, str((i + offset) % len(choices))) for i in order
+            ]
+            await ctx.reply(
+                ctx.t("welcome.question", question=settings.question),
+                buttons=buttons,
+                ephemeral=True,
+            )
+            return
+        await let_in(ctx, event.community, member.ref, member.display_name)
+
+    async def on_answer(ctx: Context) -> None:
+        event = ctx.event
+        assert isinstance(event, ButtonPressed)
+        member = event.member
+        if await store.pending(event.community, member.ref.id) is None:
+            await ctx.reply(ctx.t("welcome.nothing_to_accept"), ephemeral=True)
+            return
+        total = len(settings.answers) + len(settings.decoys)
+        offset = _offset(event.community, member.ref.id, total)
+        index = (int(event.payload) - offset) % total if event.payload.isdigit() else -1
+        if 0 <= index < len(settings.answers):
+            await let_in(ctx, event.community, member.ref, member.display_name)
+        else:
+            await ctx.reply(ctx.t("welcome.wrong_answer"), ephemeral=True)
+
+    async def let_in(ctx: Context, community: CommunityRef, member: MemberRef, name: str) -> None:
+        if not await store.accept(community, member.id, ctx.clock.now()):
+            return
+        await services.scheduler.cancel(TIMEOUT, f"{community}|{member.id}")
+        try:
+            await ctx.port.unmute(community, member)
+        except Exception:
+            log.warning("could not let %s post after accepting", member.id, exc_info=True)
+        await ctx.reply(ctx.t("welcome.accepted", name=name), ephemeral=True)
+
+    async def on_timeout(deadline: Deadline) -> None:
+        payload = deadline.payload
+        community = CommunityRef(Platform(payload["platform"]), payload["community"])
+        member = payload["member"]
+        row = await store.pending(community, member)
+        if row is None or not await store.remove(community, member, services.clock.now()):
+            return
+        port = _port(services, community)
+        t, _ = services.locale_for(community)
+        await port.kick(
+            community, MemberRef(community.platform, member), t("welcome.timeout_reason")
+        )
+        if row.get("welcome_message") and row.get("welcome_channel"):
+            channel = ChannelRef(community, row["welcome_channel"])
+            others = await _others_waiting(store, community, row)
+            if not others:
+                await port.delete(MessageRef(channel, row["welcome_message"]))
 
     registry.on(MemberJoined, on_join)
+    registry.button(ACCEPT, on_accept)
+    registry.button(ANSWER, on_answer)
     services.scheduler.on_deadline(BATCH, post_batch)
+    services.scheduler.on_deadline(TIMEOUT, on_timeout)
+
+
+async def _others_waiting(
+    store: GateStore, community: CommunityRef, row: dict[str, object]
+) -> bool:
+    """A batched welcome is kept while someone else may still press its button."""
+    from sqlalchemy import select
+
+    from cogs.welcome.store import onboarding
+
+    async with store.db.read() as conn:
+        count = (
+            await conn.execute(
+                select(onboarding.c.member).where(
+                    onboarding.c.platform == community.platform.value,
+                    onboarding.c.community == community.id,
+                    onboarding.c.welcome_message == row["welcome_message"],
+                    onboarding.c.member != row["member"],
+                    onboarding.c.accepted_at.is_(None),
+                    onboarding.c.removed_at.is_(None),
+                )
+            )
+        ).first()
+    return count is not None
+
+
+def _offset(community: CommunityRef, member: str, total: int) -> int:
+    return random.Random(f"offset|{community}|{member}").randrange(total) if total else 0
+
+
+def _port(services: Services, community: CommunityRef) -> PlatformPort:
+    port = services.ports.get(community.platform)
+    if port is None:
+        raise RuntimeError(f"no {community.platform} platform connected for {community}")
+    return port
 
 
 async def _pending(services: Services, community: CommunityRef) -> Deadline | None:

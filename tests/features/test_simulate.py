@@ -38,9 +38,10 @@ def test_help_prints_the_command_list(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "[2026-11-27 10:00:00] + alice joined"
-    assert lines[1].startswith("[2026-11-27 10:00:00] #general bot: Welcome, @alice!")
-    assert lines[2] == "[2026-11-27 10:00:00] #general alice: /help"
-    assert "Commands you can use here:" in lines[3]
+    assert "bot muted alice until further notice (new member" in lines[1]  # the rules gate
+    assert lines[2].startswith("[2026-11-27 10:00:00] #general bot: Welcome, @alice!")
+    assert lines[3] == "[2026-11-27 10:00:00] #general alice: /help"  # commands still work
+    assert "Commands you can use here:" in lines[4]
     assert any("/help [command] — Show the commands you can use" in line for line in lines)
 
 
@@ -83,17 +84,25 @@ def test_second_run_resumes_the_clock(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_members_who_left_or_are_muted_cannot_post(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    script = "-alice\nalice: anyone?\n+alice\nalice: back\n"
+    script = (
+        "-alice\nalice: anyone?\n+alice\nalice: back\nalice [I accept the rules]\nalice: ok!\n"
+    )
     _, out, _ = run_cli(tmp_path, script, capsys, "--start", "2026-11-27T10:00")
     assert "! alice is not in the community; the message was not sent" in out
-    assert out.rstrip().endswith("#general alice: back")
+    assert "! alice is muted until further notice; the message was not sent" in out
+    assert out.rstrip().endswith("#general alice: ok!")
 
 
 async def test_events_are_logged_without_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await asyncio.to_thread(
-        run_cli, tmp_path, "+alice\nalice: hi\nalice: /help\n", capsys, "--start", "2026-11-27"
+        run_cli,
+        tmp_path,
+        "+alice\nalice [I accept the rules]\nalice: hi\nalice: /help\n",
+        capsys,
+        "--start",
+        "2026-11-27",
     )
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sim.sqlite3'}")
     async with db.read() as conn:
@@ -101,7 +110,7 @@ async def test_events_are_logged_without_text(
         texts = await conn.execute(select(func.count()).where(schema.events.c.text.is_not(None)))
         with_text = texts.scalar()
     await db.close()
-    assert kinds == ["member_joined", "message_posted", "command_invoked"]
+    assert kinds == ["member_joined", "button_pressed", "message_posted", "command_invoked"]
     assert with_text == 0
 
 

@@ -220,13 +220,36 @@ async def test_raid_mode_holds_new_members_until_quiet(
         await platform.join(f"newbie{n}")
     joined = "\n".join(platform.transcript)
     assert "Raid mode is on: 10 members joined within 60 seconds" in joined
+    # The rules gate holds every newcomer; raid mode adds the alert and the quiet timer.
     held = [a.details["member"] for a in platform.actions if a.kind == "mute"]
-    assert held == ["newbie9", "newbie10", "newbie11"]
+    assert held == [f"newbie{n}" for n in range(12)]
+    assert joined.count("#general bot: Welcome") == 3  # then one batched welcome
     await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=11))
-    assert "Raid mode is lifted; 3 held members can post again." in platform.transcript[-1]
-    assert sorted(a.details["member"] for a in platform.actions if a.kind == "unmute") == sorted(
-        held
+    assert "Welcome to our 9 new members" in "\n".join(platform.transcript)
+    assert "Raid mode is lifted" in platform.transcript[-1]
+    assert not [a for a in platform.actions if a.kind == "unmute"]  # still at the gate
+
+
+async def test_raid_mode_without_the_rules_gate(
+    core_config: Config, clock: FakeClock, db_url: str
+) -> None:
+    features = core_config.features.model_copy(update={"enabled": ["help", "moderation"]})
+    app = BotApp(
+        core_config.model_copy(update={"features": features}), clock=clock, database_url=db_url
     )
+    await app.start()
+    try:
+        platform = app.console_platform()
+        for n in range(12):
+            await platform.join(f"newbie{n}")
+        held = [a.details["member"] for a in platform.actions if a.kind == "mute"]
+        assert held == ["newbie9", "newbie10", "newbie11"]
+        await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=11))
+        assert "Raid mode is lifted; 3 held members can post again." in platform.transcript[-1]
+        unmuted = sorted(a.details["member"] for a in platform.actions if a.kind == "unmute")
+        assert unmuted == sorted(held)
+    finally:
+        await app.close()
 
 
 async def test_nickname_is_checked_on_join(app: BotApp, platform: MemoryPlatform) -> None:

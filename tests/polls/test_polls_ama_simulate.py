@@ -127,7 +127,7 @@ def test_quiz_series_from_a_file(simulate) -> None:  # type: ignore[no-untyped-d
     )
     assert "Georgia basics: 3 questions, one after another" in out
     assert out.count("🧠 Quiz results:") == 3
-    scores = out[out.index("🏆 Georgia basics: the scores"):]
+    scores = out[out.index("🏆 Georgia basics: the scores") :]
     assert "1. alice — 3 of 3 right" in scores and "2. bob — 1 of 3 right" in scores
     assert "There is no quiz series “nope”. Available: georgia." in out
 
@@ -144,9 +144,12 @@ def test_broken_quiz_file_is_reported_by_check(
     config = tmp_path / "config.toml"
     example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     config.write_text(
-        example.replace('rules = "rules"', f'rules = "{ROOT / "rules"}"')
-        .replace('faq = "faq"', f'faq = "{ROOT / "faq"}"'),
+        example.replace('rules = "rules"', f'rules = "{ROOT / "rules"}"').replace(
+            'faq = "faq"', f'faq = "{ROOT / "faq"}"'
+        ),
         encoding="utf-8",
     )
     assert main(["check", "--config", str(config)]) == 2
-    assert "bad.toml:2: questions.0: answer 'C' is not one of the options" in capsys.readouterr().err
+    assert (
+        "bad.toml:2: questions.0: answer 'C' is not one of the options" in capsys.readouterr().err
+    )
