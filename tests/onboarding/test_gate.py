@@ -1,0 +1,81 @@
+"""The rules gate and batched welcomes, through the neutral core."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.adapters.memory import MemoryPlatform
+from bot.app import BotApp
+from bot.config import Config, OnboardingConfig
+from bot.core.clock import FakeClock
+
+
+def kinds(platform: MemoryPlatform, kind: str) -> list[str]:
+    return [a.details.get("member", "") for a in platform.actions if a.kind == kind]
+
+
+async def test_newcomer_cannot_post_until_accepting(app: BotApp, platform: MemoryPlatform) -> None:
+    await platform.join("nina")
+    await platform.post("nina", "general", "hello?")
+    assert (
+        platform.transcript[-1] == "! nina is muted until further notice; the message was not sent"
+    )
+    await platform.post("nina", "general", "/rules")  # reading the rules still works
+    assert "1. Be respectful" in "\n".join(platform.transcript[-6:])
+    await platform.press("nina", "I accept the rules")
+    assert kinds(platform, "unmute") == ["nina"]
+    await platform.post("nina", "general", "hello!")
+    assert platform.transcript[-1] == "#general nina: hello!"
+    await platform.press("nina", "I accept the rules")
+    assert "You're already in" in platform.transcript[-1]
+
+
+async def test_who_never_accepts_is_removed_and_the_welcome_deleted(
+    app: BotApp, platform: MemoryPlatform
+) -> None:
+    await platform.join("ghost")
+    await platform.join("nina")
+    await platform.press("nina", "I accept the rules")
+    await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=29))
+    assert kinds(platform, "kick") == []
+    await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=2))
+    assert kinds(platform, "kick") == ["ghost"]  # kicked, not banned: they may come back
+    assert kinds(platform, "ban") == []
+    deleted = [a.details["message"].id for a in platform.actions if a.kind == "delete"]
+    assert len(deleted) == 1
+    assert "Welcome, @ghost" in platform.messages[deleted[0]].text
+
+
+async def test_thirty_joins_get_one_batched_welcome(app: BotApp, platform: MemoryPlatform) -> None:
+    for n in range(30):
+        await platform.join(f"m{n}")
+    await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=2))
+    welcomes = [line for line in platform.transcript if "#general bot: Welcome" in line]
+    assert len(welcomes) == 4  # three greeted one by one, then everyone else together
+    assert "Welcome to our 27 new members" in welcomes[-1]
+    await platform.press("m20", "I accept the rules")
+    assert kinds(platform, "unmute") == ["m20"]
+
+
+async def test_question_stops_bots(example_config: Config, clock: FakeClock, db_url: str) -> None:
+    onboarding = OnboardingConfig(
+        question="What is rule 1 about?", answers=["Respect"], decoys=["Memes", "Money"]
+    )
+    app = BotApp(
+        example_config.model_copy(update={"onboarding": onboarding}),
+        clock=clock,
+        database_url=db_url,
+    )
+    await app.start()
+    try:
+        platform = app.console_platform()
+        await platform.join("nina")
+        await platform.press("nina", "I accept the rules")
+        assert "One quick question first: What is rule 1 about?" in "\n".join(platform.transcript)
+        await platform.press("nina", "Money")
+        assert "That's not it" in platform.transcript[-1]
+        assert kinds(platform, "unmute") == []
+        await platform.press("nina", "Respect")
+        assert kinds(platform, "unmute") == ["nina"]
+    finally:
+        await app.close()
