@@ -50,6 +50,7 @@ class BotApp:
         self.services = Services(
             config, self.db, clock, self.scheduler, self.registry, self.locale_for
         )
+        self.services.flush_events = self.eventlog.flush
         self.registry.add_middleware(EVENTLOG_ORDER, self._log_event, name="eventlog")
         for name in config.features.enabled:
             module: Feature = importlib.import_module(f"cogs.{name}")

@@ -255,6 +255,32 @@ class OnboardingConfig(_Section):
         return self
 
 
+class Requirements(_Section):
+    days_active: Annotated[int, Field(ge=0, le=1000)] = 0
+    replies: Annotated[int, Field(ge=0, le=100_000)] = 0
+    reactions_received: Annotated[int, Field(ge=0, le=100_000)] = 0
+    """Reactions from distinct other members to the member's messages."""
+    ama_questions: Annotated[int, Field(ge=0, le=10_000)] = 0
+    quiz_correct: Annotated[int, Field(ge=0, le=10_000)] = 0
+
+
+class RolesConfig(_Section):
+    window_days: Annotated[int, Field(ge=1, le=365)] = 60
+    """Activity counted over this many past days."""
+    run_at: Annotated[str, Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")] = "04:00"
+    """Daily time (community time zone) when levels are recomputed."""
+    grace_days: Annotated[int, Field(ge=0, le=365)] = 14
+    """No demotion this many days after a promotion."""
+    activist: Requirements = Field(
+        default_factory=lambda: Requirements(days_active=3, replies=3, reactions_received=3)
+    )
+    expert: Requirements = Field(
+        default_factory=lambda: Requirements(
+            days_active=10, replies=20, reactions_received=10, ama_questions=1
+        )
+    )
+
+
 class TelegramConfig(_Section):
     enabled: bool = False
     api_base_url: Annotated[str, Field(pattern=r"^https?://")] = "https://api.telegram.org/bot"
@@ -293,6 +319,7 @@ class Config(_Section):
     polls: PollsConfig = Field(default_factory=PollsConfig)
     ama: AmaConfig = Field(default_factory=AmaConfig)
     onboarding: OnboardingConfig = Field(default_factory=OnboardingConfig)
+    roles: RolesConfig = Field(default_factory=RolesConfig)
 
     source: Path | None = Field(default=None, exclude=True)
     """The file this was read from; relative paths in it are resolved against its folder."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -35,6 +35,8 @@ class Services:
     """The translator and time zone of a community."""
     ports: dict[Platform, PlatformPort] = field(default_factory=dict)
     """The connected platforms, for work that starts outside an event (scheduled jobs)."""
+    flush_events: Callable[[], Awaitable[None]] | None = None
+    """Write buffered event-log rows now (before a job reads the log)."""
 
 
 @dataclass(slots=True)

@@ -1,0 +1,87 @@
+"""Earned levels through simulate and the neutral core."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from cogs.roles import decide, earned
+from cogs.roles.stats import Contribution
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """\
+bob: hi all
+alice > bob: welcome bob
+carol: question about the app
+alice > carol: try the settings page
+bob +👍 alice
+carol +🎉 alice
+dave +👍 alice
+alice +👍 alice
+zed: spam
+zed: spam again
+zed +👍 zed
+~ 1d
+dave: anyone here?
+alice > dave: yes, me
+zed: more
+~ 1d
+alice: good morning
+zed: and more
+~ 1d
+alice: /profile
+"""
+
+
+def test_active_helpful_member_becomes_activist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "week.txt"
+    script.write_text(SCRIPT, encoding="utf-8")
+    code = main(
+        [
+            "simulate",
+            str(script),
+            "--config",
+            str(ROOT / "config.example.toml"),
+            "--database",
+            str(tmp_path / "r.sqlite3"),
+            "--start",
+            "2026-11-27T10:00",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    congrats = [line for line in out.splitlines() if "• " in line]
+    assert congrats == ["[2026-11-30 04:00:00]     • alice: Activist"]  # not zed: volume alone
+    profile = out[out.index("alice — Activist") :]
+    assert "3 replies to others" in profile and "reactions from 3 members" in profile
+    assert "Still needed for Expert: 7 days active, 17 replies to others" in profile
+
+
+def test_grace_period_and_ninety_percent_rule() -> None:
+    from bot.config import RolesConfig
+
+    class FakeServices:
+        class config:
+            roles = RolesConfig()
+
+    now = datetime(2026, 11, 27, tzinfo=UTC)
+    active = Contribution(days={"1", "2", "3"}, replies=3, reactors={"a", "b", "c"})
+    idle = Contribution()
+    almost = Contribution(days={"1", "2", "3"}, replies=3, reactors={"a", "b", "c"})
+    almost.replies = 2  # 2 of 3 is below 90%
+    roles = RolesConfig()
+    assert earned(active, roles.activist, roles.expert) == "activist"
+    services = FakeServices()
+    recently = now - timedelta(days=3)
+    assert decide("activist", recently, idle, services, now) == "activist"  # type: ignore[arg-type]
+    long_ago = now - timedelta(days=30)
+    assert decide("activist", long_ago, idle, services, now) == "newcomer"  # type: ignore[arg-type]
+    assert decide("activist", long_ago, almost, services, now) == "newcomer"  # type: ignore[arg-type]
+    nearly = Contribution(days={"1", "2", "3"}, replies=3, reactors={"a", "b", "c"})
+    assert decide("activist", long_ago, nearly, services, now) == "activist"  # type: ignore[arg-type]
