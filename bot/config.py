@@ -237,6 +237,27 @@ class OnboardingConfig(_Section):
     """Accepted answers to the question."""
     decoys: list[str] = Field(default_factory=list)
     """Wrong answers shown beside them."""
+    welcome: dict[str, str] = Field(default_factory=dict)
+    """Your own welcome per locale, with {name}, {community} and {within} placeholders."""
+
+    @field_validator("welcome")
+    @classmethod
+    def _welcome(cls, value: dict[str, str]) -> dict[str, str]:
+        import string
+
+        for locale, template in value.items():
+            _check_locale(locale)
+            try:
+                fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+            except ValueError as exc:
+                raise ValueError(f"welcome.{locale}: {exc}") from None
+            unknown = fields - {"name", "community", "within"}
+            if unknown:
+                raise ValueError(
+                    f"welcome.{locale}: unknown placeholder(s) {sorted(unknown)};"
+                    " use {name}, {community}, {within}"
+                )
+        return value
 
     @field_validator("accept_within")
     @classmethod
@@ -262,6 +283,14 @@ class Requirements(_Section):
     """Reactions from distinct other members to the member's messages."""
     ama_questions: Annotated[int, Field(ge=0, le=10_000)] = 0
     quiz_correct: Annotated[int, Field(ge=0, le=10_000)] = 0
+    role: Annotated[str, Field(max_length=100)] = ""
+    """The platform role given with this level (where the platform has roles)."""
+
+
+def _earned_name(value: str) -> str:
+    if value not in ("newcomer", "activist", "expert"):
+        raise ValueError("one of: newcomer, activist, expert")
+    return value
 
 
 class RolesConfig(_Section):
@@ -272,13 +301,24 @@ class RolesConfig(_Section):
     grace_days: Annotated[int, Field(ge=0, le=365)] = 14
     """No demotion this many days after a promotion."""
     activist: Requirements = Field(
-        default_factory=lambda: Requirements(days_active=3, replies=3, reactions_received=3)
+        default_factory=lambda: Requirements(
+            days_active=3, replies=3, reactions_received=3, role="Activist"
+        )
     )
     expert: Requirements = Field(
         default_factory=lambda: Requirements(
-            days_active=10, replies=20, reactions_received=10, ama_questions=1
+            days_active=10, replies=20, reactions_received=10, ama_questions=1, role="Expert"
         )
     )
+    links_from: str = "newcomer"
+    """The earned level from which members may post links (helpers and up always may)."""
+    polls_from: str = "newcomer"
+    """The earned level from which members may start polls."""
+
+    @field_validator("links_from", "polls_from")
+    @classmethod
+    def _earned(cls, value: str) -> str:
+        return _earned_name(value)
 
 
 class TelegramConfig(_Section):

@@ -42,6 +42,7 @@ DEFAULT_CAPABILITIES = (
     | Capability.EDIT_MESSAGES
     | Capability.DIRECT_MESSAGES
     | Capability.TIMEOUTS
+    | Capability.ROLES
 )
 """Like Telegram: no native slow mode or polls, so features show their fallbacks."""
 
@@ -469,6 +470,17 @@ class MemoryPlatform:
         self.members.setdefault(member.id, MemberState(present=False)).banned = False
         self._record("unban", member=member.id)
         self.say(f"* {self.bot_name} unbanned {member.id}")
+
+    async def set_role(
+        self, community: CommunityRef, member: MemberRef, role: str, *, granted: bool
+    ) -> None:
+        if Capability.ROLES not in self._capabilities:
+            raise NotSupported("set_role")
+        self._record("set_role", member=member.id, role=role, granted=granted)
+        verb = "gave" if granted else "took back"
+        self.say(
+            f"* {self.bot_name} {verb} the role {role} {'to' if granted else 'from'} {member.id}"
+        )
 
     async def set_slow_mode(self, channel: ChannelRef, seconds: int) -> None:
         if Capability.NATIVE_SLOW_MODE not in self._capabilities:

@@ -75,6 +75,12 @@ class PlatformPort(Protocol):
 
     async def unban(self, community: CommunityRef, member: MemberRef) -> None: ...
 
+    async def set_role(
+        self, community: CommunityRef, member: MemberRef, role: str, *, granted: bool
+    ) -> None:
+        """Give (or take back) a named platform role; needs ``Capability.ROLES``."""
+        ...
+
     async def set_slow_mode(self, channel: ChannelRef, seconds: int) -> None:
         """Set the native per-member posting interval (0 turns it off)."""
         ...

@@ -14,6 +14,7 @@ from bot.core.port import PlatformPort
 from bot.core.registry import Next
 from bot.core.richtext import text
 from bot.i18n import Translator
+from bot.levels import at_least, earned_level
 from bot.scheduler import Deadline
 from cogs.moderation.limiter import Breach, Limits
 from cogs.moderation.service import (
@@ -106,6 +107,14 @@ class Handlers:
                     evidence=content,
                 )
             )
+        links_from = ctx.config.roles.links_from
+        if links_from != "newcomer" and author.level < Level.HELPER and count_links(content):
+            earned = await earned_level(ctx.db, community, author.ref.id)
+            if not at_least(earned, links_from):
+                violations.append(Violation(
+                    action="delete", rule=None, reason="moderation.reason.links_level",
+                    reason_params={"level": ctx.t(f"roles.level.{links_from}")}, points=0,
+                    duration=None, evidence=content))  # fmt: skip
         if isinstance(event, MessagePosted) and (override is None or override.frequency):
             violation = self._frequency(key, now, content, override)
             if violation is not None:

@@ -23,6 +23,7 @@ from bot.core.port import PlatformPort, SentPoll
 from bot.core.registry import Registry
 from bot.core.richtext import RichText, bold, join_lines, text
 from bot.i18n import Translator
+from bot.levels import at_least, earned_level
 from bot.scheduler import Deadline
 from cogs.polls.logic import REACTION_EMOJI, PollRequest, PollSyntaxError, bar_chart, parse_poll
 from cogs.polls.series import SeriesError, load_series, validate_series
@@ -117,6 +118,11 @@ def setup(registry: Registry, services: Services) -> None:
             raise UserFacingError(
                 "polls.not_allowed", level=ctx.t(f"level.{min_level.name.lower()}")
             )
+        polls_from = services.config.roles.polls_from
+        if polls_from != "newcomer" and actor.level < Level.MODERATOR:
+            earned = await earned_level(services.db, ctx.event.community, actor.ref.id)
+            if not at_least(earned, polls_from):
+                raise UserFacingError("polls.not_earned", level=ctx.t(f"roles.level.{polls_from}"))
         try:
             request = parse_poll(str(ctx.args["poll"]))
         except PollSyntaxError as exc:

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Boolean, Column, MetaData, String, Table, and_, select
+from sqlalchemy import and_, select
 
 from bot.config import Requirements
+from bot.core.capabilities import Capability
 from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.context import Context, Services
 from bot.core.errors import UserFacingError
@@ -27,7 +28,7 @@ from bot.core.permissions import Level
 from bot.core.registry import Registry
 from bot.core.richtext import join_lines, text
 from bot.storage.database import Database
-from bot.storage.types import UtcDateTime
+from bot.storage.schema import member_levels
 from cogs.roles.stats import Contribution, communities, contributions
 
 log = logging.getLogger(__name__)
@@ -35,19 +36,6 @@ log = logging.getLogger(__name__)
 LEVELS = ("newcomer", "activist", "expert")
 FIELDS = ("days_active", "replies", "reactions_received", "ama_questions", "quiz_correct")
 DEMOTION_SHARE = 0.9
-
-metadata = MetaData()
-member_levels = Table(
-    "member_levels",
-    metadata,
-    Column("platform", String(20), primary_key=True),
-    Column("community", String(64), primary_key=True),
-    Column("member", String(64), primary_key=True),
-    Column("level", String(20), nullable=False),
-    Column("since", UtcDateTime, nullable=False),
-    Column("locked", Boolean, nullable=False),
-    Column("set_by", String(64)),
-)
 
 PROFILE = CommandSpec(
     "profile", "roles.cmd.profile",
@@ -173,6 +161,7 @@ def setup(registry: Registry, services: Services) -> None:
             )
             if new != current or (row is None and new != "newcomer"):
                 await store.set(community, member, new, now)
+                await apply_roles(community, member, current, new)
                 if LEVELS.index(new) > LEVELS.index(current):
                     promoted.append((member, new))
         port = services.ports.get(community.platform)
@@ -182,6 +171,21 @@ def setup(registry: Registry, services: Services) -> None:
                 for member, level in sorted(promoted, key=lambda p: (LEVELS.index(p[1]), p[0]))
             ]
             await port.send(port.home_channel(community), OutgoingMessage(text("\n".join(lines))))
+
+    async def apply_roles(community: CommunityRef, member: str, old: str, new: str) -> None:
+        """Swap the platform role of the old level for the new one, where roles exist."""
+        port = services.ports.get(community.platform)
+        if port is None or Capability.ROLES not in port.capabilities or old == new:
+            return
+        ref = MemberRef(community.platform, member)
+        for level, granted in ((old, False), (new, True)):
+            role = _role_of(services, level)
+            if not role:
+                continue
+            try:
+                await port.set_role(community, ref, role, granted=granted)
+            except Exception:
+                log.warning("could not change role %s of %s", role, member, exc_info=True)
 
     async def profile(ctx: Context) -> None:
         actor = ctx.event.actor
@@ -236,6 +240,7 @@ def setup(registry: Registry, services: Services) -> None:
         actor = ctx.event.actor
         if level not in LEVELS:
             raise UserFacingError("roles.bad_level")
+        before = (await store.all(ctx.event.community)).get(member.id)
         await store.set(
             ctx.event.community,
             member.id,
@@ -243,6 +248,9 @@ def setup(registry: Registry, services: Services) -> None:
             ctx.clock.now(),
             locked=locked,
             set_by=actor.ref.id if actor else None,
+        )
+        await apply_roles(
+            ctx.event.community, member.id, before["level"] if before else "newcomer", level
         )
         await ctx.reply(
             ctx.t(
@@ -261,3 +269,12 @@ def setup(registry: Registry, services: Services) -> None:
         recompute,
         catch_up=timedelta(hours=20),
     )
+
+
+def _role_of(services: Services, level: str) -> str:
+    roles = services.config.roles
+    if level == "activist":
+        return roles.activist.role
+    if level == "expert":
+        return roles.expert.role
+    return ""

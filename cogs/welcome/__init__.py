@@ -22,7 +22,7 @@ from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platfo
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage
 from bot.core.port import PlatformPort
 from bot.core.registry import Registry
-from bot.core.richtext import Mention, text
+from bot.core.richtext import Mention, RichText, text
 from bot.i18n import Translator
 from bot.scheduler import Deadline
 from cogs.welcome.store import GateStore
@@ -79,14 +79,7 @@ def setup(registry: Registry, services: Services) -> None:
                 "platform": community.platform.value, "community": community.id,
                 "names": [*names, member.display_name], "ids": [*ids, member.ref.id]})  # fmt: skip
             return
-        after = "welcome.hello_gate" if gate else "welcome.hello_after"
-        greeting = text(
-            ctx.t("welcome.hello_before"),
-            Mention(member.ref, member.display_name),
-            ctx.t(
-                after, community=ctx.config.community.name, within=ctx.t.duration(accept_within)
-            ),
-        )
+        greeting = _greeting(ctx.t, services, member.ref, member.display_name, accept_within)
         channel = ctx.port.home_channel(community)
         buttons = (accept_button(ctx.t),) if gate else ()
         sent = await ctx.port.send(channel, OutgoingMessage(greeting, buttons))
@@ -214,6 +207,26 @@ async def _others_waiting(
             )
         ).first()
     return count is not None
+
+
+def _greeting(
+    t: Translator, services: Services, member: MemberRef, name: str, within: timedelta
+) -> RichText:
+    """The community's own welcome for this locale if configured, else the built-in one."""
+    settings = services.config.onboarding
+    values = {"community": services.config.community.name, "within": t.duration(within)}
+    template = settings.welcome.get(t.locale)
+    if template is None:
+        after = "welcome.hello_gate" if settings.rules_gate else "welcome.hello_after"
+        return text(t("welcome.hello_before"), Mention(member, name), t(after, **values))
+    before, marker, rest = template.partition("{name}")
+    if not marker:
+        return text(template.format(**values))
+    return text(
+        before.format(**values),
+        Mention(member, name),
+        rest.replace("{name}", name).format(**values),
+    )
 
 
 def _offset(community: CommunityRef, member: str, total: int) -> int:

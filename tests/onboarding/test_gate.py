@@ -79,3 +79,32 @@ async def test_question_stops_bots(example_config: Config, clock: FakeClock, db_
         assert kinds(platform, "unmute") == ["nina"]
     finally:
         await app.close()
+
+
+async def test_own_welcome_text(example_config: Config, clock: FakeClock, db_url: str) -> None:
+    onboarding = OnboardingConfig(welcome={"en": "Hi {name}! {community} is glad. {within} left."})
+    app = BotApp(
+        example_config.model_copy(update={"onboarding": onboarding}),
+        clock=clock,
+        database_url=db_url,
+    )
+    await app.start()
+    try:
+        platform = app.console_platform()
+        await platform.join("nina")
+        assert (
+            "#general bot: Hi @nina! Example Community is glad. 30 minutes left. "
+            "[I accept the rules]"
+        ) in platform.transcript
+    finally:
+        await app.close()
+
+
+def test_welcome_placeholders_are_checked() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="unknown placeholder"):
+        OnboardingConfig(welcome={"en": "Hi {nickname}"})
+    with pytest.raises(ValidationError, match="no translations for locale"):
+        OnboardingConfig(welcome={"xx": "Hi"})

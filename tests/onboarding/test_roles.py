@@ -85,3 +85,33 @@ def test_grace_period_and_ninety_percent_rule() -> None:
     assert decide("activist", long_ago, almost, services, now) == "newcomer"  # type: ignore[arg-type]
     nearly = Contribution(days={"1", "2", "3"}, replies=3, reactors={"a", "b", "c"})
     assert decide("activist", long_ago, nearly, services, now) == "activist"  # type: ignore[arg-type]
+
+
+async def test_benefits_and_platform_roles(example_config, clock, db_url) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import BotApp
+
+    roles = example_config.roles.model_copy(
+        update={"links_from": "activist", "polls_from": "activist"}
+    )
+    app = BotApp(
+        example_config.model_copy(update={"roles": roles}), clock=clock, database_url=db_url
+    )
+    await app.start()
+    try:
+        platform = app.console_platform()
+        await platform.post("alice", "general", "see https://example.test/page")
+        assert "links are a benefit from the Activist level on" in "\n".join(platform.transcript)
+        await platform.post("alice", "general", "/poll 1h Q? | A | B")
+        assert "Starting polls is a benefit from the Activist level on" in platform.transcript[-1]
+        await platform.post("mod", "general", "/level alice activist lock")
+        assert "alice is now Activist (locked)." in platform.transcript[-1]
+        grants = [a.details for a in platform.actions if a.kind == "set_role"]
+        assert grants == [{"member": "alice", "role": "Activist", "granted": True}]
+        await platform.post("alice", "general", "see https://example.test/page")
+        assert platform.transcript[-1] == "#general alice: see https://example.test/page"
+        await platform.post("alice", "general", "/poll 1h Q? | A | B")
+        assert "📊 Q?" in "\n".join(platform.transcript[-4:])
+        await platform.post("alice", "general", "/profile")
+        assert "locked" in "\n".join(platform.transcript[-10:])
+    finally:
+        await app.close()

@@ -211,6 +211,11 @@ class TelegramPort:
     async def unban(self, community: CommunityRef, member: MemberRef) -> None:
         await self.bot.unban_chat_member(int(community.id), int(member.id), only_if_banned=True)
 
+    async def set_role(
+        self, community: CommunityRef, member: MemberRef, role: str, *, granted: bool
+    ) -> None:
+        raise NotSupported("Telegram groups have no member roles")
+
     async def set_slow_mode(self, channel: ChannelRef, seconds: int) -> None:
         raise NotSupported("the Bot API cannot set slow mode")
 
