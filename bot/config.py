@@ -238,15 +238,18 @@ class OnboardingConfig(_Section):
     decoys: list[str] = Field(default_factory=list)
     """Wrong answers shown beside them."""
     welcome: dict[str, str] = Field(default_factory=dict)
-    """Your own welcome per locale, with {name}, {community} and {within} placeholders."""
+    """Your own welcome per community ("platform:id") or per locale ("en"), with {name},
+    {community} and {within} placeholders."""
 
     @field_validator("welcome")
     @classmethod
     def _welcome(cls, value: dict[str, str]) -> dict[str, str]:
         import string
 
+        platforms = {p.value for p in Platform}
         for locale, template in value.items():
-            _check_locale(locale)
+            if locale.partition(":")[0] not in platforms:
+                _check_locale(locale)  # else a community key: "telegram:-100123"
             try:
                 fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
             except ValueError as exc:

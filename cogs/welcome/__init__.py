@@ -79,7 +79,9 @@ def setup(registry: Registry, services: Services) -> None:
                 "platform": community.platform.value, "community": community.id,
                 "names": [*names, member.display_name], "ids": [*ids, member.ref.id]})  # fmt: skip
             return
-        greeting = _greeting(ctx.t, services, member.ref, member.display_name, accept_within)
+        greeting = _greeting(
+            ctx.t, services, community, member.ref, member.display_name, accept_within
+        )
         channel = ctx.port.home_channel(community)
         buttons = (accept_button(ctx.t),) if gate else ()
         sent = await ctx.port.send(channel, OutgoingMessage(greeting, buttons))
@@ -210,12 +212,17 @@ async def _others_waiting(
 
 
 def _greeting(
-    t: Translator, services: Services, member: MemberRef, name: str, within: timedelta
+    t: Translator,
+    services: Services,
+    community: CommunityRef,
+    member: MemberRef,
+    name: str,
+    within: timedelta,
 ) -> RichText:
     """The community's own welcome for this locale if configured, else the built-in one."""
     settings = services.config.onboarding
     values = {"community": services.config.community.name, "within": t.duration(within)}
-    template = settings.welcome.get(t.locale)
+    template = settings.welcome.get(str(community), settings.welcome.get(t.locale))
     if template is None:
         after = "welcome.hello_gate" if settings.rules_gate else "welcome.hello_after"
         return text(t("welcome.hello_before"), Mention(member, name), t(after, **values))

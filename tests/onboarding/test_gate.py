@@ -82,7 +82,10 @@ async def test_question_stops_bots(example_config: Config, clock: FakeClock, db_
 
 
 async def test_own_welcome_text(example_config: Config, clock: FakeClock, db_url: str) -> None:
-    onboarding = OnboardingConfig(welcome={"en": "Hi {name}! {community} is glad. {within} left."})
+    onboarding = OnboardingConfig(welcome={
+        "en": "Hi {name}! {community} is glad. {within} left.",
+        "telegram:-100123": "Only for that group, {name}.",
+    })  # fmt: skip
     app = BotApp(
         example_config.model_copy(update={"onboarding": onboarding}),
         clock=clock,
