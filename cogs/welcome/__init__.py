@@ -45,6 +45,8 @@ def setup(registry: Registry, services: Services) -> None:
     accept_within = parse_duration(settings.accept_within)
     store = GateStore(services.db)
     recent: dict[CommunityRef, deque[float]] = {}
+    greeted: dict[CommunityRef, deque[tuple[float, MessageRef, str, str]]] = {}
+    """The last welcomes sent one by one, to fold into a batch if a burst follows."""
 
     def accept_button(t: Translator) -> Button:
         return Button(t("welcome.accept"), ACCEPT, "", ButtonStyle.SUCCESS)
@@ -74,10 +76,22 @@ def setup(registry: Registry, services: Services) -> None:
         if pending is not None or burst:
             names = list(pending.payload.get("names", [])) if pending else []
             ids = list(pending.payload.get("ids", [])) if pending else []
+            cleanup = list(pending.payload.get("cleanup", [])) if pending else []
+            if pending is None:
+                # The burst began with members greeted one by one: fold them into the batch
+                # and clean their welcomes up, so the chat shows one welcome.
+                earlier = [w for w in greeted.get(community, ()) if now.timestamp() - w[0]
+                           <= WINDOW.total_seconds()]  # fmt: skip
+                for _, message, member_id, name in earlier:
+                    names.append(name)
+                    ids.append(member_id)
+                    cleanup.append([message.channel.id, message.id])
+                greeted.pop(community, None)
             due = pending.due_at if pending else now + WINDOW
             await services.scheduler.schedule(BATCH, str(community), due, {
                 "platform": community.platform.value, "community": community.id,
-                "names": [*names, member.display_name], "ids": [*ids, member.ref.id]})  # fmt: skip
+                "names": [*names, member.display_name], "ids": [*ids, member.ref.id],
+                "cleanup": cleanup})  # fmt: skip
             return
         greeting = _greeting(
             ctx.t, services, community, member.ref, member.display_name, accept_within
@@ -85,6 +99,9 @@ def setup(registry: Registry, services: Services) -> None:
         channel = ctx.port.home_channel(community)
         buttons = (accept_button(ctx.t),) if gate else ()
         sent = await ctx.port.send(channel, OutgoingMessage(greeting, buttons))
+        greeted.setdefault(community, deque(maxlen=BURST)).append(
+            (now.timestamp(), sent, member.ref.id, member.display_name)
+        )
         if gate:
             await store.set_welcome(community, [member.ref.id], channel.id, sent.id)
 
@@ -106,6 +123,8 @@ def setup(registry: Registry, services: Services) -> None:
             within=t.duration(accept_within),
         )
         channel = port.home_channel(community)
+        for channel_id, message_id in payload.get("cleanup", []):
+            await port.delete(MessageRef(ChannelRef(community, channel_id), message_id))
         sent = await port.send(
             channel, OutgoingMessage(text(body), (accept_button(t),) if gate else ())
         )

@@ -225,7 +225,7 @@ async def test_raid_mode_holds_new_members_until_quiet(
     assert held == [f"newbie{n}" for n in range(12)]
     assert joined.count("#general bot: Welcome") == 3  # then one batched welcome
     await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=11))
-    assert "Welcome to our 9 new members" in "\n".join(platform.transcript)
+    assert "Welcome to our 12 new members" in "\n".join(platform.transcript)
     assert "Raid mode is lifted" in platform.transcript[-1]
     assert not [a for a in platform.actions if a.kind == "unmute"]  # still at the gate
 
