@@ -37,6 +37,9 @@ class Services:
     """The connected platforms, for work that starts outside an event (scheduled jobs)."""
     flush_events: Callable[[], Awaitable[None]] | None = None
     """Write buffered event-log rows now (before a job reads the log)."""
+    poll_channel: Callable[[Platform, str], Awaitable[ChannelRef | None]] | None = None
+    """Where a native poll (by the platform's poll id) was posted: set by the polls feature,
+    used by adapters whose vote updates carry no chat (Telegram poll answers)."""
 
 
 @dataclass(slots=True)

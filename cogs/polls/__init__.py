@@ -319,6 +319,13 @@ def setup(registry: Registry, services: Services) -> None:
             lines.append(t("polls.series_nobody"))
         await port.send(channel, OutgoingMessage(join_lines(lines)))
 
+    async def poll_channel(platform: Platform, native_id: str) -> ChannelRef | None:
+        poll = await store.by_native(platform.value, native_id)
+        if poll is None:
+            return None
+        return ChannelRef(CommunityRef(platform, poll.community), poll.channel, poll.thread)
+
+    services.poll_channel = poll_channel
     registry.command(QUIZRUN, on_quizrun)
     services.scheduler.on_deadline(SERIES, next_question)
     registry.command(POLL, on_poll)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import time
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +22,7 @@ from bot.core.clock import SystemClock
 from bot.core.context import Context
 from bot.core.events import PollVoted
 from bot.core.messages import PollSpec
+from cogs.polls.store import PollStore
 from tests.telegram.fake_bot_api import (
     GROUP,
     FakeBotAPI,
@@ -307,3 +309,23 @@ async def test_a_server_without_optional_methods(
         assert len(bot.fake.called("banChatMember")) == 1  # the member's /kick was refused
     finally:
         await stop_bot(bot)
+
+
+async def test_poll_answer_after_a_restart_is_still_counted(tg: Bot) -> None:
+    fake = tg.fake
+    await fake.push(text_message(ADMIN, "/poll 1h Tea or coffee? | Tea | Coffee", message_id=110))
+    [poll] = await fake.wait_for("sendPoll")
+    sent_polls = [p for p in fake.calls if p[0] == "sendPoll"]
+    assert sent_polls and poll["question"] == "Tea or coffee?"
+    poll_id = next(iter(tg.runner.port.poll_chats))
+    tg.runner.port.poll_chats.clear()  # as after a restart
+    await fake.push(poll_answer(MEMBER, poll_id, [1]))
+    store = PollStore(tg.app.db)
+    stored = await store.by_native("telegram", poll_id)
+    assert stored is not None
+    for _ in range(100):  # the answer is handled on its own task; wait for it (bounded)
+        counts, voters = await store.counts(stored)
+        if voters:
+            break
+        await asyncio.sleep(0.05)
+    assert counts == [0, 1] and voters == 1

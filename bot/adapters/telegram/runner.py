@@ -242,6 +242,13 @@ class TelegramRunner:
         if update.my_chat_member is not None:
             await self._my_membership(update)
             return
+        answer = update.poll_answer
+        if answer is not None and answer.poll_id not in self.port.poll_chats:
+            # A poll sent before a restart: ask the polls feature where it was posted.
+            lookup = self.services.poll_channel
+            channel = await lookup(Platform.TELEGRAM, answer.poll_id) if lookup else None
+            if channel is not None:
+                self.port.poll_chats[answer.poll_id] = int(channel.id)
         for event in await self.translator.translate(update, self.port.poll_chats.get):
             if isinstance(event, MemberJoined | MemberLeft) and self._seen_membership(event):
                 continue  # the same join as a service message and a chat_member update
