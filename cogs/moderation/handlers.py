@@ -6,7 +6,13 @@ import logging
 from datetime import timedelta
 
 from bot.core.context import Context, Services
-from bot.core.events import ButtonPressed, MemberJoined, MessageEdited, MessagePosted
+from bot.core.events import (
+    ButtonPressed,
+    CommandInvoked,
+    MemberJoined,
+    MessageEdited,
+    MessagePosted,
+)
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
@@ -47,7 +53,40 @@ class Handlers:
             self.mod.remember(event.message, event.author.ref.id)
             if not await self.check(ctx, event.channel, event.message, event):
                 return  # removed: the features never see it
+        # What a command posts for everyone (an AMA question, a poll) obeys the stop words.
+        elif (
+            isinstance(event, CommandInvoked)
+            and event.raw_args
+            and not await self.check_command(ctx, event)
+        ):
+            return
         await call_next()
+
+    async def check_command(self, ctx: Context, event: CommandInvoked) -> bool:
+        """Stop words in a command's text; False when the command was refused."""
+        policy = self.mod.rules.policy
+        author = event.author
+        if author.is_bot or author.level >= policy.exempt_level:
+            return True
+        lists = [name for name, p in policy.lists.items() if p.applies_in(event.channel.id)]
+        scan = self.mod.rules.matcher.scan(event.raw_args, lists) if lists else None
+        if scan is None or not scan.flagged:
+            return True
+        list_policy = policy.lists[scan.hits[0].entry.list]
+        if event.message is not None:
+            await ctx.port.delete(event.message)
+        if list_policy.action == "escalate":
+            await ctx.reply(ctx.t("moderation.command_refused"), ephemeral=True)
+            return False
+        action = list_policy.action
+        await self.mod.sanction(
+            ctx.port, ctx.t, event.community, author, action=action,
+            reason=ctx.t("moderation.reason.stopword", list=scan.hits[0].entry.list),
+            rule=list_policy.rule,
+            points=list_policy.points if action in ("warn", "mute") else 0,
+            duration=list_policy.duration if action == "mute" else None,
+            evidence=event.text, channel=event.channel, message=event.message)  # fmt: skip
+        return False
 
     async def check(
         self,

@@ -291,3 +291,13 @@ def test_simulate_flood_and_expiry(script_runner: object) -> None:
     assert "#mod-log bot: Case #1 · mute · bob · by auto" in out
     assert "alice has 0 active warning points" in out
     assert "bob has 0 active warning points" in out
+
+
+async def test_command_text_obeys_stop_words(app: BotApp, platform: MemoryPlatform) -> None:
+    await platform.post("mod", "general", "/ama open 1h Roadmap")
+    await platform.post("alice", "general", "/ask why is the admin such an idiot?")
+    assert "Question #1" not in "\n".join(platform.transcript)
+    assert kinds(platform).count("delete") == 1
+    assert lines_with(platform, "Case #1 · warning · alice · by auto")
+    await platform.post("alice", "general", "/ask when is the next release?")
+    assert "Question #1 from alice" in "\n".join(platform.transcript)
