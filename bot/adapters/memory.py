@@ -230,20 +230,30 @@ class MemoryPlatform:
     async def press(self, name: str, label: str) -> bool:
         """``name`` presses the button labelled ``label`` on the latest bot message with one.
 
-        An exact label wins; otherwise a label that contains the text (``[Upvote]`` presses
-        ``👍 Upvote #3``), again on the latest message that has one.
+        The best kind of match anywhere wins: the exact label, then the label without emoji and
+        punctuation (``[Rules]`` presses ``📜 Rules``), then a label that contains the text
+        (``[Upvote]`` presses ``👍 Upvote #3``); among those, the latest message's button.
         """
         wanted = label.strip().casefold()
-        exact = any(
-            b.label.casefold() == wanted
-            for m in self.messages.values() if m.from_bot and not m.deleted for b in m.buttons
+
+        def tier(button_label: str) -> int:
+            text = button_label.casefold()
+            if text == wanted:
+                return 3
+            if _bare(text) == _bare(wanted):
+                return 2
+            return 1 if wanted in text else 0
+
+        best = max(
+            (tier(b.label) for m in self.messages.values()
+             if m.from_bot and not m.deleted for b in m.buttons if b.url is None),
+            default=0,
         )  # fmt: skip
         for stored in reversed(self.messages.values()):
-            if not stored.from_bot or stored.deleted:
+            if not stored.from_bot or stored.deleted or not best:
                 continue
             for button in stored.buttons:
-                label_text = button.label.casefold()
-                matches = label_text == wanted if exact else wanted in label_text
+                matches = tier(button.label) == best
                 if matches and button.url is None:
                     self.say(f"{name} pressed [{button.label}]")
                     await self._emit(
@@ -524,3 +534,8 @@ def render(text: RichText, buttons: tuple[Button, ...] = ()) -> str:
 
 def _short(value: str, limit: int = 80) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _bare(label: str) -> str:
+    """A label without emoji, punctuation and surrounding spaces."""
+    return "".join(c for c in label if c.isalnum() or c.isspace()).strip()

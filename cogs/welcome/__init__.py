@@ -36,6 +36,7 @@ BATCH = "welcome.batch"
 TIMEOUT = "onboarding.timeout"
 ACCEPT = "onboarding.accept"
 ANSWER = "onboarding.answer"
+RULES = "onboarding.rules"
 MAX_NAMES = 20
 
 
@@ -48,8 +49,18 @@ def setup(registry: Registry, services: Services) -> None:
     greeted: dict[CommunityRef, deque[tuple[float, MessageRef, str, str]]] = {}
     """The last welcomes sent one by one, to fold into a batch if a burst follows."""
 
-    def accept_button(t: Translator) -> Button:
-        return Button(t("welcome.accept"), ACCEPT, "", ButtonStyle.SUCCESS)
+    def gate_buttons(t: Translator) -> tuple[Button, ...]:
+        """Accept, and (when a feature offers /rules) a button that shows the rules: on
+        Telegram a member held at the gate cannot send /rules."""
+        buttons = [Button(t("welcome.accept"), ACCEPT, "", ButtonStyle.SUCCESS)]
+        if "rules" in registry.commands:
+            buttons.append(Button(t("welcome.read_rules"), RULES, ""))
+        return tuple(buttons)
+
+    async def on_rules(ctx: Context) -> None:
+        registered = registry.commands.get("rules")
+        if registered is not None:
+            await registered.handler(ctx)
 
     async def on_join(ctx: Context) -> None:
         event = ctx.event
@@ -97,7 +108,7 @@ def setup(registry: Registry, services: Services) -> None:
             ctx.t, services, community, member.ref, member.display_name, accept_within
         )
         channel = ctx.port.home_channel(community)
-        buttons = (accept_button(ctx.t),) if gate else ()
+        buttons = gate_buttons(ctx.t) if gate else ()
         sent = await ctx.port.send(channel, OutgoingMessage(greeting, buttons))
         greeted.setdefault(community, deque(maxlen=BURST)).append(
             (now.timestamp(), sent, member.ref.id, member.display_name)
@@ -126,7 +137,7 @@ def setup(registry: Registry, services: Services) -> None:
         for channel_id, message_id in payload.get("cleanup", []):
             await port.delete(MessageRef(ChannelRef(community, channel_id), message_id))
         sent = await port.send(
-            channel, OutgoingMessage(text(body), (accept_button(t),) if gate else ())
+            channel, OutgoingMessage(text(body), gate_buttons(t) if gate else ())
         )
         if gate:
             await store.set_welcome(community, list(payload.get("ids", [])), channel.id, sent.id)
@@ -202,6 +213,7 @@ def setup(registry: Registry, services: Services) -> None:
     registry.on(MemberJoined, on_join)
     registry.button(ACCEPT, on_accept)
     registry.button(ANSWER, on_answer)
+    registry.button(RULES, on_rules)
     services.scheduler.on_deadline(BATCH, post_batch)
     services.scheduler.on_deadline(TIMEOUT, on_timeout)
 

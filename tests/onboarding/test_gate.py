@@ -22,6 +22,8 @@ async def test_newcomer_cannot_post_until_accepting(app: BotApp, platform: Memor
     )
     await platform.post("nina", "general", "/rules")  # reading the rules still works
     assert "1. Be respectful" in "\n".join(platform.transcript[-6:])
+    await platform.press("nina", "Rules")  # and so does the button (Telegram: no /rules)
+    assert "1. Be respectful" in "\n".join(platform.transcript[-6:])
     await platform.press("nina", "I accept the rules")
     assert kinds(platform, "unmute") == ["nina"]
     await platform.post("nina", "general", "hello!")
@@ -106,7 +108,7 @@ async def test_own_welcome_text(example_config: Config, clock: FakeClock, db_url
         await platform.join("nina")
         assert (
             "#general bot: Hi @nina! Example Community is glad. 30 minutes left. "
-            "[I accept the rules]"
+            "[I accept the rules] [📜 Rules]"
         ) in platform.transcript
     finally:
         await app.close()
