@@ -120,8 +120,14 @@ def setup(registry: Registry, services: Services) -> None:
         topic = " ".join(words).strip()
         if not topic:
             raise UserFacingError("ama.open_syntax")
-        if await store.current(ctx.event.community) is not None:
-            raise UserFacingError("ama.already_open")
+        previous = await store.current(ctx.event.community)
+        if previous is not None:
+            # One AMA collects at a time: the previous one closes now, with its ranked list.
+            await services.scheduler.schedule(
+                CLOSE, str(previous.id), ctx.clock.now(), {"session": previous.id}
+            )
+            await services.scheduler.run_pending()
+            await ctx.reply(ctx.t("ama.previous_closed", topic=previous.topic), ephemeral=True)
         channel = ctx.event.channel_ref
         assert channel is not None
         now = ctx.clock.now()

@@ -153,3 +153,13 @@ def test_broken_quiz_file_is_reported_by_check(
     assert (
         "bad.toml:2: questions.0: answer 'C' is not one of the options" in capsys.readouterr().err
     )
+
+
+def test_opening_an_ama_closes_the_previous_one(simulate) -> None:  # type: ignore[no-untyped-def]
+    out = simulate(
+        "mod: /ama open 1h First\nalice: /ask a first question here?\n"
+        "mod: /ama open 1h Second\nbob: /ask a second question here?\n~ 2h\n",
+        "2026-11-27T10:00",
+    )
+    assert "The AMA “First” was still collecting questions" in out
+    assert out.count("🎤 AMA “First”") == 1 and out.count("🎤 AMA “Second”") == 1
