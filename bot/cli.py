@@ -219,9 +219,13 @@ def _run(config: Config) -> int:
         )
         return EXIT_USAGE
 
+    # With another platform on and no terminal (a service), the console would end at once on
+    # end of input and take the bot down with it: run as a service instead.
+    use_console = config.console.enabled and (not config.telegram.enabled or sys.stdin.isatty())
+
     async def run() -> int:
         stop = asyncio.Event()
-        if not config.console.enabled:
+        if not use_console:
             # Installed first, so a stop during start-up is a clean stop too.
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
@@ -247,7 +251,7 @@ def _run(config: Config) -> int:
                     return EXIT_USAGE
                 runners.append(runner)
             await app.start()
-            if config.console.enabled:
+            if use_console:
                 await run_console(app)
             else:
                 await stop.wait()

@@ -35,7 +35,6 @@ def make_config(tmp_path: Path, url: str) -> Path:
         ("telegram", "enabled", "true"),
         ("telegram", "api_base_url", f'"{url}"'),
         ("telegram", "poll_timeout", "1"),
-        ("console", "enabled", "false"),
     ):
         config = set_key(config, section, key, value)
     path = tmp_path / "config.toml"
@@ -44,6 +43,8 @@ def make_config(tmp_path: Path, url: str) -> Path:
 
 
 async def test_run_polls_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """The console stays enabled as in the example: without a terminal the bot runs as a
+    service (it does not stop at the end of input) until SIGTERM."""
     fake = FakeBotAPI()
     url = await fake.start()
     path = make_config(tmp_path, url)
