@@ -210,11 +210,57 @@ class PollsConfig(_Section):
     """Who may create polls: member, helper, moderator or admin."""
     max_per_hour: Annotated[int, Field(ge=0, le=1000)] = 3
     """Polls one member may create per hour (moderators are not limited)."""
+    quizzes: list[ScheduledQuiz] = Field(default_factory=list)
+    """Quiz series run on a weekly schedule."""
 
     @field_validator("min_level")
     @classmethod
     def _level(cls, value: str) -> str:
         return _level_name(value)
+
+
+_TIME = r"^([01]?\d|2[0-3]):[0-5]\d$"
+
+
+def _community_key(value: str) -> str:
+    platform, _, native = value.partition(":")
+    if platform not in {p.value for p in Platform} or not native:
+        raise ValueError(f"{value!r} must be 'platform:id', e.g. 'telegram:-1001234567890'")
+    return value
+
+
+class WeeklyAma(_Section):
+    """A recurring AMA ("Friday AMA"): collection opens every week at the given time."""
+
+    community: str
+    channel: str
+    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    opens_at: Annotated[str, Field(pattern=_TIME)]
+    collect_hours: Annotated[float, Field(gt=0, le=24 * 14)] = 24
+    topic: Annotated[str, Field(min_length=1, max_length=200)]
+    host: str
+    """The host's member id on that platform (a console name, a Telegram user id)."""
+    host_name: str = ""
+
+    @field_validator("community")
+    @classmethod
+    def _community(cls, value: str) -> str:
+        return _community_key(value)
+
+
+class ScheduledQuiz(_Section):
+    """A quiz series run every week at the given time."""
+
+    community: str
+    channel: str
+    series: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    at: Annotated[str, Field(pattern=_TIME)]
+
+    @field_validator("community")
+    @classmethod
+    def _community(cls, value: str) -> str:
+        return _community_key(value)
 
 
 class AmaConfig(_Section):
@@ -224,6 +270,7 @@ class AmaConfig(_Section):
     """Word overlap (0-1) above which a new question is merged into an earlier one."""
     drafts: str = "faq/drafts"
     """Where answered questions become FAQ drafts (relative to the config file)."""
+    weekly: list[WeeklyAma] = Field(default_factory=list)
 
 
 class OnboardingConfig(_Section):

@@ -22,6 +22,7 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +39,7 @@ from bot.storage.database import Database
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+_IN_PASS: ContextVar[bool] = ContextVar("scheduler_in_pass", default=False)
 MAX_ATTEMPTS = 5
 
 
@@ -230,9 +232,19 @@ class Scheduler:
         return min(times) if times else None
 
     async def run_pending(self) -> int:
-        """Run every recurring slot and deadline due now, oldest first; returns how many ran."""
+        """Run every recurring slot and deadline due now, oldest first; returns how many ran.
+
+        Called from inside a job (a job that schedules something due now), it returns at once:
+        the pass under way picks new work up before it ends.
+        """
+        if _IN_PASS.get():
+            return 0
         async with self._pass_lock:
-            return await self._run_pass()
+            token = _IN_PASS.set(True)
+            try:
+                return await self._run_pass()
+            finally:
+                _IN_PASS.reset(token)
 
     async def _run_pass(self) -> int:
         ran = 0

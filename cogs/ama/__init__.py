@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.config import WeeklyAma
 from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.context import Context, Services
 from bot.core.durations import parse_duration
@@ -120,26 +124,79 @@ def setup(registry: Registry, services: Services) -> None:
         topic = " ".join(words).strip()
         if not topic:
             raise UserFacingError("ama.open_syntax")
-        previous = await store.current(ctx.event.community)
+        channel = ctx.event.channel_ref
+        assert channel is not None
+        closed = await open_ama(channel, topic, host_ref.id, host_name, collect, actor.ref.id)
+        if closed is not None:
+            await ctx.reply(ctx.t("ama.previous_closed", topic=closed), ephemeral=True)
+        when = ctx.t.datetime(ctx.clock.now() + collect, ctx.tz)
+        await ctx.reply(ctx.t("ama.opened", topic=topic, host=host_name, when=when))
+
+    async def open_ama(
+        channel: ChannelRef,
+        topic: str,
+        host: str,
+        host_name: str,
+        collect: timedelta,
+        opened_by: str,
+    ) -> str | None:
+        """Open an AMA (closing one still collecting); returns the closed one's topic."""
+        community = channel.community
+        previous = await store.current(community)
         if previous is not None:
             # One AMA collects at a time: the previous one closes now, with its ranked list.
             await services.scheduler.schedule(
-                CLOSE, str(previous.id), ctx.clock.now(), {"session": previous.id}
+                CLOSE, str(previous.id), services.clock.now(), {"session": previous.id}
             )
             await services.scheduler.run_pending()
-            await ctx.reply(ctx.t("ama.previous_closed", topic=previous.topic), ephemeral=True)
-        channel = ctx.event.channel_ref
-        assert channel is not None
-        now = ctx.clock.now()
+        now = services.clock.now()
         session_id = await store.open(
-            platform=ctx.event.community.platform.value, community=ctx.event.community.id,
-            channel=channel.id, topic=topic, host=host_ref.id, host_name=host_name,
-            opened_by=actor.ref.id, opened_at=now, collect_until=now + collect)  # fmt: skip
+            platform=community.platform.value, community=community.id, channel=channel.id,
+            topic=topic, host=host, host_name=host_name, opened_by=opened_by, opened_at=now,
+            collect_until=now + collect)  # fmt: skip
         await services.scheduler.schedule(
             CLOSE, str(session_id), now + collect, {"session": session_id}
         )
-        when = ctx.t.datetime(now + collect, ctx.tz)
-        await ctx.reply(ctx.t("ama.opened", topic=topic, host=host_name, when=when))
+        return previous.topic if previous is not None else None
+
+    def weekly(entry: WeeklyAma) -> Callable[[datetime], Awaitable[None]]:
+        async def open_weekly(slot: datetime) -> None:
+            platform, _, community_id = entry.community.partition(":")
+            channel = ChannelRef(CommunityRef(Platform(platform), community_id), entry.channel)
+            port = services.ports.get(channel.platform)
+            if port is None:
+                log.warning("weekly AMA for %s: platform not connected", entry.community)
+                return
+            collect = timedelta(hours=entry.collect_hours)
+            await open_ama(
+                channel,
+                entry.topic,
+                entry.host,
+                entry.host_name or entry.host,
+                collect,
+                "schedule",
+            )
+            t, tz = services.locale_for(channel.community)
+            when = t.datetime(services.clock.now() + collect, tz)
+            await port.send(channel, OutgoingMessage(text(t(
+                "ama.opened", topic=entry.topic, host=entry.host_name or entry.host,
+                when=when))))  # fmt: skip
+
+        return open_weekly
+
+    for index, entry in enumerate(settings.weekly):
+        hour, minute = (int(part) for part in entry.opens_at.split(":"))
+        services.scheduler.add_recurring(
+            f"ama.weekly.{index}",
+            CronTrigger(
+                day_of_week=entry.day,
+                hour=hour,
+                minute=minute,
+                timezone=services.config.community.timezone,
+            ),
+            weekly(entry),
+            catch_up=timedelta(hours=1),
+        )
 
     async def on_ask(ctx: Context) -> None:
         event = ctx.event

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.config import ScheduledQuiz
 from bot.content import content_validator
 from bot.core.capabilities import Capability
 from bot.core.commands import CommandSpec, Param, ParamKind
@@ -256,17 +260,12 @@ def setup(registry: Registry, services: Services) -> None:
         channel = ctx.event.channel_ref
         actor = ctx.event.actor
         assert channel is not None and actor is not None
-        now = ctx.clock.now()
         await ctx.reply(
             ctx.t(
                 "polls.series_start", title=series[name].title, count=len(series[name].questions)
             )
         )
-        key = f"{channel.community}|{channel.id}|{now.isoformat()}#0"
-        await services.scheduler.schedule(SERIES, key, now, {
-            "series": name, "index": 0, "platform": channel.platform.value,
-            "community": channel.community.id, "channel": channel.id, "thread": channel.thread,
-            "polls": [], "by": actor.ref.id})  # fmt: skip
+        await start_series(channel, name, actor.ref.id)
         await services.scheduler.run_pending()
 
     async def next_question(deadline: Deadline) -> None:
@@ -326,6 +325,42 @@ def setup(registry: Registry, services: Services) -> None:
         return ChannelRef(CommunityRef(platform, poll.community), poll.channel, poll.thread)
 
     services.poll_channel = poll_channel
+
+    async def start_series(channel: ChannelRef, name: str, by: str) -> None:
+        now = services.clock.now()
+        key = f"{channel.community}|{channel.id}|{now.isoformat()}#0"
+        await services.scheduler.schedule(SERIES, key, now, {
+            "series": name, "index": 0, "platform": channel.platform.value,
+            "community": channel.community.id, "channel": channel.id, "thread": channel.thread,
+            "polls": [], "by": by})  # fmt: skip
+
+    def scheduled(entry: ScheduledQuiz) -> Callable[[datetime], Awaitable[None]]:
+        async def run_scheduled(slot: datetime) -> None:
+            platform, _, community_id = entry.community.partition(":")
+            channel = ChannelRef(CommunityRef(Platform(platform), community_id), entry.channel)
+            if load_series(services.config.quizzes_dir).get(entry.series) is None:
+                log.warning(
+                    "scheduled quiz %r: no such series in the quizzes folder", entry.series
+                )
+                return
+            await start_series(channel, entry.series, "schedule")
+            await services.scheduler.run_pending()
+
+        return run_scheduled
+
+    for index, entry in enumerate(settings.quizzes):
+        hour, minute = (int(part) for part in entry.at.split(":"))
+        services.scheduler.add_recurring(
+            f"quiz.weekly.{index}",
+            CronTrigger(
+                day_of_week=entry.day,
+                hour=hour,
+                minute=minute,
+                timezone=services.config.community.timezone,
+            ),
+            scheduled(entry),
+            catch_up=timedelta(hours=1),
+        )
     registry.command(QUIZRUN, on_quizrun)
     services.scheduler.on_deadline(SERIES, next_question)
     registry.command(POLL, on_poll)

@@ -190,3 +190,24 @@ async def test_live_timer_wakes_for_a_deadline(db: Database) -> None:
         await asyncio.wait_for(done.wait(), timeout=5)
     finally:
         await scheduler.stop()
+
+
+async def test_a_job_that_schedules_work_due_now_does_not_deadlock(db: Database) -> None:
+    clock = FakeClock(START)
+    scheduler = Scheduler(db, clock)
+    ran: list[str] = []
+
+    async def first(deadline: Deadline) -> None:
+        ran.append("first")
+        await scheduler.schedule("second", "1", clock.now())
+        assert await scheduler.run_pending() == 0  # inside a pass: returns at once
+
+    async def second(deadline: Deadline) -> None:
+        ran.append("second")
+
+    scheduler.on_deadline("first", first)
+    scheduler.on_deadline("second", second)
+    await scheduler.start()
+    await scheduler.schedule("first", "1", START)
+    await scheduler.run_pending()
+    assert ran == ["first", "second"]  # picked up by the same pass

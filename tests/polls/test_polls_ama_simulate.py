@@ -163,3 +163,43 @@ def test_opening_an_ama_closes_the_previous_one(simulate) -> None:  # type: igno
     )
     assert "The AMA “First” was still collecting questions" in out
     assert out.count("🎤 AMA “First”") == 1 and out.count("🎤 AMA “Second”") == 1
+
+
+def test_weekly_ama_and_scheduled_quiz(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    example = example.replace('rules = "rules"', f'rules = "{ROOT / "rules"}"')
+    example = example.replace('faq = "faq"', f'faq = "{ROOT / "faq"}"')
+    example = example.replace('quizzes = "quizzes"', f'quizzes = "{ROOT / "quizzes"}"')
+    example = example.replace(
+        "\nweekly = []\n",
+        '\nweekly = [{ community = "console:console", channel = "general", day = "fri",'
+        ' opens_at = "12:00", collect_hours = 6, topic = "Friday AMA", host = "mod" }]\n',
+    )
+    example = example.replace(
+        "\nquizzes = []\n",
+        '\nquizzes = [{ community = "console:console", channel = "general",'
+        ' series = "georgia", day = "fri", at = "19:00" }]\n',
+    )
+    config = tmp_path / "config.toml"
+    config.write_text(example, encoding="utf-8")
+    script = tmp_path / "s.txt"
+    script.write_text("~ 3h\nalice: /ask What is on the roadmap?\n~ 7h\n", encoding="utf-8")
+    # 2026-11-27 is a Friday; 09:00 in Tbilisi.
+    code = main(
+        [
+            "simulate",
+            str(script),
+            "--config",
+            str(config),
+            "--database",
+            str(tmp_path / "w.sqlite3"),
+            "--start",
+            "2026-11-27T09:00",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "[2026-11-27 12:00:00] #general bot: 🎤 AMA: Friday AMA with mod!" in out
+    assert "Question #1 from alice" in out
+    assert "[2026-11-27 18:00:00] #general bot: 🎤 AMA “Friday AMA”" in out
+    assert "[2026-11-27 19:00:00] #general bot: 🧠 Quiz: What is the capital of Georgia?" in out
