@@ -93,14 +93,8 @@ class CommunityConfig(_Section):
     @field_validator("overrides")
     @classmethod
     def _override_keys(cls, value: dict[str, CommunityOverride]) -> dict[str, CommunityOverride]:
-        platforms = {p.value for p in Platform}
         for key in value:
-            platform, _, native = key.partition(":")
-            if platform not in platforms or not native:
-                raise ValueError(
-                    f"override key {key!r} must be 'platform:id' (platform one of"
-                    f" {', '.join(sorted(platforms))}), e.g. 'telegram:-1001234567890'"
-                )
+            CommunityRef.parse(key)
         return value
 
     def locale_for(self, community: CommunityRef) -> str:
@@ -223,9 +217,7 @@ _TIME = r"^([01]?\d|2[0-3]):[0-5]\d$"
 
 
 def _community_key(value: str) -> str:
-    platform, _, native = value.partition(":")
-    if platform not in {p.value for p in Platform} or not native:
-        raise ValueError(f"{value!r} must be 'platform:id', e.g. 'telegram:-1001234567890'")
+    CommunityRef.parse(value)
     return value
 
 

@@ -24,6 +24,23 @@ class CommunityRef:
     def __str__(self) -> str:
         return f"{self.platform}:{self.id}"
 
+    @classmethod
+    def parse(cls, key: str) -> CommunityRef:
+        """``"telegram:-1001234567890"`` -> a CommunityRef; ``ValueError`` when malformed."""
+        platform, _, native = key.partition(":")
+        try:
+            return cls(Platform(platform), native) if native else cls._bad(key)
+        except ValueError:
+            return cls._bad(key)
+
+    @staticmethod
+    def _bad(key: str) -> CommunityRef:
+        platforms = ", ".join(p.value for p in Platform)
+        raise ValueError(
+            f"{key!r} must be 'platform:id' (platform one of {platforms}),"
+            " e.g. 'telegram:-1001234567890'"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelRef:

@@ -161,8 +161,7 @@ def setup(registry: Registry, services: Services) -> None:
 
     def weekly(entry: WeeklyAma) -> Callable[[datetime], Awaitable[None]]:
         async def open_weekly(slot: datetime) -> None:
-            platform, _, community_id = entry.community.partition(":")
-            channel = ChannelRef(CommunityRef(Platform(platform), community_id), entry.channel)
+            channel = ChannelRef(CommunityRef.parse(entry.community), entry.channel)
             port = services.ports.get(channel.platform)
             if port is None:
                 log.warning("weekly AMA for %s: platform not connected", entry.community)

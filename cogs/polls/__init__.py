@@ -336,8 +336,7 @@ def setup(registry: Registry, services: Services) -> None:
 
     def scheduled(entry: ScheduledQuiz) -> Callable[[datetime], Awaitable[None]]:
         async def run_scheduled(slot: datetime) -> None:
-            platform, _, community_id = entry.community.partition(":")
-            channel = ChannelRef(CommunityRef(Platform(platform), community_id), entry.channel)
+            channel = ChannelRef(CommunityRef.parse(entry.community), entry.channel)
             if load_series(services.config.quizzes_dir).get(entry.series) is None:
                 log.warning(
                     "scheduled quiz %r: no such series in the quizzes folder", entry.series
