@@ -38,6 +38,15 @@ class Services:
     flush_events: Callable[[], Awaitable[None]] | None = None
     """Write buffered event-log rows now (before a job reads the log)."""
     poll_channel: Callable[[Platform, str], Awaitable[ChannelRef | None]] | None = None
+
+    def port_for(self, community: CommunityRef) -> PlatformPort:
+        """The connected platform of a community, for scheduled work. A job that runs while its
+        platform is not connected fails and is retried by the scheduler."""
+        port = self.ports.get(community.platform)
+        if port is None:
+            raise RuntimeError(f"the {community.platform} platform is not connected ({community})")
+        return port
+
     """Where a native poll (by the platform's poll id) was posted: set by the polls feature,
     used by adapters whose vote updates carry no chat (Telegram poll answers)."""
 

@@ -326,9 +326,7 @@ def setup(registry: Registry, services: Services) -> None:
         if session is None or not await store.close(session.id, services.clock.now()):
             return
         community = CommunityRef(Platform(session.platform), session.community)
-        port = services.ports.get(community.platform)
-        if port is None:
-            raise RuntimeError(f"no {community.platform} platform to close AMA {session.id} on")
+        port = services.port_for(community)
         t, _ = services.locale_for(community)
         listing = ranked(t, session, await store.questions(session.id))
         await port.send(ChannelRef(community, session.channel), OutgoingMessage(listing))

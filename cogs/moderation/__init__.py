@@ -43,9 +43,7 @@ def setup(registry: Registry, services: Services) -> None:
         payload = deadline.payload
         community = CommunityRef(Platform(payload["platform"]), payload["community"])
         channel = ChannelRef(community, payload["channel"])
-        port = services.ports.get(community.platform)
-        if port is None:
-            raise RuntimeError(f"no {community.platform} platform to end slow mode on")
+        port = services.port_for(community)
         native = mod.slowmodes.pop((community, channel.id), None) is None
         if native:
             await port.set_slow_mode(channel, 0)

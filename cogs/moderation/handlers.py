@@ -316,9 +316,7 @@ class Handlers:
         community = CommunityRef(
             Platform(deadline.payload["platform"]), deadline.payload["community"]
         )
-        port = services.ports.get(community.platform)
-        if port is None:
-            raise RuntimeError(f"no {community.platform} platform to lift the raid on")
+        port = services.port_for(community)
         t, _ = services.locale_for(community)
         if await self.mod.store.raid_active(community):
             await self.lift_raid(port, t, community)

@@ -230,9 +230,7 @@ def setup(registry: Registry, services: Services) -> None:
         elif poll.results_message is not None:
             return  # results already posted
         community = CommunityRef(Platform(poll.platform), poll.community)
-        port = services.ports.get(community.platform)
-        if port is None:
-            raise RuntimeError(f"no {community.platform} platform to close poll {poll.id} on")
+        port = services.port_for(community)
         channel = ChannelRef(community, poll.channel, poll.thread)
         if poll.kind == "native" and poll.message and poll.native_id:
             with contextlib.suppress(NotSupported):
@@ -272,9 +270,7 @@ def setup(registry: Registry, services: Services) -> None:
         payload = dict(deadline.payload)
         community = CommunityRef(Platform(payload["platform"]), payload["community"])
         channel = ChannelRef(community, payload["channel"], payload.get("thread"))
-        port = services.ports.get(community.platform)
-        if port is None:
-            raise RuntimeError(f"no {community.platform} platform for the quiz series")
+        port = services.port_for(community)
         series = load_series(services.config.quizzes_dir).get(payload["series"])
         index = int(payload["index"])
         polls: list[int] = list(payload["polls"])

@@ -20,7 +20,6 @@ from bot.core.durations import parse_duration
 from bot.core.events import ButtonPressed, MemberJoined
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage
-from bot.core.port import PlatformPort
 from bot.core.registry import Registry
 from bot.core.richtext import Mention, RichText, text
 from bot.i18n import Translator
@@ -119,7 +118,7 @@ def setup(registry: Registry, services: Services) -> None:
     async def post_batch(deadline: Deadline) -> None:
         payload = deadline.payload
         community = CommunityRef(Platform(payload["platform"]), payload["community"])
-        port = _port(services, community)
+        port = services.port_for(community)
         t, _ = services.locale_for(community)
         names: list[str] = list(payload.get("names", []))
         shown = ", ".join(names[:MAX_NAMES])
@@ -199,7 +198,7 @@ def setup(registry: Registry, services: Services) -> None:
         row = await store.pending(community, member)
         if row is None or not await store.remove(community, member, services.clock.now()):
             return
-        port = _port(services, community)
+        port = services.port_for(community)
         t, _ = services.locale_for(community)
         await port.kick(
             community, MemberRef(community.platform, member), t("welcome.timeout_reason")
@@ -269,13 +268,6 @@ def _greeting(
 
 def _offset(community: CommunityRef, member: str, total: int) -> int:
     return random.Random(f"offset|{community}|{member}").randrange(total) if total else 0
-
-
-def _port(services: Services, community: CommunityRef) -> PlatformPort:
-    port = services.ports.get(community.platform)
-    if port is None:
-        raise RuntimeError(f"no {community.platform} platform connected for {community}")
-    return port
 
 
 async def _pending(services: Services, community: CommunityRef) -> Deadline | None:
