@@ -37,7 +37,7 @@ class Dispatcher:
     async def dispatch(self, event: Event, port: PlatformPort) -> None:
         translator, tz = self._locale_for(event.community)
         ctx = Context(event, port, self.services, translator, tz)
-        chain = [m.func for m in self.registry.middleware]
+        chain = self.registry.chain
 
         async def call(index: int) -> None:
             if index < len(chain):

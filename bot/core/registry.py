@@ -38,6 +38,8 @@ class Registry:
         self.handlers: dict[type[Event], list[tuple[str, Handler]]] = {}
         self.buttons: dict[str, tuple[str, Handler]] = {}
         self.middleware: list[RegisteredMiddleware] = []
+        self.chain: tuple[Middleware, ...] = ()
+        """The middleware functions in order (kept ready for the per-event hot path)."""
         self.features: list[str] = []
         self.startup: list[Callable[[], Awaitable[None]]] = []
         self._feature = ""
@@ -68,6 +70,7 @@ class Registry:
         """Run ``func`` around every event; lower ``order`` runs first (moderation uses 100)."""
         self.middleware.append(RegisteredMiddleware(order, name or self._feature, func))
         self.middleware.sort()
+        self.chain = tuple(m.func for m in self.middleware)
 
     def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run ``hook`` at start-up, after migrations (e.g. to reload durable state)."""
