@@ -102,42 +102,23 @@ class AmaStore:
 
     async def current(self, community: CommunityRef) -> Session | None:
         """The newest AMA of a community that still collects questions."""
-        async with self.db.read() as conn:
-            row = (
-                (
-                    await conn.execute(
-                        select(sessions)
-                        .where(
-                            sessions.c.platform == community.platform.value,
-                            sessions.c.community == community.id,
-                            sessions.c.closed_at.is_(None),
-                        )
-                        .order_by(sessions.c.id.desc())
-                        .limit(1)
-                    )
-                )
-                .mappings()
-                .first()
-            )
-        return None if row is None else _session(row)
+        return await self.latest(community, collecting=True)
 
-    async def latest(self, community: CommunityRef) -> Session | None:
-        async with self.db.read() as conn:
-            row = (
-                (
-                    await conn.execute(
-                        select(sessions)
-                        .where(
-                            sessions.c.platform == community.platform.value,
-                            sessions.c.community == community.id,
-                        )
-                        .order_by(sessions.c.id.desc())
-                        .limit(1)
-                    )
-                )
-                .mappings()
-                .first()
+    async def latest(self, community: CommunityRef, *, collecting: bool = False) -> Session | None:
+        """The newest AMA of a community (only one still collecting, with ``collecting``)."""
+        query = (
+            select(sessions)
+            .where(
+                sessions.c.platform == community.platform.value,
+                sessions.c.community == community.id,
             )
+            .order_by(sessions.c.id.desc())
+            .limit(1)
+        )
+        if collecting:
+            query = query.where(sessions.c.closed_at.is_(None))
+        async with self.db.read() as conn:
+            row = (await conn.execute(query)).mappings().first()
         return None if row is None else _session(row)
 
     async def get(self, session_id: int) -> Session | None:
