@@ -62,6 +62,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rules_test.add_argument("--json", action="store_true", help="print one JSON object")
     rules_test.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
+    faq = commands.add_parser("faq", help="try the FAQ matcher")
+    faq_commands = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
+    faq_ask = faq_commands.add_parser(
+        "ask",
+        help="show which FAQ entry answers TEXT",
+        description="Show the chosen entry, its confidence and the decision for TEXT.",
+    )
+    faq_ask.add_argument("text", help="the member's message")
+    faq_eval = faq_commands.add_parser(
+        "eval",
+        help="measure the matcher on a labelled file",
+        description=(
+            'Run FILE (JSON lines {"text": ..., "expect": entry id or null}) and print top-1'
+            " accuracy and the false-answer rate."
+        ),
+    )
+    faq_eval.add_argument("file", type=Path, help="the labelled JSON-lines file")
+    for faq_parser in (faq_ask, faq_eval):
+        faq_parser.add_argument("--faq", type=Path, help="FAQ folder (default: [content] faq)")
+        faq_parser.add_argument(
+            "--matcher", choices=("auto", "lexical", "semantic"), help="default: [faq] matcher"
+        )
+        faq_parser.add_argument("--json", action="store_true", help="print one JSON object")
+        faq_parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
     check = sub("check", "validate the config, rules/ and faq/; list every problem")
     check.add_argument("--rules", type=Path, help="rules folder (default: [content] rules)")
     check.add_argument("--faq", type=Path, help="FAQ folder (default: [content] faq)")
@@ -87,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(config, args.rules or config.rules_dir, args.faq or config.faq_dir)
         if args.command == "rules":
             return _rules_test(args.text, args.rules or config.rules_dir, as_json=args.json)
+        if args.command == "faq":
+            return _faq(config, args)
         if args.command == "simulate":
             return _simulate(config, args.script, args.database, args.start)
         return _run(config)
@@ -162,6 +188,22 @@ def _rules_test(message: str, folder: Path, *, as_json: bool) -> int:
                 print(f"also:       {other.entry.list} ({other.entry.where}: {other.entry.text})")
     print(f"normalized: {scan.normalized}")
     return EXIT_OK
+
+
+def _faq(config: Config, args: argparse.Namespace) -> int:
+    from cogs.faq import cli
+
+    settings = config.faq
+    if args.matcher:
+        settings = settings.model_copy(update={"matcher": args.matcher})
+    folder = args.faq or config.faq_dir
+    try:
+        if args.faq_command == "ask":
+            return cli.ask(args.text, folder, settings, as_json=args.json)
+        return cli.evaluate(args.file, folder, settings, as_json=args.json)
+    except RuntimeError as exc:
+        print(f"faq: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _simulate(config: Config, script: Path, database: str | None, start: str | None) -> int:

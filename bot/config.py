@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -389,6 +390,63 @@ class TelegramConfig(_Section):
         return self
 
 
+def optional_duration(value: str) -> timedelta:
+    """A duration where "0" (or "0s", "0m") means none."""
+    from bot.core.durations import parse_duration
+
+    if re.fullmatch(r"\s*0+\s*[smhdw]?\s*", value):
+        return timedelta(0)
+    return parse_duration(value)
+
+
+class FaqConfig(_Section):
+    matcher: Literal["auto", "lexical", "semantic"] = "auto"
+    """auto: semantic when the 'semantic' extra is installed, else lexical."""
+    answer_threshold: Annotated[float, Field(gt=0, le=1)] = 0.85
+    """Confidence (0-1) from which the bot answers."""
+    suggest_threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
+    """Confidence from which it offers "did you mean" buttons (below: silent)."""
+    channels: dict[str, list[str]] = Field(default_factory=dict)
+    """Channels with auto-answers per community ("platform:id"); a community not listed: all."""
+    cooldown: str = "30m"
+    """The same entry is not repeated in a channel within this time (the bot points to it)."""
+    answer_delay: str = "0s"
+    """Wait this long before answering; a human reply in the meantime keeps the bot silent."""
+    helpers: dict[str, str] = Field(default_factory=dict)
+    """Channel per community ("platform:id") told when an answer did not help."""
+    utm: dict[str, str] = Field(default_factory=dict)
+    """Parameters added to links in answers ({id} is the entry id)."""
+    reload_seconds: Annotated[float, Field(ge=0, le=3600)] = 10
+    """How often the FAQ folder is checked for changed files (0: only /faqreload)."""
+
+    @field_validator("channels", "helpers")
+    @classmethod
+    def _communities(cls, value: dict[str, object]) -> dict[str, object]:
+        for key in value:
+            _community_key(key)
+        return value
+
+    @field_validator("cooldown", "answer_delay")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        optional_duration(value)
+        return value
+
+    @field_validator("utm")
+    @classmethod
+    def _utm(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if not key.startswith("utm_"):
+                raise ValueError(f"utm key {key!r} must start with 'utm_' (utm_source, ...)")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FaqConfig:
+        if self.suggest_threshold > self.answer_threshold:
+            raise ValueError("suggest_threshold must not be above answer_threshold")
+        return self
+
+
 class Config(_Section):
     community: CommunityConfig = Field(default_factory=CommunityConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
@@ -402,6 +460,7 @@ class Config(_Section):
     ama: AmaConfig = Field(default_factory=AmaConfig)
     onboarding: OnboardingConfig = Field(default_factory=OnboardingConfig)
     roles: RolesConfig = Field(default_factory=RolesConfig)
+    faq: FaqConfig = Field(default_factory=FaqConfig)
 
     source: Path | None = Field(default=None, exclude=True)
     """The file this was read from; relative paths in it are resolved against its folder."""

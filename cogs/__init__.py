@@ -1,4 +1,4 @@
 """Platform-neutral features. Each package has ``setup(registry)``; none imports a platform SDK."""
 
-FEATURES: tuple[str, ...] = ("help", "moderation", "welcome", "polls", "ama", "roles")
+FEATURES: tuple[str, ...] = ("help", "moderation", "welcome", "polls", "ama", "roles", "faq")
 """Every feature that ships, in load order (middleware order is set by each feature)."""

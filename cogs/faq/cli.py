@@ -1,0 +1,170 @@
+"""``community-bot faq ask`` and ``faq eval``: try the FAQ matcher from a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.config import FaqConfig
+from cogs.faq.entries import FaqLibrary
+from cogs.faq.matcher import Decision, FaqIndex, Match, MatcherKind, Thresholds
+from cogs.faq.service import language_of
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def build_index(folder: Path, matcher: MatcherKind) -> FaqIndex | None:
+    """The index of a folder; problems go to stderr (broken files are left out)."""
+    if not folder.is_dir():
+        print(f"{folder}: the FAQ folder does not exist", file=sys.stderr)
+        return None
+    library = FaqLibrary(folder)
+    result = library.reload(force=True)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.problems:
+        print(f"{len(result.problems)} problem(s); those files are left out", file=sys.stderr)
+    return FaqIndex(result.entries, matcher)
+
+
+def ask(text: str, folder: Path, settings: FaqConfig, *, as_json: bool) -> int:
+    index = build_index(folder, settings.matcher)
+    if index is None:
+        return EXIT_USAGE
+    thresholds = Thresholds(settings.answer_threshold, settings.suggest_threshold)
+    match = index.decide(text, thresholds)
+    best = match.candidates[0] if match.candidates else (None, 0.0)
+    entry = index.entry(match.entry_id, language_of(text)) if match.entry_id else None
+    result: dict[str, Any] = {
+        "id": match.entry_id,
+        "score": match.confidence,
+        "decision": match.decision.value,
+        "title": entry.title if entry else None,
+        "question": match.is_question,
+        "best": best[0],
+        "candidates": [{"id": c, "score": s} for c, s in match.candidates],
+        "matcher": index.kind,
+        "thresholds": {"answer": thresholds.answer, "suggest": thresholds.suggest},
+    }
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return EXIT_OK
+    print(f"decision:   {match.decision.value}")
+    print(f"entry:      {match.entry_id or '-'}{f' ({entry.title})' if entry else ''}")
+    print(f"confidence: {match.confidence:.3f}", end="")
+    print(f"  (answer >= {thresholds.answer}, suggest >= {thresholds.suggest})")
+    if not match.is_question:
+        print("question:   no (not a question or a request for help: the bot stays silent)")
+    for candidate, score in match.candidates:
+        print(f"candidate:  {candidate} {score:.3f}")
+    print(f"matcher:    {index.kind}")
+    return EXIT_OK
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    text: str
+    expect: str | None
+
+
+def read_labelled(path: Path) -> tuple[list[Labelled], list[str]]:
+    """Rows of a JSON-lines file; problems as ``file:line: problem``."""
+    rows: list[Labelled] = []
+    problems: list[str] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"{path}: cannot read: {exc}"]
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{number}: not JSON: {exc.msg}")
+            continue
+        if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+            problems.append(f'{path}:{number}: expected {{"text": "...", "expect": id or null}}')
+            continue
+        expect = value.get("expect")
+        if expect is not None and not isinstance(expect, str):
+            problems.append(f"{path}:{number}: 'expect' must be an entry id or null")
+            continue
+        rows.append(Labelled(value["text"], expect))
+    return rows, problems
+
+
+def evaluate(path: Path, folder: Path, settings: FaqConfig, *, as_json: bool) -> int:
+    rows, problems = read_labelled(path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems or not rows:
+        if not rows:
+            print(f"{path}: no labelled rows", file=sys.stderr)
+        return EXIT_USAGE
+    index = build_index(folder, settings.matcher)
+    if index is None:
+        return EXIT_USAGE
+    thresholds = Thresholds(settings.answer_threshold, settings.suggest_threshold)
+    unknown = sorted({r.expect for r in rows if r.expect and r.expect not in index.versions})
+    if unknown:
+        print(f"warning: expected ids not in the FAQ: {', '.join(unknown)}", file=sys.stderr)
+    inside = [r for r in rows if r.expect]
+    outside = [r for r in rows if not r.expect]
+    top1 = right = wrong = 0
+    false_answers = false_suggestions = 0
+    misses: list[dict[str, Any]] = []
+    for row in inside:
+        match = index.decide(row.text, thresholds)
+        best = index.search(row.text, 1)
+        top1 += bool(best) and best[0][0] == row.expect
+        if match.decision is not Decision.SILENT:
+            if match.entry_id == row.expect:
+                right += 1
+            else:
+                wrong += 1
+        if match.entry_id != row.expect:
+            misses.append(_miss(row.text, row.expect, match))
+    for row in outside:
+        match = index.decide(row.text, thresholds)
+        false_answers += match.decision is Decision.ANSWER
+        false_suggestions += match.decision is Decision.SUGGEST
+        if match.decision is not Decision.SILENT:
+            misses.append(_miss(row.text, None, match))
+    n, m = len(inside), len(outside)
+    result = {
+        "questions": n,
+        "off_topic": m,
+        "top1_accuracy": round(top1 / n, 4) if n else None,
+        "answered_correctly": round(right / n, 4) if n else None,
+        "answered_wrongly": round(wrong / n, 4) if n else None,
+        "false_answer_rate": round(false_answers / m, 4) if m else None,
+        "false_suggestion_rate": round(false_suggestions / m, 4) if m else None,
+        "matcher": index.kind,
+        "misses": misses,
+    }
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return EXIT_OK
+    print(f"matcher:            {index.kind} ({len(index)} entries)")
+    if n:
+        print(f"top-1 accuracy:     {top1 / n:.3f}  ({top1}/{n} questions)")
+        print(f"answered right:     {right / n:.3f}  (answer or suggestion with the right entry)")
+        print(f"answered wrong:     {wrong / n:.3f}")
+    if m:
+        print(f"false-answer rate:  {false_answers / m:.3f}  ({false_answers}/{m} off-topic)")
+        print(f"false suggestions:  {false_suggestions / m:.3f}")
+    for miss in misses:
+        got = miss["got"] or "-"
+        print(f"miss: {miss['text']!r}: expected {miss['expect'] or 'silence'}, got {got}"
+              f" ({miss['decision']} {miss['score']:.2f})")  # fmt: skip
+    return EXIT_OK
+
+
+def _miss(text: str, expect: str | None, match: Match) -> dict[str, Any]:
+    return {"text": text, "expect": expect, "got": match.entry_id,
+            "decision": match.decision.value, "score": match.confidence}  # fmt: skip

@@ -1,0 +1,137 @@
+"""Which FAQ entry a message asks for, with a calibrated confidence and a decision.
+
+Raw similarity scores differ by matcher (E5 cosines sit between 0.75 and 0.95, TF-IDF cosines
+between 0 and 1), so each matcher has a logistic calibration fitted on the project's labelled set
+(``benchmarks/data/faq_eval.jsonl``): the confidence approximates the chance that the top entry is
+the right answer. Thresholds in the config are confidences, the same for every matcher.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal, Protocol
+
+from cogs.faq import semantic
+from cogs.faq.entries import FaqEntry
+from cogs.faq.lexical import LexicalIndex
+from cogs.faq.text import looks_like_question
+
+MatcherKind = Literal["auto", "lexical", "semantic"]
+
+
+class Decision(StrEnum):
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    SILENT = "silent"
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """``confidence = 1 / (1 + exp(-slope * (raw - midpoint)))``."""
+
+    slope: float
+    midpoint: float
+
+    def __call__(self, raw: float) -> float:
+        return 1.0 / (1.0 + math.exp(-self.slope * (raw - self.midpoint)))
+
+
+CALIBRATIONS = {
+    "lexical": Calibration(slope=6.85, midpoint=0.296),
+    "semantic": Calibration(slope=105.0, midpoint=0.855),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    answer: float = 0.75
+    suggest: float = 0.45
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The outcome for one message: the chosen entry (None when silent) and the runners-up."""
+
+    entry_id: str | None
+    confidence: float
+    decision: Decision
+    candidates: tuple[tuple[str, float], ...]
+    is_question: bool
+
+
+class _Index(Protocol):
+    name: str
+
+    def scores(self, query: str) -> dict[str, float]: ...
+
+
+def resolve_kind(kind: MatcherKind) -> Literal["lexical", "semantic"]:
+    """``auto`` is the semantic matcher when its extra is installed, else the lexical one."""
+    if kind == "auto":
+        return "semantic" if semantic.available() else "lexical"
+    if kind == "semantic" and not semantic.available():
+        raise RuntimeError(
+            "the semantic FAQ matcher needs its extra: pip install 'community-bot[semantic]'"
+        )
+    return kind
+
+
+class FaqIndex:
+    """An immutable search index over one version of the FAQ."""
+
+    def __init__(self, entries: Sequence[FaqEntry], kind: MatcherKind = "auto") -> None:
+        self.kind = resolve_kind(kind)
+        self.versions: dict[str, list[FaqEntry]] = {}
+        for entry in entries:
+            self.versions.setdefault(entry.id, []).append(entry)
+        phrasings = [(e.id, q) for e in entries for q in e.questions]
+        answers = [(e.id, e.answer) for e in entries]
+        index: _Index = (
+            semantic.SemanticIndex(phrasings, answers)
+            if self.kind == "semantic"
+            else LexicalIndex(phrasings, answers)
+        )
+        self._index = index
+        self._calibrate = CALIBRATIONS[self.kind]
+
+    def __len__(self) -> int:
+        return len(self.versions)
+
+    def search(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
+        """The best entries for ``text`` with their confidence, best first (stable on ties)."""
+        if not text.strip() or not self.versions:
+            return []
+        raw = self._index.scores(text)
+        ranked = sorted(raw.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [(entry_id, round(self._calibrate(score), 4)) for entry_id, score in ranked]
+
+    def decide(self, text: str, thresholds: Thresholds, *, require_question: bool = True) -> Match:
+        """Answer, suggest or stay silent for a member's message."""
+        is_question = looks_like_question(text)
+        candidates = tuple(self.search(text, 3)) if is_question or not require_question else ()
+        if not candidates:
+            return Match(None, 0.0, Decision.SILENT, (), is_question)
+        best, confidence = candidates[0]
+        if confidence >= thresholds.answer:
+            return Match(best, confidence, Decision.ANSWER, candidates, is_question)
+        if confidence >= thresholds.suggest:
+            return Match(best, confidence, Decision.SUGGEST, candidates, is_question)
+        return Match(None, confidence, Decision.SILENT, candidates, is_question)
+
+    def entry(
+        self, entry_id: str, lang: str | None = None, fallback: str | None = None
+    ) -> FaqEntry | None:
+        """The version of an entry in ``lang``, else ``fallback``, else one without a language."""
+        versions = self.versions.get(entry_id)
+        if not versions:
+            return None
+        for wanted in (lang, fallback, None):
+            for version in versions:
+                if version.lang == wanted or (
+                    wanted and version.lang and version.lang.split("-")[0] == wanted
+                ):
+                    return version
+        return versions[0]

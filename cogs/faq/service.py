@@ -1,0 +1,115 @@
+"""The FAQ in service: the library of entries, its search index, and how an answer looks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import datetime, timedelta
+
+from bot.config import FaqConfig
+from bot.core.clock import Clock
+from bot.core.messages import Button, ButtonStyle, OutgoingMessage
+from bot.core.richtext import RichText, bold, text
+from bot.i18n import Translator
+from cogs.faq import markdown
+from cogs.faq.entries import FaqEntry, FaqLibrary
+from cogs.faq.matcher import FaqIndex, Match, Thresholds
+
+log = logging.getLogger(__name__)
+
+VOTE = "faq.vote"
+PICK = "faq.pick"
+SHOW = "faq.show"
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def language_of(message: str) -> str | None:
+    """A guess good enough to pick an answer's language version: Cyrillic is Russian."""
+    if _CYRILLIC.search(message):
+        return "ru"
+    if _LATIN.search(message):
+        return "en"
+    return None
+
+
+class FaqService:
+    """Keeps the index in step with ``faq/``; searching never waits for a rebuild."""
+
+    def __init__(self, library: FaqLibrary, settings: FaqConfig, clock: Clock) -> None:
+        self.library = library
+        self.settings = settings
+        self.clock = clock
+        self.thresholds = Thresholds(settings.answer_threshold, settings.suggest_threshold)
+        self.index: FaqIndex | None = None
+        self._built_version = -1
+        self._checked_at: datetime | None = None
+        self._rebuild: asyncio.Task[None] | None = None
+
+    async def load(self, *, force: bool = False) -> list[str]:
+        """Re-read the folder (if changed or forced) and rebuild the index; returns problems."""
+        result = await asyncio.to_thread(self.library.reload, force=force)
+        for problem in result.problems if result.changed or force else ():
+            log.warning("faq: %s", problem)
+        if self.library.version != self._built_version:
+            version = self.library.version
+            entries = self.library.entries
+            self.index = await asyncio.to_thread(FaqIndex, entries, self.settings.matcher)
+            self._built_version = version
+            log.info("faq: %d entries in service (%s matcher)", len(self.index), self.index.kind)
+        return result.problems
+
+    def check_for_changes(self) -> None:
+        """At most every ``reload_seconds``, reload in the background if a file changed."""
+        if self.settings.reload_seconds <= 0:
+            return
+        now = self.clock.now()
+        interval = timedelta(seconds=self.settings.reload_seconds)
+        if self._checked_at is not None and now - self._checked_at < interval:
+            return
+        self._checked_at = now
+        if self._rebuild is None or self._rebuild.done():
+            self._rebuild = asyncio.create_task(self._reload_quietly(), name="faq-reload")
+
+    async def _reload_quietly(self) -> None:
+        try:
+            await self.load()
+        except Exception:
+            log.exception("faq: reloading failed; the previous version stays in service")
+
+    async def decide(self, message: str) -> Match | None:
+        index = self.index
+        if index is None:
+            return None
+        if index.kind == "semantic":
+            return await asyncio.to_thread(index.decide, message, self.thresholds)
+        return index.decide(message, self.thresholds)
+
+    async def search(self, query: str, limit: int = 3) -> list[tuple[str, float]]:
+        index = self.index
+        if index is None:
+            return []
+        return await asyncio.to_thread(index.search, query, limit)
+
+    def entry(self, entry_id: str, lang: str | None, fallback: str) -> FaqEntry | None:
+        return None if self.index is None else self.index.entry(entry_id, lang, fallback)
+
+    def render_answer(self, entry: FaqEntry) -> RichText:
+        """Title in bold, then the answer with the configured UTM parameters on its links."""
+        params = {k: v.replace("{id}", entry.id) for k, v in self.settings.utm.items()}
+        body = markdown.render(entry.answer, lambda url: markdown.with_utm(url, params))
+        return text(bold(entry.title), "\n") + body
+
+    def answer_message(
+        self, entry: FaqEntry, answer_id: int, t: Translator, lead: str = ""
+    ) -> OutgoingMessage:
+        """An answer with the feedback buttons under it."""
+        body = self.render_answer(entry)
+        if lead:
+            body = text(lead, "\n") + body
+        buttons = (
+            Button(t("faq.helped"), VOTE, f"{answer_id}:y", ButtonStyle.SUCCESS),
+            Button(t("faq.not_helped"), VOTE, f"{answer_id}:n", ButtonStyle.SECONDARY),
+        )
+        return OutgoingMessage(body, buttons)

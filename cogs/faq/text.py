@@ -1,0 +1,112 @@
+"""Text handling for FAQ matching: normalization, word stems, and "does this look like a question".
+
+Works on any script: English and Russian words are stemmed (Snowball), words of other scripts are
+kept as they are, so matching degrades to exact words and character n-grams instead of breaking.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-z]")
+_URL = re.compile(r"https?://\S+|<[@#!&][^>]*>|@\w+")
+
+_EN_STEMMER = snowballstemmer.stemmer("english")
+_RU_STEMMER = snowballstemmer.stemmer("russian")
+
+# Function words that carry no topic. Kept short on purpose: "not", "can", "why" and the like stay,
+# they change what is asked.
+STOPWORDS = frozenset(
+    """
+    a an the i me my mine we us our you your yours he him his she her it its they them their
+    this that these those is am are was were be been being do does did done have has had having
+    will would shall should may might must of to in on at by for from with about as into onto
+    over under up down out off so too very just also and or but if then than there here some any
+    please hi hello hey guys thanks thank pls plz ok okay u ur im i'm it's i've what's there's
+    что это как ли а и в во на к ко с со у о об от до по за из для же бы то та те тот эта этот
+    эти мне меня мой моя мои моё я ты вы мы он она они его её их нам вам вас нас им ну вот уже
+    ещё еще тут там здесь очень просто пожалуйста привет спасибо ребята всем кто-нибудь
+    """.split()  # noqa: SIM905
+)
+
+_QUESTION_STARTS = frozenset(
+    """
+    how what why where when who whom whose which can could would will should shall is are am do
+    does did have has may might must any anyone anybody somebody someone whats wheres hows whos
+    isnt arent dont doesnt cant cannot wont как что почему зачем где когда кто какой какая какое
+    какие каким куда откуда сколько чей чья можно нельзя ли есть подскажите подскажи скажите
+    скажи объясните помогите помоги кто-нибудь дайте дай покажите покажи расскажите расскажи
+    give show tell explain
+    """.split()  # noqa: SIM905
+)
+# Question words that make a question wherever they stand ("i see one channel, how do i ...").
+_INTERROGATIVES = frozenset(
+    """
+    how why where what когда как почему зачем где куда откуда
+    """.split()  # noqa: SIM905
+)
+# Words that make a statement a request for help ("i forgot my password", "не могу войти").
+_HELP_WORDS = frozenset(
+    """
+    help cant cannot can't couldn't unable stuck lost forgot broken error problem issue wrong
+    trouble fails failed doesn't doesnt won't wont not need want wondering know tell explain
+    помогите помощь помочь нельзя забыл забыла потерял потеряла ошибка проблема сломалось хочу
+    нужно надо подскажите вылетает
+    """.split()  # noqa: SIM905
+)
+
+_HELP_PHRASES = ("не могу", "не работает", "не получается", "не приходит", "how to")
+
+
+def fold(text: str) -> str:
+    """Compatibility-normalized, case-folded text without accents; ё is е."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c) or c == "\u0306")
+    return unicodedata.normalize("NFC", kept)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, without links and mentions."""
+    return [w.replace("’", "'") for w in _WORD.findall(fold(_URL.sub(" ", text)))]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball stem for English and Russian words; other words unchanged."""
+    if _CYRILLIC.search(word):
+        return str(_RU_STEMMER.stemWord(word))
+    if _LATIN.search(word):
+        return str(_EN_STEMMER.stemWord(word.replace("'", "")))
+    return word
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry the topic (function words dropped unless nothing is left)."""
+    all_words = words(text)
+    kept = [w for w in all_words if w not in STOPWORDS] or all_words
+    return [stem(w) for w in kept]
+
+
+def looks_like_question(text: str) -> bool:
+    """A question or a request for help, not chat: "?", a question word first, or a help phrase."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith(("/", "!")):
+        return False
+    found = words(stripped)
+    letters = sum(len(w) for w in found)
+    if ("?" in stripped or "？" in stripped) and letters >= 4:
+        return True  # also for scripts written without spaces
+    if len(found) < 2:
+        return False
+    bare = [w.split("'")[0] for w in found]
+    if not _QUESTION_STARTS.isdisjoint(bare[:2]) or not _INTERROGATIVES.isdisjoint(bare):
+        return True
+    joined = " ".join(found)
+    return not _HELP_WORDS.isdisjoint(found) or any(p in joined for p in _HELP_PHRASES)
