@@ -17,6 +17,7 @@ import argparse
 import gc
 import json
 import random
+import resource
 import statistics
 import sys
 import time
@@ -30,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from cogs.faq import semantic  # noqa: E402
 from cogs.faq.entries import FaqEntry, FaqLibrary  # noqa: E402
+from cogs.faq.language import looks_like_question  # noqa: E402
 from cogs.faq.matcher import Decision, FaqIndex, Thresholds  # noqa: E402
-from cogs.faq.text import looks_like_question  # noqa: E402
 
 SUBJECTS = """
 invoice export dashboard widget calendar backup webhook theme avatar badge playlist
@@ -289,6 +290,8 @@ def main() -> None:
         print(f"{kind}: vs baseline: top-1 {o.top1 - base.top1:+.3f},", end=" ")
         print(f"answered right {o.answered_right - base.answered_right:+.3f}")
     print(f"baseline threshold (<= 5 % off-topic on this data): {threshold:.0f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak RSS (all matchers loaded, model included): {peak:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -402,7 +402,7 @@ def optional_duration(value: str) -> timedelta:
 class FaqConfig(_Section):
     matcher: Literal["auto", "lexical", "semantic"] = "auto"
     """auto: semantic when the 'semantic' extra is installed, else lexical."""
-    answer_threshold: Annotated[float, Field(gt=0, le=1)] = 0.85
+    answer_threshold: Annotated[float, Field(gt=0, le=1)] = 0.9
     """Confidence (0-1) from which the bot answers."""
     suggest_threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
     """Confidence from which it offers "did you mean" buttons (below: silent)."""

@@ -38,3 +38,16 @@ def test_moderation_benchmark_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "recall per evasion" in result.stdout and "bytes per tracked member" in result.stdout
+
+
+def test_faq_benchmark_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/faq.py", "--matcher", "lexical", "--distractors", "20",
+         "--queries", "10"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "rapidfuzz token_set (base)" in result.stdout and "lexical: per query" in result.stdout

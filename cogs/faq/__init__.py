@@ -64,6 +64,7 @@ def setup(registry: Registry, services: Services) -> None:
     delay = optional_duration(settings.answer_delay)
 
     async def start() -> None:
+        service.mark_checked()
         problems = await service.load(force=True)
         if problems and not service.library.entries:
             raise ContentError(problems)
@@ -82,7 +83,7 @@ def setup(registry: Registry, services: Services) -> None:
         assert isinstance(event, MessagePosted)
         if event.author.is_bot or not event.content.strip():
             return
-        service.check_for_changes()
+        await service.refresh_if_due()
         if event.reply_to is not None:
             # A reply is a human answering: a delayed bot answer to that question is dropped.
             key = delayed_key(event.community, event.reply_to.id)
@@ -216,7 +217,7 @@ def setup(registry: Registry, services: Services) -> None:
         entry = service.entry(entry_id, None, ctx.t.locale)
         if entry is None:
             raise UserFacingError("button.expired")
-        if not await store.set_outcome(row.id, f"picked:{entry_id}"[:16], only_if_unset=True):
+        if not await store.set_outcome(row.id, f"picked:{entry_id}", only_if_unset=True):
             # Someone picked already: show this member the entry privately.
             await ctx.reply(service.render_answer(entry), ephemeral=True)
             return
@@ -280,7 +281,7 @@ def setup(registry: Registry, services: Services) -> None:
         assert isinstance(event, CommandInvoked)
         if service.index is None:
             raise UserFacingError("faq.not_ready")
-        service.check_for_changes()
+        await service.refresh_if_due()
         query = str(ctx.args.get("query") or "").strip()
         lang = language_of(query) if query else None
         if not query:

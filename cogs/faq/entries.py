@@ -84,7 +84,8 @@ def parse_entry(path: Path, source: str | None = None) -> FaqEntry:
         meta = tomllib.loads("\n".join(lines[1:closing]))
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) + 1 if match else 2
+        # "at end of document" has no line: point at the last line of the front matter.
+        line = int(match.group(1)) + 1 if match else max(2, closing)
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise FaqFileError([f"{path}:{line}: front matter is not valid TOML: {reason}"]) from exc
     body_start = closing + 2

@@ -12,7 +12,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from cogs.faq.text import content_stems
+from cogs.faq.language import content_stems
 
 WORD_WEIGHT = 1.0
 NGRAM_WEIGHT = 0.35

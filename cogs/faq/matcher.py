@@ -16,8 +16,8 @@ from typing import Literal, Protocol
 
 from cogs.faq import semantic
 from cogs.faq.entries import FaqEntry
+from cogs.faq.language import looks_like_question
 from cogs.faq.lexical import LexicalIndex
-from cogs.faq.text import looks_like_question
 
 MatcherKind = Literal["auto", "lexical", "semantic"]
 
@@ -47,8 +47,8 @@ CALIBRATIONS = {
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    answer: float = 0.75
-    suggest: float = 0.45
+    answer: float = 0.9
+    suggest: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,6 @@ class FaqService:
         self.index: FaqIndex | None = None
         self._built_version = -1
         self._checked_at: datetime | None = None
-        self._rebuild: asyncio.Task[None] | None = None
 
     async def load(self, *, force: bool = False) -> list[str]:
         """Re-read the folder (if changed or forced) and rebuild the index; returns problems."""
@@ -60,8 +59,16 @@ class FaqService:
             log.info("faq: %d entries in service (%s matcher)", len(self.index), self.index.kind)
         return result.problems
 
-    def check_for_changes(self) -> None:
-        """At most every ``reload_seconds``, reload in the background if a file changed."""
+    def mark_checked(self) -> None:
+        """The folder was just read: the next check is ``reload_seconds`` from now."""
+        self._checked_at = self.clock.now()
+
+    async def refresh_if_due(self) -> None:
+        """At most every ``reload_seconds``: re-read changed files and rebuild the index.
+
+        Runs inline (the check is a few ``stat`` calls in a thread; a rebuild only happens when a
+        file changed, and the semantic matcher only embeds texts it has not seen).
+        """
         if self.settings.reload_seconds <= 0:
             return
         now = self.clock.now()
@@ -69,10 +76,6 @@ class FaqService:
         if self._checked_at is not None and now - self._checked_at < interval:
             return
         self._checked_at = now
-        if self._rebuild is None or self._rebuild.done():
-            self._rebuild = asyncio.create_task(self._reload_quietly(), name="faq-reload")
-
-    async def _reload_quietly(self) -> None:
         try:
             await self.load()
         except Exception:

@@ -48,7 +48,7 @@ answers = Table(
     Column("answer_message", String(64)),
     Column("answered_by", String(64)),
     Column("created_at", UtcDateTime, nullable=False),
-    Column("outcome", String(16)),
+    Column("outcome", String(64)),
     Column("helped", Integer, nullable=False, server_default="0"),
     Column("not_helped", Integer, nullable=False, server_default="0"),
     Column("helpers_told_at", UtcDateTime),

@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("answer_message", sa.String(64)),
         sa.Column("answered_by", sa.String(64)),
         sa.Column("created_at", UtcDateTime, nullable=False),
-        sa.Column("outcome", sa.String(16)),
+        sa.Column("outcome", sa.String(64)),
         sa.Column("helped", sa.Integer, nullable=False, server_default="0"),
         sa.Column("not_helped", sa.Integer, nullable=False, server_default="0"),
         sa.Column("helpers_told_at", UtcDateTime),

@@ -17,6 +17,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
 _URL = re.compile(r"https?://\S+|<[@#!&][^>]*>|@\w+")
 
+# Scripts written without spaces between words (CJK, Thai, ...): one "word" can be a sentence.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _EN_STEMMER = snowballstemmer.stemmer("english")
 _RU_STEMMER = snowballstemmer.stemmer("russian")
 
@@ -100,11 +102,10 @@ def looks_like_question(text: str) -> bool:
     if not stripped or stripped.startswith(("/", "!")):
         return False
     found = words(stripped)
-    letters = sum(len(w) for w in found)
-    if ("?" in stripped or "？" in stripped) and letters >= 4:
-        return True  # also for scripts written without spaces
-    if len(found) < 2:
-        return False
+    if len(found) < 2 and not (found and _UNSPACED.search(found[0]) and len(found[0]) >= 4):
+        return False  # "question?", "ok?": too little to match on
+    if "?" in stripped or "？" in stripped:
+        return True
     bare = [w.split("'")[0] for w in found]
     if not _QUESTION_STARTS.isdisjoint(bare[:2]) or not _INTERROGATIVES.isdisjoint(bare):
         return True
