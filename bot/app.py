@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, cast
 from zoneinfo import ZoneInfo
 
 from bot.adapters.memory import MemoryPlatform
@@ -15,6 +15,8 @@ from bot.core.context import Context, Services
 from bot.core.dispatcher import Dispatcher
 from bot.core.ids import CommunityRef
 from bot.core.permissions import Level
+from bot.core.port import PlatformPort
+from bot.core.recording import RecordingPort
 from bot.core.registry import Next, Registry
 from bot.i18n import Translator, translator
 from bot.scheduler import Scheduler
@@ -51,6 +53,7 @@ class BotApp:
             config, self.db, clock, self.scheduler, self.registry, self.locale_for
         )
         self.services.flush_events = self.eventlog.flush
+        self.services.wrap_port = self._recording
         self.registry.add_middleware(EVENTLOG_ORDER, self._log_event, name="eventlog")
         for name in config.features.enabled:
             module: Feature = importlib.import_module(f"cogs.{name}")
@@ -109,6 +112,10 @@ class BotApp:
             timezone=self.config.community.timezone_for(community),
             stamp=stamp,
         )
-        platform.connect(lambda event: self.dispatcher.dispatch(event, platform))
-        self.services.ports[platform.platform] = platform
+        port = self.services.connect_port(platform)
+        platform.connect(lambda event: self.dispatcher.dispatch(event, port))
         return platform
+
+    def _recording(self, port: PlatformPort) -> PlatformPort:
+        recording = RecordingPort(port, self.eventlog.record, self.clock.now)
+        return cast(PlatformPort, recording)

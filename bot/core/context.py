@@ -38,6 +38,14 @@ class Services:
     flush_events: Callable[[], Awaitable[None]] | None = None
     """Write buffered event-log rows now (before a job reads the log)."""
     poll_channel: Callable[[Platform, str], Awaitable[ChannelRef | None]] | None = None
+    wrap_port: Callable[[PlatformPort], PlatformPort] | None = None
+    """Set by the app: wraps a platform's port so the bot's own posts are recorded."""
+
+    def connect_port(self, port: PlatformPort) -> PlatformPort:
+        """Register a connected platform; returns the port to dispatch events with."""
+        wrapped = self.wrap_port(port) if self.wrap_port is not None else port
+        self.ports[port.platform] = wrapped
+        return wrapped
 
     def port_for(self, community: CommunityRef) -> PlatformPort:
         """The connected platform of a community, for scheduled work. A job that runs while its

@@ -258,6 +258,25 @@ class PollVoted(Event):
         return self.channel
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BotPosted(Event):
+    """The bot posted a message (recorded on the way out, never dispatched to features)."""
+
+    kind: ClassVar[str] = "bot_posted"
+    channel: ChannelRef
+    message: MessageRef
+    buttons: int = 0
+    """Buttons under it: the next steps it offers."""
+
+    @property
+    def channel_ref(self) -> ChannelRef:
+        return self.channel
+
+    @property
+    def message_ref(self) -> MessageRef:
+        return self.message
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     MessagePosted,
     MessageEdited,

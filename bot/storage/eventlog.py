@@ -11,11 +11,22 @@ import contextlib
 import logging
 from typing import Any
 
-from bot.core.events import Event, PollVoted
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.core.events import Actor, BotPosted, Event, MemberJoined, MemberLeft, PollVoted
+from bot.core.permissions import Level
 from bot.storage import schema
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
+
+
+def actor_class(actor: Actor) -> str:
+    """``bot``, or the member's level name (``member``, ``helper``, ``moderator``, ``admin``)."""
+    if actor.is_bot:
+        return "bot"
+    return Level(actor.level).name.lower()
 
 
 class EventLog:
@@ -34,6 +45,8 @@ class EventLog:
         self._batch_size = batch_size
         self._flush_interval = flush_interval
         self._buffer: list[dict[str, Any]] = []
+        self._members: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._known: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._lock = asyncio.Lock()
         self._timer: asyncio.Task[None] | None = None
         self.written = 0
@@ -54,7 +67,9 @@ class EventLog:
         actor = event.actor
         message = event.message_ref
         data: dict[str, Any] | None = None
-        if isinstance(event, PollVoted):
+        if isinstance(event, BotPosted):
+            data = {"buttons": event.buttons}
+        elif isinstance(event, PollVoted):
             data = {"poll": event.poll_id, "options": list(event.options)}
         elif (reply := getattr(event, "reply_to_author", None)) is not None:
             data = {"reply_to_member": reply.id}
@@ -63,6 +78,8 @@ class EventLog:
             data = {"emoji": emoji, "message_author": author.id if author else None}
         elif (action := getattr(event, "action", None)) is not None:
             data = {"action": action}
+        if actor is not None:
+            self._note_member(event, actor)
         return {
             "kind": event.kind,
             "platform": event.community.platform.value,
@@ -74,7 +91,22 @@ class EventLog:
             "occurred_at": event.occurred_at,
             "text": event.text if self._store_text else None,
             "data": data,
+            "actor_class": actor_class(actor) if actor else None,
         }
+
+    def _note_member(self, event: Event, actor: Actor) -> None:
+        key = (event.community.platform.value, event.community.id, actor.ref.id)
+        pending = self._members.get(key)
+        klass = actor_class(actor)
+        if pending is None:
+            pending = self._members[key] = {"first_seen_at": event.occurred_at}
+        pending["name"] = actor.display_name[:100]
+        pending["actor_class"] = klass
+        if isinstance(event, MemberJoined):
+            pending.setdefault("joined_at", event.occurred_at)
+            pending["left_at"] = None
+        elif isinstance(event, MemberLeft):
+            pending["left_at"] = event.occurred_at
 
     async def flush(self) -> None:
         """Write everything buffered so far."""
@@ -82,14 +114,53 @@ class EventLog:
             if not self._buffer:
                 return
             rows, self._buffer = self._buffer, []
+            members, self._members = self._members, {}
             try:
                 async with self._db.transaction() as conn:
                     await conn.execute(schema.events.insert(), rows)
+                    await self._write_members(conn, members)
             except Exception:
                 # Keep the rows for the next attempt rather than losing analytics.
                 self._buffer[:0] = rows
+                for key, value in members.items():
+                    self._members.setdefault(key, value)
                 raise
             self.written += len(rows)
+
+    async def _write_members(
+        self, conn: AsyncConnection, members: dict[tuple[str, str, str], dict[str, Any]]
+    ) -> None:
+        """Upsert the member directory for what changed (names and classes rarely do)."""
+        table = schema.members
+        for (platform, community, member), seen in members.items():
+            known = self._known.get((platform, community, member))
+            changes: dict[str, Any] = {k: seen[k] for k in ("name", "actor_class") if k in seen}
+            if "joined_at" in seen or "left_at" in seen or known != changes:
+                key = and_(
+                    table.c.platform == platform,
+                    table.c.community == community,
+                    table.c.member == member,
+                )
+                row = (await conn.execute(select(table).where(key))).mappings().first()
+                if row is None:
+                    await conn.execute(
+                        table.insert().values(
+                            platform=platform, community=community, member=member,
+                            name=seen["name"], actor_class=seen["actor_class"],
+                            first_seen_at=seen["first_seen_at"], joined_at=seen.get("joined_at"),
+                            left_at=seen.get("left_at"),
+                        )
+                    )  # fmt: skip
+                else:
+                    update: dict[str, Any] = dict(changes)
+                    if seen.get("joined_at") is not None and row["joined_at"] is None:
+                        update["joined_at"] = seen["joined_at"]
+                    if "left_at" in seen:
+                        update["left_at"] = seen["left_at"]
+                    await conn.execute(table.update().where(key).values(**update))
+            if len(self._known) > 200_000:
+                self._known.clear()
+            self._known[(platform, community, member)] = changes
 
     async def _flush_periodically(self) -> None:
         while True:

@@ -48,6 +48,7 @@ events = Table(
     Column("occurred_at", UtcDateTime, nullable=False),
     Column("text", Text),
     Column("data", JSON),
+    Column("actor_class", String(12)),  # bot, member, helper, moderator, admin (at the time)
     Index("ix_events_community_time", "platform", "community", "occurred_at"),
     Index("ix_events_member_time", "platform", "member", "occurred_at"),
     Index("ix_events_kind_time", "kind", "occurred_at"),
@@ -92,3 +93,17 @@ member_levels = Table(
 )
 """Earned levels (newcomer, activist, expert), written by cogs.roles, read by every feature
 whose permissions depend on them (see bot.levels)."""
+
+members = Table(
+    "members",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("community", String(64), primary_key=True),
+    Column("member", String(64), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("actor_class", String(12), nullable=False),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("joined_at", UtcDateTime),
+    Column("left_at", UtcDateTime),
+)
+"""The member directory the event log keeps: latest name and class, first seen, join, leave."""

@@ -36,6 +36,7 @@ from bot.core.events import Event, MemberJoined, MemberLeft
 from bot.core.ids import ChannelRef, Platform
 from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
+from bot.core.port import PlatformPort
 from bot.core.richtext import text
 from bot.i18n import available_locales, translator
 
@@ -49,7 +50,7 @@ ALLOWED_JSON = json.dumps(ALLOWED_UPDATES)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 JOIN_DEDUPE_SECONDS = 120.0
 
-Dispatch = Callable[[Event, TelegramPort], Awaitable[None]]
+Dispatch = Callable[[Event, PlatformPort], Awaitable[None]]
 
 
 class TokenRejected(Exception):
@@ -81,6 +82,7 @@ class TelegramRunner:
             rate_limiter=AIORateLimiter(max_retries=3),  # type: ignore[arg-type]
         )
         self.port = TelegramPort(self.bot, services.clock)
+        self.dispatch_port: PlatformPort = self.port
         self.translator: Translator | None = None
         self._admins: dict[int, tuple[float, dict[int, Level]]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
@@ -100,7 +102,7 @@ class TelegramRunner:
         except TelegramError as exc:
             raise TokenRejected(f"Telegram refused to start: {exc}") from exc
         self.translator = Translator(self.bot.username, self.level_of)
-        self.services.ports[Platform.TELEGRAM] = self.port
+        self.dispatch_port = self.services.connect_port(self.port)
         try:
             await self.sync_commands()
         except TelegramError as exc:
@@ -252,7 +254,7 @@ class TelegramRunner:
         for event in await self.translator.translate(update, self.port.poll_chats.get):
             if isinstance(event, MemberJoined | MemberLeft) and self._seen_membership(event):
                 continue  # the same join as a service message and a chat_member update
-            await self.dispatch(event, self.port)
+            await self.dispatch(event, self.dispatch_port)
         if update.callback_query is not None:
             await self.port.answer(update.callback_query.id)
 

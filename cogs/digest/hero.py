@@ -1,0 +1,179 @@
+"""Hero of the week: points for helping others, never for volume.
+
+Rules (``../shared/reference/interaction-metrics.md`` §4, adapted to what a chat bot sees):
+
+- **Accepted answer** +15: your reply to someone else's message that the asker reacted to.
+- **Helpful reply** +5 (at most 10 a week): your reply to someone else that got a reaction from
+  a member other than the asker.
+- **Reactions received** +1 per distinct eligible member per message (+2 from helpers and the
+  team), at most 10 per message, 3 per reactor and week, 60 a week in all. Not eligible: your own
+  reactions, bots, and members who joined less than ``new_member_hours`` before reacting (fresh
+  accounts are how reactions get farmed). With fewer than 3 distinct reactors the reaction points
+  are halved (Discourse's diversity rule).
+- **AMA questions with traction** +1 per upvote from another member (at most 10).
+- **Quiz answers right** +2 each (at most 10).
+
+Only members count: helpers, moderators and admins (at the time of any of their events) and bots
+are not eligible. A moderation case in the week that was not revoked voids the week. Message count
+earns nothing. Ties: more accepted answers, then more people helped, then who reached the final
+score first, then the member id.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from cogs.digest.activity import Activity
+
+ACCEPTED = 15
+HELPFUL = 5
+HELPFUL_MAX = 10
+PER_MESSAGE_MAX = 10
+PER_PAIR_MAX = 3
+REACTIONS_MAX = 60
+DISTINCT_REACTORS = 3
+AMA_MAX = 10
+QUIZ_POINTS = 2
+QUIZ_MAX = 10
+STAFF = frozenset({"helper", "moderator", "admin"})
+
+
+@dataclass(slots=True)
+class Score:
+    """One member's points for the week, with what earned them (the digest's reason)."""
+
+    member: str
+    points: float = 0.0
+    accepted: int = 0
+    helpful: int = 0
+    people_helped: set[str] = field(default_factory=set)
+    reaction_points: float = 0.0
+    reactors: set[str] = field(default_factory=set)
+    ama_upvotes: int = 0
+    quiz_right: int = 0
+    reached_at: datetime | None = None
+
+    def sort_key(self) -> tuple[float, int, int, datetime, str]:
+        reached = self.reached_at or datetime.max.replace(tzinfo=None)
+        if reached.tzinfo is not None:
+            reached = reached.replace(tzinfo=None)
+        return (-self.points, -self.accepted, -len(self.people_helped), reached, self.member)
+
+
+@dataclass(frozen=True, slots=True)
+class HeroRules:
+    new_member_hours: float = 24
+    min_points: float = 5
+
+
+def score_week(activity: Activity, rules: HeroRules | None = None) -> list[Score]:
+    """Every eligible member with points, best first."""
+    rules = rules or HeroRules()
+    staff = {m for m, info in activity.members.items() if info.actor_class in STAFF | {"bot"}}
+    staff |= {row.member for row in activity.rows if row.actor_class in STAFF | {"bot"}}
+    authors: dict[str, tuple[str, str | None]] = {}  # message -> (author, replied-to member)
+    for row in activity.rows:
+        if row.kind == "message_posted" and row.message is not None:
+            authors[row.message] = (row.member, row.data.get("reply_to_member"))
+    # Net reactions: (reactor, message) -> time of the reaction that still stands.
+    standing: dict[tuple[str, str], datetime] = {}
+    emojis: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in activity.rows:
+        if row.kind not in ("reaction_added", "reaction_removed") or row.message is None:
+            continue
+        key = (row.member, row.message)
+        emoji = str(row.data.get("emoji", ""))
+        if row.kind == "reaction_added":
+            emojis[key].add(emoji)
+            standing.setdefault(key, row.at)
+        else:
+            emojis[key].discard(emoji)
+            if not emojis[key]:
+                standing.pop(key, None)
+    scores: dict[str, Score] = {}
+
+    def score(member: str) -> Score:
+        if member not in scores:
+            scores[member] = Score(member)
+        return scores[member]
+
+    def earn(item: Score, points: float, at: datetime) -> None:
+        item.points += points
+        if item.reached_at is None or at > item.reached_at:
+            item.reached_at = at
+
+    pair_points: dict[tuple[str, str], float] = defaultdict(float)
+    message_points: dict[str, float] = defaultdict(float)
+    rewarded_replies: set[str] = set()
+    for (reactor, message), at in sorted(standing.items(), key=lambda item: item[1]):
+        author, asked_by = authors.get(message, ("", None))
+        if not author or author == reactor or author in staff:
+            continue
+        if not _eligible_reactor(activity, reactor, at, rules):
+            continue
+        item = score(author)
+        if asked_by and asked_by != author and asked_by == reactor:
+            if message not in rewarded_replies:
+                rewarded_replies.add(message)
+                item.accepted += 1
+                item.people_helped.add(asked_by)
+                earn(item, ACCEPTED, at)
+        elif asked_by and asked_by != author and message not in rewarded_replies:
+            rewarded_replies.add(message)
+            if item.helpful < HELPFUL_MAX:
+                item.helpful += 1
+                item.people_helped.add(asked_by)
+                earn(item, HELPFUL, at)
+        weight = 2.0 if activity.members.get(reactor, None) and reactor in staff else 1.0
+        room = min(
+            PER_MESSAGE_MAX - message_points[message],
+            PER_PAIR_MAX - pair_points[(reactor, author)],
+            REACTIONS_MAX - item.reaction_points,
+        )
+        gained = max(0.0, min(weight, room))
+        if gained:
+            message_points[message] += gained
+            pair_points[(reactor, author)] += gained
+            item.reaction_points += gained
+            item.reactors.add(reactor)
+            earn(item, gained, at)
+    for item in scores.values():
+        if item.reactors and len(item.reactors) < DISTINCT_REACTORS:
+            item.points -= item.reaction_points / 2
+            item.reaction_points /= 2
+    upvotes: dict[str, int] = defaultdict(int)
+    for author, voter, _ in activity.ama_upvotes:
+        if voter != author and author not in staff:
+            upvotes[author] += 1
+    for author, count in upvotes.items():
+        item = score(author)
+        item.ama_upvotes = count
+        earn(item, min(count, AMA_MAX), activity.end)
+    right: dict[str, int] = defaultdict(int)
+    for member in activity.quiz_correct:
+        if member not in staff:
+            right[member] += 1
+    for member, count in right.items():
+        item = score(member)
+        item.quiz_right = count
+        earn(item, min(count * QUIZ_POINTS, QUIZ_MAX), activity.end)
+    eligible = [
+        s for m, s in scores.items()
+        if m not in staff and m not in activity.violations and s.points >= rules.min_points
+    ]  # fmt: skip
+    for item in eligible:
+        item.points = math.floor(item.points * 2 + 0.5) / 2  # halves survive, float noise not
+    return sorted(eligible, key=Score.sort_key)
+
+
+def _eligible_reactor(activity: Activity, reactor: str, at: datetime, rules: HeroRules) -> bool:
+    info = activity.members.get(reactor)
+    if info is None:
+        return True
+    if info.actor_class == "bot":
+        return False
+    joined = info.joined_at
+    return joined is None or at - joined >= timedelta(hours=rules.new_member_hours)
