@@ -447,6 +447,39 @@ class FaqConfig(_Section):
         return self
 
 
+class DigestConfig(_Section):
+    channels: dict[str, str] = Field(default_factory=dict)
+    """Where the weekly digest is posted, per community ("platform:id" = channel)."""
+    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    at: Annotated[str, Field(pattern=_TIME)] = "10:00"
+    """Local time (the community's time zone) of the digest."""
+    max_late: str = "6h"
+    """A digest missed while the bot was down is posted at start-up if less late than this."""
+    report_channels: dict[str, str] = Field(default_factory=dict)
+    """Where the weekly moderators' report (numbers and a chart) goes, per community."""
+    hero_confirm: bool = False
+    """A moderator confirms the hero (buttons in the report channel) before the digest goes out."""
+    new_member_hours: Annotated[float, Field(ge=0, le=24 * 90)] = 24
+    """Reactions from members who joined less than this before reacting earn the hero nothing."""
+    min_points: Annotated[float, Field(ge=0)] = 5
+    """Fewer points than this: no hero this week."""
+    rotation_weeks: Annotated[int, Field(ge=0, le=52)] = 2
+    """A hero cannot be hero again for this many weeks."""
+
+    @field_validator("channels", "report_channels")
+    @classmethod
+    def _communities(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            _community_key(key)
+        return value
+
+    @field_validator("max_late")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        optional_duration(value)
+        return value
+
+
 class Config(_Section):
     community: CommunityConfig = Field(default_factory=CommunityConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
@@ -461,6 +494,7 @@ class Config(_Section):
     onboarding: OnboardingConfig = Field(default_factory=OnboardingConfig)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     faq: FaqConfig = Field(default_factory=FaqConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
 
     source: Path | None = Field(default=None, exclude=True)
     """The file this was read from; relative paths in it are resolved against its folder."""

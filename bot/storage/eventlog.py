@@ -14,7 +14,15 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.core.events import Actor, BotPosted, Event, MemberJoined, MemberLeft, PollVoted
+from bot.core.events import (
+    Actor,
+    BotPosted,
+    Event,
+    MemberJoined,
+    MemberLeft,
+    MessagePosted,
+    PollVoted,
+)
 from bot.core.permissions import Level
 from bot.storage import schema
 from bot.storage.database import Database
@@ -71,6 +79,11 @@ class EventLog:
             data = {"buttons": event.buttons}
         elif isinstance(event, PollVoted):
             data = {"poll": event.poll_id, "options": list(event.options)}
+        elif isinstance(event, MessagePosted):
+            # Length and links (never the text) let metrics tell substantial posts from chatter.
+            data = {"chars": len(event.content), "link": "://" in event.content}
+            if event.reply_to_author is not None:
+                data["reply_to_member"] = event.reply_to_author.id
         elif (reply := getattr(event, "reply_to_author", None)) is not None:
             data = {"reply_to_member": reply.id}
         elif (emoji := getattr(event, "emoji", None)) is not None:

@@ -87,10 +87,20 @@ async def load_activity(
         events.c.occurred_at < end,
         events.c.kind.in_(KINDS),
     )
-    query = select(
-        events.c.kind, events.c.member, events.c.channel, events.c.message,
-        events.c.occurred_at, events.c.data, events.c.actor_class, events.c.text,
-    ).where(where).order_by(events.c.occurred_at, events.c.id)  # fmt: skip
+    query = (
+        select(
+            events.c.kind,
+            events.c.member,
+            events.c.channel,
+            events.c.message,
+            events.c.occurred_at,
+            events.c.data,
+            events.c.actor_class,
+            events.c.text,
+        )
+        .where(where)
+        .order_by(events.c.occurred_at, events.c.id)
+    )
     members = schema.members
     async with db.read() as conn:
         result = await conn.execute(query)
@@ -108,9 +118,12 @@ async def load_activity(
             )
         ).mappings():
             activity.members[row["member"]] = MemberInfo(
-                row["name"], row["actor_class"], row["first_seen_at"], row["joined_at"],
+                row["name"],
+                row["actor_class"],
+                row["first_seen_at"],
+                row["joined_at"],
                 row["left_at"],
-            )  # fmt: skip
+            )
         found = await conn.execute(
             select(cases.c.member).where(
                 cases.c.platform == community.platform.value,

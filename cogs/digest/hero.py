@@ -161,9 +161,10 @@ def score_week(activity: Activity, rules: HeroRules | None = None) -> list[Score
         item.quiz_right = count
         earn(item, min(count * QUIZ_POINTS, QUIZ_MAX), activity.end)
     eligible = [
-        s for m, s in scores.items()
+        s
+        for m, s in scores.items()
         if m not in staff and m not in activity.violations and s.points >= rules.min_points
-    ]  # fmt: skip
+    ]
     for item in eligible:
         item.points = math.floor(item.points * 2 + 0.5) / 2  # halves survive, float noise not
     return sorted(eligible, key=Score.sort_key)

@@ -60,6 +60,11 @@ def setup(registry: Registry, services: Services) -> None:
     settings = services.config.faq
     service = FaqService(FaqLibrary(services.config.faq_dir), settings, services.clock)
     store = FaqStore(services.db)
+
+    async def note_entries(titles: dict[str, str]) -> None:
+        await store.note_entries(titles, services.clock.now())
+
+    service.on_loaded = note_entries
     cooldown = parse_duration(settings.cooldown)
     delay = optional_duration(settings.answer_delay)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.config import FaqConfig
@@ -45,6 +46,8 @@ class FaqService:
         self.index: FaqIndex | None = None
         self._built_version = -1
         self._checked_at: datetime | None = None
+        self.on_loaded: Callable[[dict[str, str]], Awaitable[None]] | None = None
+        """Called with {id: title} after each rebuild (the store notes new entries)."""
 
     async def load(self, *, force: bool = False) -> list[str]:
         """Re-read the folder (if changed or forced) and rebuild the index; returns problems."""
@@ -56,6 +59,8 @@ class FaqService:
             entries = self.library.entries
             self.index = await asyncio.to_thread(FaqIndex, entries, self.settings.matcher)
             self._built_version = version
+            if self.on_loaded is not None:
+                await self.on_loaded({e.id: e.title for e in entries})
             log.info("faq: %d entries in service (%s matcher)", len(self.index), self.index.kind)
         return result.problems
 

@@ -8,7 +8,7 @@ set when a member picks a suggestion (``picked``), or when a human replied befor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     and_,
     select,
 )
@@ -63,6 +64,17 @@ votes = Table(
     Column("helped", Boolean, nullable=False),
     Column("voted_at", UtcDateTime, nullable=False),
 )
+
+seen = Table(
+    "faq_seen",
+    metadata,
+    Column("entry_id", String(40), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+)
+"""When each entry id first went into service (the digest lists new entries)."""
+FIRST_LOAD = datetime(2000, 1, 1, tzinfo=UTC)
+"""Entries present at the very first load are not "new": they predate the bot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,3 +250,26 @@ class FaqStore:
                 counts["helped"] += int(row["helped"])
                 counts["not_helped"] += int(row["not_helped"])
         return counts
+
+    async def note_entries(self, titles: dict[str, str], now: datetime) -> None:
+        """Remember when each entry id first went into service."""
+        async with self.db.transaction() as conn:
+            known = {row[0] for row in await conn.execute(select(seen.c.entry_id))}
+            first_load = not known
+            fresh = [
+                {"entry_id": entry_id, "title": title[:500],
+                 "first_seen_at": FIRST_LOAD if first_load else now}
+                for entry_id, title in titles.items() if entry_id not in known
+            ]  # fmt: skip
+            if fresh:
+                await conn.execute(seen.insert(), fresh)
+
+    async def new_entries(self, start: datetime, end: datetime) -> list[tuple[str, str]]:
+        """(id, title) of entries that went into service in ``[start, end)``."""
+        query = (
+            select(seen.c.entry_id, seen.c.title)
+            .where(seen.c.first_seen_at >= start, seen.c.first_seen_at < end)
+            .order_by(seen.c.first_seen_at, seen.c.entry_id)
+        )
+        async with self.db.read() as conn:
+            return [(entry_id, title) for entry_id, title in await conn.execute(query)]

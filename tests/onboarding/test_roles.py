@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def test_active_helpful_member_becomes_activist(
     )
     out = capsys.readouterr().out
     assert code == 0
-    congrats = [line for line in out.splitlines() if "• " in line]
+    congrats = [line for line in out.splitlines() if re.search(r"• \w+: (Activist|Expert)", line)]
     assert congrats == ["[2026-11-30 04:00:00]     • alice: Activist"]  # not zed: volume alone
     profile = out[out.index("alice — Activist") :]
     assert "3 replies to others" in profile and "reactions from 3 members" in profile

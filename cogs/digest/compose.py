@@ -1,0 +1,294 @@
+"""The weekly digest's content: hero, best answers, polls and quizzes, AMA, new FAQ entries and
+the next topic — each section only when it has something, each with a next step (a button)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bot.core.ids import CommunityRef
+from bot.core.messages import Button, ButtonStyle
+from bot.core.richtext import RichText, bold, italic, join_lines, text
+from bot.i18n import Translator
+from bot.storage.database import Database
+from cogs.ama.store import questions as ama_questions
+from cogs.ama.store import sessions as ama_sessions
+from cogs.ama.store import upvotes as ama_upvotes
+from cogs.digest.activity import Activity, load_activity
+from cogs.digest.hero import HeroRules, Score, score_week
+from cogs.faq.store import FaqStore
+from cogs.polls.store import polls, votes
+
+STEP = "digest.step"
+EXCERPT = 140
+
+
+@dataclass(slots=True)
+class Digest:
+    community: CommunityRef
+    week: str
+    start: datetime
+    end: datetime
+    hero: Score | None
+    ranking: list[Score]
+    lines: list[RichText | str] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    hero_name: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.sections
+
+    def body(self) -> RichText:
+        return join_lines(self.lines)
+
+
+def week_key(slot: datetime, tz: ZoneInfo) -> str:
+    """The ISO week of the digest's slot in the community's time zone: ``2026-W48``."""
+    year, week, _ = slot.astimezone(tz).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def reason(t: Translator, score: Score) -> str:
+    parts = []
+    if score.accepted:
+        parts.append(t("digest.reason.accepted", count=score.accepted))
+    if score.people_helped:
+        parts.append(t("digest.reason.helped", count=len(score.people_helped)))
+    if score.reactors:
+        parts.append(t("digest.reason.reactions", count=len(score.reactors)))
+    if score.ama_upvotes:
+        parts.append(t("digest.reason.ama", count=score.ama_upvotes))
+    if score.quiz_right:
+        parts.append(t("digest.reason.quiz", count=score.quiz_right))
+    return "; ".join(parts)
+
+
+async def build_digest(
+    db: Database,
+    community: CommunityRef,
+    end: datetime,
+    t: Translator,
+    tz: ZoneInfo,
+    *,
+    community_name: str,
+    rules: HeroRules,
+    hero_override: tuple[str, str | None] | None = None,
+    excluded_heroes: set[str] | None = None,
+    topic: str | None = None,
+) -> Digest:
+    """The digest for the 7 days before ``end``."""
+    start = end - timedelta(days=7)
+    activity = await load_activity(db, community, start, end)
+    ranking = [
+        s for s in score_week(activity, rules) if s.member not in (excluded_heroes or set())
+    ]
+    hero = ranking[0] if ranking else None
+    if hero_override is not None:
+        decision, member = hero_override
+        hero = (
+            next((s for s in ranking if s.member == member), None)
+            if decision == "confirmed"
+            else None
+        )
+    digest = Digest(community, week_key(end, tz), start, end, hero, ranking)
+    local_start = start.astimezone(tz).strftime("%d.%m")
+    local_end = (end - timedelta(seconds=1)).astimezone(tz).strftime("%d.%m")
+    digest.lines.append(
+        text(bold(t("digest.title", community=community_name, start=local_start, end=local_end)))
+    )
+    if hero is not None:
+        name = digest.hero_name = activity.name(hero.member)
+        digest.lines.append(
+            text(
+                "\n",
+                bold(t("digest.hero_head")),
+                " ",
+                t("digest.hero", name=name, reason=reason(t, hero)),
+            )
+        )
+        digest.buttons.append(
+            Button(
+                _cut(t("digest.btn.thanks", name=name)),
+                STEP,
+                f"thanks:{hero.member}"[:40],
+                ButtonStyle.SUCCESS,
+            )
+        )
+        digest.sections.append("hero")
+    best = _best_answers(activity)
+    if best:
+        digest.lines.append(text("\n", bold(t("digest.best_title"))))
+        for answerer, asker, count, excerpt in best:
+            line = text(
+                "• ",
+                t(
+                    "digest.best_line",
+                    answerer=activity.name(answerer),
+                    asker=activity.name(asker),
+                    count=count,
+                ),
+            )
+            if excerpt:
+                line = line + text(": ", italic(excerpt))
+            digest.lines.append(line)
+        digest.buttons.append(Button(t("digest.btn.ask"), STEP, "ask"))
+        digest.sections.append("best")
+    results = await _poll_lines(db, community, start, end, t)
+    if results:
+        digest.lines.append(text("\n", bold(t("digest.polls_title"))))
+        digest.lines.extend(results)
+        digest.buttons.append(Button(t("digest.btn.poll"), STEP, "poll"))
+        digest.sections.append("polls")
+    ama = await _ama_lines(db, community, start, end, t)
+    if ama:
+        digest.lines.append(text("\n", bold(t("digest.ama_title"))))
+        digest.lines.extend(ama)
+        digest.buttons.append(Button(t("digest.btn.ama"), STEP, "ama"))
+        digest.sections.append("ama")
+    entries = await FaqStore(db).new_entries(start, end)
+    if entries:
+        digest.lines.append(text("\n", bold(t("digest.faq_title"))))
+        digest.lines.extend(f"• {title} — /faq {entry_id}" for entry_id, title in entries[:8])
+        digest.buttons.append(Button(t("digest.btn.faq"), STEP, "faq"))
+        digest.sections.append("faq")
+    if topic:
+        digest.lines.append(text("\n", bold(t("digest.topic_title")), " ", topic))
+        digest.buttons.append(
+            Button(t("digest.btn.topic"), STEP, f"topic:{digest.week}", ButtonStyle.PRIMARY)
+        )
+        digest.sections.append("topic")
+    if hero is not None:
+        digest.lines.append(text("\n", italic(t("digest.footer"))))
+    return digest
+
+
+def _cut(label: str) -> str:
+    return label if len(label) <= 60 else label[:59] + "…"
+
+
+def _best_answers(activity: Activity) -> list[tuple[str, str, int, str]]:
+    """Replies to others with the most distinct reactors: (answerer, asker, reactors, excerpt)."""
+    replies: dict[str, tuple[str, str, str]] = {}
+    for row in activity.rows:
+        asker = row.data.get("reply_to_member")
+        if (
+            row.kind == "message_posted"
+            and row.message
+            and asker
+            and asker != row.member
+            and row.actor_class != "bot"
+        ):
+            replies[row.message] = (row.member, str(asker), row.text or "")
+    reactors: dict[str, set[str]] = defaultdict(set)
+    for row in activity.rows:
+        author = replies.get(row.message or "", ("",))[0]
+        if row.kind == "reaction_added" and author and row.member != author:
+            reactors[row.message or ""].add(row.member)
+    ranked = sorted(
+        ((len(reactors[m]), m) for m in replies if reactors.get(m)), key=lambda x: (-x[0], x[1])
+    )[:3]
+    result = []
+    for count, message in ranked:
+        answerer, asker, excerpt = replies[message]
+        if len(excerpt) > EXCERPT:
+            excerpt = excerpt[: EXCERPT - 1] + "…"
+        result.append((answerer, asker, count, excerpt))
+    return result
+
+
+async def _poll_lines(
+    db: Database, community: CommunityRef, start: datetime, end: datetime, t: Translator
+) -> list[RichText | str]:
+    query = (
+        select(polls.c.id, polls.c.question, polls.c.options, polls.c.correct)
+        .where(
+            polls.c.platform == community.platform.value,
+            polls.c.community == community.id,
+            polls.c.closed_at >= start,
+            polls.c.closed_at < end,
+        )
+        .order_by(polls.c.closed_at)
+    )
+    lines: list[RichText | str] = []
+    async with db.read() as conn:
+        closed = (await conn.execute(query)).all()
+        for poll_id, question, options, correct in closed[:6]:
+            found = (
+                await conn.execute(
+                    select(votes.c.member, votes.c.option).where(votes.c.poll_id == poll_id)
+                )
+            ).all()
+            voters = len({member for member, _ in found})
+            counts = Counter(option for _, option in found)
+            if correct is not None:
+                right = len({m for m, option in found if option == correct})
+                lines.append(
+                    "• " + t("digest.quiz_line", question=question, right=right, voters=voters)
+                )
+            elif counts:
+                top = max(counts.values())
+                winners = " / ".join(str(options[i]) for i in sorted(counts) if counts[i] == top)
+                lines.append(
+                    "• "
+                    + t(
+                        "digest.poll_line",
+                        question=question,
+                        winner=winners,
+                        votes=top,
+                        voters=voters,
+                    )
+                )
+            else:
+                lines.append("• " + t("digest.poll_no_votes", question=question))
+    return lines
+
+
+async def _ama_lines(
+    db: Database, community: CommunityRef, start: datetime, end: datetime, t: Translator
+) -> list[RichText | str]:
+    query = select(ama_sessions.c.id, ama_sessions.c.topic, ama_sessions.c.host_name).where(
+        ama_sessions.c.platform == community.platform.value,
+        ama_sessions.c.community == community.id,
+        ama_sessions.c.closed_at >= start,
+        ama_sessions.c.closed_at < end,
+    )
+    lines: list[RichText | str] = []
+    async with db.read() as conn:
+        for session_id, topic, host in (await conn.execute(query)).all():
+            asked = (
+                await conn.execute(
+                    select(ama_questions.c.text, func.count(ama_upvotes.c.member))
+                    .select_from(
+                        ama_questions.outerjoin(
+                            ama_upvotes, ama_upvotes.c.question_id == ama_questions.c.id
+                        )
+                    )
+                    .where(
+                        ama_questions.c.session_id == session_id,
+                        ama_questions.c.removed_at.is_(None),
+                    )
+                    .group_by(ama_questions.c.id, ama_questions.c.text)
+                    .order_by(func.count(ama_upvotes.c.member).desc(), ama_questions.c.id)
+                )
+            ).all()
+            if not asked:
+                continue
+            top, top_votes = asked[0]
+            lines.append(
+                "• "
+                + t(
+                    "digest.ama_line",
+                    topic=topic,
+                    host=host,
+                    count=len(asked),
+                    top=top,
+                    votes=int(top_votes),
+                )
+            )
+    return lines

@@ -1,0 +1,98 @@
+"""What moderators read: ``/stats`` headline numbers and the weekly report with a trend chart."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.core.ids import CommunityRef
+from bot.core.messages import OutgoingMessage
+from bot.core.richtext import RichText, bold, join_lines, text
+from bot.i18n import Translator
+from bot.storage.database import Database
+from cogs.digest.metrics import Metrics, compute
+
+TREND_WEEKS = 8
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def headline(t: Translator, m: Metrics, period: timedelta) -> RichText:
+    """The numbers a moderator looks at first, for the period before now."""
+    days = round(period.total_seconds() / 86400, 1)
+    days_text = str(int(days)) if days == int(days) else str(days)
+    lines: list[RichText | str] = [text(bold(t("stats.title", days=days_text)))]
+    lines.append(
+        t(
+            "stats.active",
+            share=percent(m.active_share_7d),
+            count=m.communicators_7d,
+            members=m.members,
+            engaged=percent(m.engaged_share_7d),
+        )
+    )
+    lines.append(
+        t(
+            "stats.active_28",
+            share=percent(m.active_share_28d),
+            count=m.communicators_28d,
+            members=m.members_28d,
+            engaged=percent(m.engaged_share_28d),
+        )
+    )
+    lines.append(t("stats.ugc", count=m.ugc_items, useful=percent(m.ugc_useful_rate)))
+    lines.append(t("stats.new_members", count=m.new_members))
+    retention = []
+    if m.d7_cohort:
+        retention.append(t("stats.d7", share=percent(m.d7), cohort=m.d7_cohort))
+    if m.d30_cohort:
+        retention.append(t("stats.d30", share=percent(m.d30), cohort=m.d30_cohort))
+    lines.append(", ".join(retention) if retention else t("stats.retention_none"))
+    if m.faq_questions or m.faq_helped or m.faq_not_helped:
+        lines.append(
+            t(
+                "stats.faq",
+                deflection=percent(m.faq_deflection),
+                questions=m.faq_questions,
+                useful=percent(m.faq_usefulness),
+                helped=m.faq_helped,
+                missed=m.faq_not_helped,
+            )
+        )
+    if m.bot_posts:
+        lines.append(
+            t(
+                "stats.next_step",
+                share=percent(m.next_step_share),
+                posts=m.bot_posts,
+                conversion=percent(m.next_step_conversion),
+            )
+        )
+    if m.polls_closed or m.quizzes_closed:
+        lines.append(
+            t(
+                "stats.turnout",
+                polls=m.polls_closed,
+                poll=percent(m.poll_turnout),
+                quizzes=m.quizzes_closed,
+                quiz=percent(m.quiz_turnout),
+            )
+        )
+    return join_lines(lines)
+
+
+async def trend(db: Database, community: CommunityRef, end: datetime) -> list[Metrics]:
+    """Weekly metrics for the last ``TREND_WEEKS`` weeks, oldest first."""
+    weeks = []
+    for back in range(TREND_WEEKS - 1, -1, -1):
+        weeks.append(await compute(db, community, end - timedelta(weeks=back), 7))
+    return weeks
+
+
+async def weekly_report(
+    db: Database, community: CommunityRef, end: datetime, t: Translator
+) -> OutgoingMessage:
+    weeks = await trend(db, community, end)
+    body = text(bold(t("report.title")), "\n") + headline(t, weeks[-1], timedelta(days=7))
+    return OutgoingMessage(body)
