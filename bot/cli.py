@@ -86,6 +86,26 @@ def build_parser() -> argparse.ArgumentParser:
         )
         faq_parser.add_argument("--json", action="store_true", help="print one JSON object")
         faq_parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
+    digest = commands.add_parser("digest", help="the weekly digest")
+    digest_commands = digest.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
+    preview = digest_commands.add_parser(
+        "preview",
+        help="print the digest for the current week from the database",
+        description="Print the digest of the last 7 days (what would be posted now).",
+    )
+    stats = commands.add_parser("stats", help="community metrics")
+    stats_commands = stats.add_subparsers(dest="stats_command", metavar="ACTION", required=True)
+    export = stats_commands.add_parser(
+        "export",
+        help="write weekly metrics as CSV",
+        description="Write one CSV row per community and week (the 7 days up to each week's end).",
+    )
+    export.add_argument("--weeks", type=int, default=12, help="how many weeks back (default 12)")
+    export.add_argument("--out", type=Path, help="the CSV file (default: standard output)")
+    for parser_ in (preview, export):
+        parser_.add_argument("--community", help="platform:id (default: every community seen)")
+        parser_.add_argument("--database", help="database file or URL (default: from the config)")
+        parser_.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
     check = sub("check", "validate the config, rules/ and faq/; list every problem")
     check.add_argument("--rules", type=Path, help="rules folder (default: [content] rules)")
     check.add_argument("--faq", type=Path, help="FAQ folder (default: [content] faq)")
@@ -113,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules_test(args.text, args.rules or config.rules_dir, as_json=args.json)
         if args.command == "faq":
             return _faq(config, args)
+        if args.command in ("digest", "stats"):
+            return _digest_or_stats(config, args)
         if args.command == "simulate":
             return _simulate(config, args.script, args.database, args.start)
         return _run(config)
@@ -204,6 +226,33 @@ def _faq(config: Config, args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         print(f"faq: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _digest_or_stats(config: Config, args: argparse.Namespace) -> int:
+    from cogs.digest.cli import database_url, digest_preview, stats_export
+
+    try:
+        url = database_url(config, args.database)
+        community = args.community
+        if community:
+            from bot.core.ids import CommunityRef
+
+            CommunityRef.parse(community)
+    except ValueError as exc:
+        print(f"--community: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "digest":
+        return asyncio.run(digest_preview(config, url, community))
+    if not 1 <= args.weeks <= 520:
+        print("--weeks must be between 1 and 520", file=sys.stderr)
+        return EXIT_USAGE
+    table = asyncio.run(stats_export(config, url, community, args.weeks, args.out))
+    if args.out is None:
+        sys.stdout.write(table or "")
+    else:
+        args.out.write_text(table or "", encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _simulate(config: Config, script: Path, database: str | None, start: str | None) -> int:

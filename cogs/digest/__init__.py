@@ -210,7 +210,8 @@ def setup(registry: Registry, services: Services) -> None:
             await ctx.reply(ctx.t("digest.topic_set", topic=details[:500]), ephemeral=True)
             return
         await flush()
-        digest = await compose(community, ctx.clock.now(), final=False)
+        # Up to and including this instant (what was just said counts).
+        digest = await compose(community, ctx.clock.now() + timedelta(seconds=1), final=False)
         if digest.empty:
             await ctx.reply(ctx.t("digest.preview_empty"), ephemeral=True)
             return
@@ -220,7 +221,10 @@ def setup(registry: Registry, services: Services) -> None:
         period: timedelta = ctx.args.get("period") or timedelta(days=7)
         await flush()
         metrics = await compute(
-            ctx.db, ctx.event.community, ctx.clock.now(), period.total_seconds() / 86400
+            ctx.db,
+            ctx.event.community,
+            ctx.clock.now() + timedelta(seconds=1),
+            period.total_seconds() / 86400,
         )
         await ctx.reply(report.headline(ctx.t, metrics, period), ephemeral=True)
 
