@@ -93,6 +93,7 @@ class EventLog:
             data = {"action": action}
         if actor is not None:
             self._note_member(event, actor)
+        target = getattr(event, "reply_to_author", None) or getattr(event, "message_author", None)
         return {
             "kind": event.kind,
             "platform": event.community.platform.value,
@@ -105,6 +106,7 @@ class EventLog:
             "text": event.text if self._store_text else None,
             "data": data,
             "actor_class": actor_class(actor) if actor else None,
+            "target": target.id if target else None,
         }
 
     def _note_member(self, event: Event, actor: Actor) -> None:

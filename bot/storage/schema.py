@@ -49,9 +49,11 @@ events = Table(
     Column("text", Text),
     Column("data", JSON),
     Column("actor_class", String(12)),  # bot, member, helper, moderator, admin (at the time)
+    Column("target", String(64)),  # the member replied or reacted to
     Index("ix_events_community_time", "platform", "community", "occurred_at"),
     Index("ix_events_member_time", "platform", "member", "occurred_at"),
     Index("ix_events_kind_time", "kind", "occurred_at"),
+    Index("ix_events_community_kind_time", "platform", "community", "kind", "occurred_at"),
 )
 
 job_runs = Table(

@@ -1,16 +1,17 @@
-"""What happened in a community during a period, read once from the event log and the feature
-tables; the hero, the digest and the metrics are computed from it in Python.
+"""What happened in a community during a period, as the hero and the digest need it.
 
-Plain rows and portable SQL only (no date or JSON functions), so SQLite and PostgreSQL agree.
+The heavy lifting is SQL grouping (reactions are netted per reactor and message in the
+database), so a week of a 20,000-member community reads tens of thousands of rows, not the raw
+log. Portable SQL only (no date or JSON functions): SQLite and PostgreSQL agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Table, and_, case, func, select
 
 from bot.core.ids import CommunityRef
 from bot.storage import schema
@@ -21,113 +22,116 @@ from cogs.ama.store import upvotes as ama_upvotes
 from cogs.moderation.store import cases
 from cogs.polls.store import polls, votes
 
-KINDS = (
-    "message_posted",
-    "reaction_added",
-    "reaction_removed",
-    "member_joined",
-    "member_left",
-    "button_pressed",
-    "poll_voted",
-    "command_invoked",
-)
+STAFF = ("helper", "moderator", "admin", "bot")
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
-    kind: str
-    member: str
-    channel: str | None
-    message: str | None
+class Reaction:
+    """A member's standing reaction(s) on a message (added minus removed is positive)."""
+
+    reactor: str
+    message: str
+    author: str
     at: datetime
-    data: dict[str, Any]
-    actor_class: str
-    text: str | None
 
 
 @dataclass(frozen=True, slots=True)
-class MemberInfo:
-    name: str
-    actor_class: str
-    first_seen_at: datetime
-    joined_at: datetime | None
-    left_at: datetime | None
+class Reply:
+    author: str
+    asker: str
+    text: str | None
 
 
 @dataclass(slots=True)
 class Activity:
-    """Rows of one community in ``[start, end)``, plus what the features stored about them."""
-
     community: CommunityRef
     start: datetime
     end: datetime
-    rows: list[Row] = field(default_factory=list)
-    members: dict[str, MemberInfo] = field(default_factory=dict)
+    replies: dict[str, Reply] = field(default_factory=dict)
+    """Message id -> a reply to another member's message."""
+    reactions: list[Reaction] = field(default_factory=list)
+    staff: set[str] = field(default_factory=set)
+    """Bots and the team: in the directory now, or acting as such during the period."""
+    bots: set[str] = field(default_factory=set)
+    joined: dict[str, datetime] = field(default_factory=dict)
+    """Members who joined shortly before or during the period, and when."""
     violations: dict[str, int] = field(default_factory=dict)
-    """Member -> moderation cases in the period that were not revoked."""
     ama_upvotes: list[tuple[str, str, str]] = field(default_factory=list)
     """(question author, voter, question text) for upvotes in the period."""
     quiz_correct: list[str] = field(default_factory=list)
-    """One member id per right quiz answer in the period."""
+    names: dict[str, str] = field(default_factory=dict)
 
     def name(self, member: str) -> str:
-        info = self.members.get(member)
-        return info.name if info else member
+        return self.names.get(member, member)
+
+
+def _of(table: Table, community: CommunityRef) -> list[Any]:
+    return [table.c.platform == community.platform.value, table.c.community == community.id]
 
 
 async def load_activity(
-    db: Database, community: CommunityRef, start: datetime, end: datetime
+    db: Database,
+    community: CommunityRef,
+    start: datetime,
+    end: datetime,
+    *,
+    joined_since: timedelta = timedelta(days=90),
 ) -> Activity:
     activity = Activity(community, start, end)
     events = schema.events
-    where = and_(
-        events.c.platform == community.platform.value,
-        events.c.community == community.id,
-        events.c.occurred_at >= start,
-        events.c.occurred_at < end,
-        events.c.kind.in_(KINDS),
-    )
-    query = (
-        select(
-            events.c.kind,
-            events.c.member,
-            events.c.channel,
-            events.c.message,
-            events.c.occurred_at,
-            events.c.data,
-            events.c.actor_class,
-            events.c.text,
-        )
-        .where(where)
-        .order_by(events.c.occurred_at, events.c.id)
-    )
+    window = [*_of(events, community), events.c.occurred_at >= start, events.c.occurred_at < end]
     members = schema.members
+    net = func.sum(case((events.c.kind == "reaction_added", 1), else_=-1))
     async with db.read() as conn:
-        result = await conn.execute(query)
-        activity.rows = [
-            Row(kind, member, channel, message, at, data or {}, actor_class or "member", text)
-            for kind, member, channel, message, at, data, actor_class, text in result
-            if member is not None
-        ]
-        for row in (
-            await conn.execute(
-                select(members).where(
-                    members.c.platform == community.platform.value,
-                    members.c.community == community.id,
-                )
+        replies = await conn.execute(
+            select(events.c.message, events.c.member, events.c.target, events.c.text).where(
+                *window,
+                events.c.kind == "message_posted",
+                events.c.target.is_not(None),
+                events.c.target != events.c.member,
+                events.c.message.is_not(None),
             )
-        ).mappings():
-            activity.members[row["member"]] = MemberInfo(
-                row["name"],
-                row["actor_class"],
-                row["first_seen_at"],
-                row["joined_at"],
-                row["left_at"],
+        )
+        activity.replies = {m: Reply(a, t, x) for m, a, t, x in replies}
+        reactions = await conn.execute(
+            select(
+                events.c.member, events.c.message, events.c.target, func.min(events.c.occurred_at)
             )
+            .where(
+                *window,
+                events.c.kind.in_(("reaction_added", "reaction_removed")),
+                events.c.target.is_not(None),
+                events.c.message.is_not(None),
+            )
+            .group_by(events.c.member, events.c.message, events.c.target)
+            .having(net > 0)
+        )
+        activity.reactions = [Reaction(r, m, a, at) for r, m, a, at in reactions]
+        staff = await conn.execute(
+            select(members.c.member, members.c.actor_class).where(
+                *_of(members, community), members.c.actor_class.in_(STAFF)
+            )
+        )
+        acting = await conn.execute(
+            select(events.c.member, events.c.actor_class)
+            .where(*window, events.c.actor_class.in_(STAFF))
+            .distinct()
+        )
+        for member, klass in [*staff, *acting]:
+            if member:
+                activity.staff.add(member)
+                if klass == "bot":
+                    activity.bots.add(member)
+        joined = await conn.execute(
+            select(members.c.member, members.c.joined_at).where(
+                *_of(members, community),
+                members.c.joined_at >= start - joined_since,
+            )
+        )
+        activity.joined = {member: at for member, at in joined}
         found = await conn.execute(
             select(cases.c.member).where(
-                cases.c.platform == community.platform.value,
-                cases.c.community == community.id,
+                *_of(cases, community),
                 cases.c.created_at >= start,
                 cases.c.created_at < end,
                 cases.c.revoked_at.is_(None),
@@ -144,8 +148,7 @@ async def load_activity(
                 ).join(ama_sessions, ama_sessions.c.id == ama_questions.c.session_id)
             )
             .where(
-                ama_sessions.c.platform == community.platform.value,
-                ama_sessions.c.community == community.id,
+                *_of(ama_sessions, community),
                 ama_upvotes.c.voted_at >= start,
                 ama_upvotes.c.voted_at < end,
                 ama_questions.c.removed_at.is_(None),
@@ -159,12 +162,21 @@ async def load_activity(
                     polls, and_(polls.c.id == votes.c.poll_id, polls.c.correct == votes.c.option)
                 )
             )
-            .where(
-                polls.c.platform == community.platform.value,
-                polls.c.community == community.id,
-                votes.c.voted_at >= start,
-                votes.c.voted_at < end,
-            )
+            .where(*_of(polls, community), votes.c.voted_at >= start, votes.c.voted_at < end)
         )
         activity.quiz_correct = [member for (member,) in right]
     return activity
+
+
+async def load_names(db: Database, community: CommunityRef, ids: set[str]) -> dict[str, str]:
+    """Display names of a few members (the hero, the best answers)."""
+    if not ids:
+        return {}
+    members = schema.members
+    async with db.read() as conn:
+        rows = await conn.execute(
+            select(members.c.member, members.c.name).where(
+                *_of(members, community), members.c.member.in_(sorted(ids))
+            )
+        )
+        return {member: name for member, name in rows}

@@ -18,7 +18,7 @@ from bot.storage.database import Database
 from cogs.ama.store import questions as ama_questions
 from cogs.ama.store import sessions as ama_sessions
 from cogs.ama.store import upvotes as ama_upvotes
-from cogs.digest.activity import Activity, load_activity
+from cogs.digest.activity import Activity, load_activity, load_names
 from cogs.digest.hero import HeroRules, Score, score_week
 from cogs.faq.store import FaqStore
 from cogs.polls.store import polls, votes
@@ -88,6 +88,11 @@ async def build_digest(
     ranking = [
         s for s in score_week(activity, rules) if s.member not in (excluded_heroes or set())
     ]
+    best = _best_answers(activity)
+    wanted = {s.member for s in ranking[:1]} | {m for a, q, _, _ in best for m in (a, q)}
+    if hero_override is not None and hero_override[1]:
+        wanted.add(hero_override[1])
+    activity.names = await load_names(db, community, wanted)
     hero = ranking[0] if ranking else None
     if hero_override is not None:
         decision, member = hero_override
@@ -121,7 +126,6 @@ async def build_digest(
             )
         )
         digest.sections.append("hero")
-    best = _best_answers(activity)
     if best:
         digest.lines.append(text("\n", bold(t("digest.best_title"))))
         for answerer, asker, count, excerpt in best:
@@ -174,31 +178,21 @@ def _cut(label: str) -> str:
 
 def _best_answers(activity: Activity) -> list[tuple[str, str, int, str]]:
     """Replies to others with the most distinct reactors: (answerer, asker, reactors, excerpt)."""
-    replies: dict[str, tuple[str, str, str]] = {}
-    for row in activity.rows:
-        asker = row.data.get("reply_to_member")
-        if (
-            row.kind == "message_posted"
-            and row.message
-            and asker
-            and asker != row.member
-            and row.actor_class != "bot"
-        ):
-            replies[row.message] = (row.member, str(asker), row.text or "")
     reactors: dict[str, set[str]] = defaultdict(set)
-    for row in activity.rows:
-        author = replies.get(row.message or "", ("",))[0]
-        if row.kind == "reaction_added" and author and row.member != author:
-            reactors[row.message or ""].add(row.member)
-    ranked = sorted(
-        ((len(reactors[m]), m) for m in replies if reactors.get(m)), key=lambda x: (-x[0], x[1])
-    )[:3]
+    for reaction in activity.reactions:
+        reply = activity.replies.get(reaction.message)
+        if reply is None or reaction.reactor == reply.author:
+            continue
+        if reply.author not in activity.bots and reaction.reactor not in activity.bots:
+            reactors[reaction.message].add(reaction.reactor)
+    ranked = sorted(((len(r), m) for m, r in reactors.items()), key=lambda x: (-x[0], x[1]))[:3]
     result = []
     for count, message in ranked:
-        answerer, asker, excerpt = replies[message]
+        reply = activity.replies[message]
+        excerpt = reply.text or ""
         if len(excerpt) > EXCERPT:
             excerpt = excerpt[: EXCERPT - 1] + "…"
-        result.append((answerer, asker, count, excerpt))
+        result.append((reply.author, reply.asker, count, excerpt))
     return result
 
 

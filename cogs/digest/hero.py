@@ -13,10 +13,10 @@ Rules (``../shared/reference/interaction-metrics.md`` §4, adapted to what a cha
 - **AMA questions with traction** +1 per upvote from another member (at most 10).
 - **Quiz answers right** +2 each (at most 10).
 
-Only members count: helpers, moderators and admins (at the time of any of their events) and bots
-are not eligible. A moderation case in the week that was not revoked voids the week. Message count
-earns nothing. Ties: more accepted answers, then more people helped, then who reached the final
-score first, then the member id.
+Only members count: helpers, moderators and admins (in the directory, or at the time of any of
+their events this week) and bots are not eligible. A moderation case in the week that was not
+revoked voids the week. Message count earns nothing. Ties: more accepted answers, then more
+people helped, then who reached the final score first, then the member id.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ DISTINCT_REACTORS = 3
 AMA_MAX = 10
 QUIZ_POINTS = 2
 QUIZ_MAX = 10
-STAFF = frozenset({"helper", "moderator", "admin"})
 
 
 @dataclass(slots=True)
@@ -57,9 +56,7 @@ class Score:
     reached_at: datetime | None = None
 
     def sort_key(self) -> tuple[float, int, int, datetime, str]:
-        reached = self.reached_at or datetime.max.replace(tzinfo=None)
-        if reached.tzinfo is not None:
-            reached = reached.replace(tzinfo=None)
+        reached = (self.reached_at or datetime.max).replace(tzinfo=None)
         return (-self.points, -self.accepted, -len(self.people_helped), reached, self.member)
 
 
@@ -72,27 +69,8 @@ class HeroRules:
 def score_week(activity: Activity, rules: HeroRules | None = None) -> list[Score]:
     """Every eligible member with points, best first."""
     rules = rules or HeroRules()
-    staff = {m for m, info in activity.members.items() if info.actor_class in STAFF | {"bot"}}
-    staff |= {row.member for row in activity.rows if row.actor_class in STAFF | {"bot"}}
-    authors: dict[str, tuple[str, str | None]] = {}  # message -> (author, replied-to member)
-    for row in activity.rows:
-        if row.kind == "message_posted" and row.message is not None:
-            authors[row.message] = (row.member, row.data.get("reply_to_member"))
-    # Net reactions: (reactor, message) -> time of the reaction that still stands.
-    standing: dict[tuple[str, str], datetime] = {}
-    emojis: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in activity.rows:
-        if row.kind not in ("reaction_added", "reaction_removed") or row.message is None:
-            continue
-        key = (row.member, row.message)
-        emoji = str(row.data.get("emoji", ""))
-        if row.kind == "reaction_added":
-            emojis[key].add(emoji)
-            standing.setdefault(key, row.at)
-        else:
-            emojis[key].discard(emoji)
-            if not emojis[key]:
-                standing.pop(key, None)
+    staff = activity.staff
+    fresh = timedelta(hours=rules.new_member_hours)
     scores: dict[str, Score] = {}
 
     def score(member: str) -> Score:
@@ -107,27 +85,35 @@ def score_week(activity: Activity, rules: HeroRules | None = None) -> list[Score
 
     pair_points: dict[tuple[str, str], float] = defaultdict(float)
     message_points: dict[str, float] = defaultdict(float)
-    rewarded_replies: set[str] = set()
-    for (reactor, message), at in sorted(standing.items(), key=lambda item: item[1]):
-        author, asked_by = authors.get(message, ("", None))
-        if not author or author == reactor or author in staff:
+    rewarded: set[str] = set()
+    for reaction in sorted(activity.reactions, key=lambda r: (r.at, r.reactor, r.message)):
+        reactor, message, author, at = (
+            reaction.reactor,
+            reaction.message,
+            reaction.author,
+            reaction.at,
+        )
+        if author == reactor or author in staff:
             continue
-        if not _eligible_reactor(activity, reactor, at, rules):
+        joined = activity.joined.get(reactor)
+        if joined is not None and at - joined < fresh:
+            continue  # a fresh account
+        if reactor in activity.bots:
             continue
         item = score(author)
-        if asked_by and asked_by != author and asked_by == reactor:
-            if message not in rewarded_replies:
-                rewarded_replies.add(message)
+        reply = activity.replies.get(message)
+        if reply is not None and reply.author == author and message not in rewarded:
+            if reply.asker == reactor:
+                rewarded.add(message)
                 item.accepted += 1
-                item.people_helped.add(asked_by)
+                item.people_helped.add(reply.asker)
                 earn(item, ACCEPTED, at)
-        elif asked_by and asked_by != author and message not in rewarded_replies:
-            rewarded_replies.add(message)
-            if item.helpful < HELPFUL_MAX:
+            elif item.helpful < HELPFUL_MAX:
+                rewarded.add(message)
                 item.helpful += 1
-                item.people_helped.add(asked_by)
+                item.people_helped.add(reply.asker)
                 earn(item, HELPFUL, at)
-        weight = 2.0 if activity.members.get(reactor, None) and reactor in staff else 1.0
+        weight = 2.0 if reactor in staff else 1.0
         room = min(
             PER_MESSAGE_MAX - message_points[message],
             PER_PAIR_MAX - pair_points[(reactor, author)],
@@ -161,20 +147,9 @@ def score_week(activity: Activity, rules: HeroRules | None = None) -> list[Score
         item.quiz_right = count
         earn(item, min(count * QUIZ_POINTS, QUIZ_MAX), activity.end)
     eligible = [
-        s
-        for m, s in scores.items()
+        s for m, s in scores.items()
         if m not in staff and m not in activity.violations and s.points >= rules.min_points
-    ]
+    ]  # fmt: skip
     for item in eligible:
         item.points = math.floor(item.points * 2 + 0.5) / 2  # halves survive, float noise not
     return sorted(eligible, key=Score.sort_key)
-
-
-def _eligible_reactor(activity: Activity, reactor: str, at: datetime, rules: HeroRules) -> bool:
-    info = activity.members.get(reactor)
-    if info is None:
-        return True
-    if info.actor_class == "bot":
-        return False
-    joined = info.joined_at
-    return joined is None or at - joined >= timedelta(hours=rules.new_member_hours)

@@ -8,26 +8,29 @@
 - **UGC** (B2/B3): messages by members that are replies to others, 200+ characters, or carry a
   link; *useful* when 3+ distinct other members reacted or the asker reacted to the reply.
 - **Retention** (B4): members whose first join falls in a cohort; *D7* = engaged again 7–14 days
-  after joining (W1 bracket), *D30* = 30–60 days (M1). Only cohorts whose window has elapsed count.
+  after joining (W1 bracket), *D30* = 30–60 days (M1), counted in calendar days of the join day
+  (UTC; Amplitude's calendar mode) so that one query per join day does the work. Only cohorts
+  whose window has elapsed count.
 - **FAQ**: deflection = questions the bot answered (answer, picked suggestion) and nobody marked
   "didn't help" ÷ questions it saw; usefulness = 👍 ÷ (👍 + 👎).
 - **Next step** (C5): share of the bot's public posts with a button; conversion = distinct
   members pressing a button on them ÷ those posts.
 - **Turnout**: distinct voters per poll (and quiz) closed in the period ÷ members engaged in the
-  7 days before it closed.
+  period (voters included).
 
-Plain rows and Python, like ``cogs.roles.stats``: the same code on SQLite and PostgreSQL.
+Counted by the database (``COUNT(DISTINCT ...)`` with portable conditions, no date or JSON
+functions), so a 20,000-member community with a million events stays well under a second.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 
 from bot.core.ids import CommunityRef
 from bot.storage import schema
@@ -140,7 +143,7 @@ class Metrics:
         return row
 
 
-def _community(table: Any, community: CommunityRef) -> Sequence[Any]:
+def _of(table: Any, community: CommunityRef) -> list[Any]:
     return [table.c.platform == community.platform.value, table.c.community == community.id]
 
 
@@ -150,250 +153,309 @@ async def compute(
     """Metrics for the ``days`` before ``end`` (active share also over 7 and 28 days)."""
     start = end - timedelta(days=days)
     metrics = Metrics(start, end)
-    events = schema.events
-    since = min(start, end - timedelta(days=28))
     async with db.read() as conn:
-        directory = (
-            await conn.execute(
-                select(
-                    schema.members.c.member,
-                    schema.members.c.actor_class,
-                    schema.members.c.first_seen_at,
-                    schema.members.c.joined_at,
-                    schema.members.c.left_at,
-                ).where(*_community(schema.members, community))
-            )
-        ).all()
-        rows = (
-            await conn.execute(
-                select(
-                    events.c.kind,
-                    events.c.member,
-                    events.c.message,
-                    events.c.occurred_at,
-                    events.c.data,
-                    events.c.actor_class,
-                ).where(
-                    *_community(events, community),
-                    events.c.occurred_at >= since,
-                    events.c.occurred_at < end,
-                    events.c.kind.in_((*ENGAGED, "reaction_removed", "bot_posted")),
-                )
-            )
-        ).all()
-        faq = (
-            await conn.execute(
-                select(
-                    faq_answers.c.decision,
-                    faq_answers.c.outcome,
-                    faq_answers.c.helped,
-                    faq_answers.c.not_helped,
-                    faq_answers.c.question_message,
-                ).where(
-                    *_community(faq_answers, community),
-                    faq_answers.c.created_at >= start,
-                    faq_answers.c.created_at < end,
-                )
-            )
-        ).all()
-        closed = (
-            await conn.execute(
-                select(polls.c.id, polls.c.correct, polls.c.closed_at).where(
-                    *_community(polls, community),
-                    polls.c.closed_at >= start,
-                    polls.c.closed_at < end,
-                )
-            )
-        ).all()
-        voters: dict[int, set[str]] = defaultdict(set)
-        if closed:
-            found = await conn.execute(
-                select(votes.c.poll_id, votes.c.member).where(
-                    votes.c.poll_id.in_([poll_id for poll_id, _, _ in closed])
-                )
-            )
-            for poll_id, member in found:
-                voters[int(poll_id)].add(member)
-    staff = {m for m, klass, *_ in directory if klass in STAFF}
-    staff |= {r.member for r in rows if r.member and (r.actor_class or "member") in STAFF}
-    _activity(metrics, rows, staff, directory, end)
-    await _retention(db, community, metrics, directory, staff, end)
-    _faq(metrics, faq)
-    _turnout(metrics, rows, staff, closed, voters)
+        counter = _Counter(conn, community, await _staff(conn, community))
+        week, month = end - timedelta(days=7), end - timedelta(days=28)
+        active = await counter.last_actions(month, end, week)
+        if start == week:
+            counter.engaged_in_period = active.engaged_recently
+        elif start == month:
+            counter.engaged_in_period = active.engaged
+        else:
+            counter.engaged_in_period = await counter.engaged(start, end)
+        metrics.communicators_28d, metrics.engaged_28d = len(active.posted), len(active.engaged)
+        metrics.communicators_7d = len(active.posted_recently)
+        metrics.engaged_7d = len(active.engaged_recently)
+        metrics.members = await counter.known(week, end)
+        metrics.members_28d = await counter.known(month, end)
+        metrics.new_members = await counter.joined(start, end)
+        await counter.ugc(metrics)
+        await counter.retention(metrics)
+        await counter.faq(metrics)
+        await counter.next_steps(metrics)
+        await counter.turnout(metrics)
     return metrics
 
 
-def _engaging(kind: str, member: str, data: dict[str, Any]) -> bool:
-    if kind == "reaction_added":
-        return bool(data.get("message_author")) and data.get("message_author") != member
-    if kind == "button_pressed":
-        return not str(data.get("action", "")).startswith(ONBOARDING_ACTIONS)
-    return kind in ENGAGED
-
-
-def _activity(
-    metrics: Metrics, rows: Sequence[Any], staff: set[str], directory: Sequence[Any], end: datetime
-) -> None:
-    week_start = end - timedelta(days=7)
-    month_start = end - timedelta(days=28)
-    communicators_7: set[str] = set()
-    engaged_7: set[str] = set()
-    communicators_28: set[str] = set()
-    engaged_28: set[str] = set()
-    reactors: dict[str, set[str]] = defaultdict(set)
-    posts: dict[str, tuple[str, str | None, bool]] = {}  # message -> (author, asker, is UGC)
-    steps: set[str] = set()
-    takers: set[tuple[str, str]] = set()
-    for kind, member, message, at, data, actor_class in rows:
-        data = data or {}
-        if kind == "bot_posted":
-            if at >= metrics.start:
-                metrics.bot_posts += 1
-                if int(data.get("buttons", 0)) > 0 and message:
-                    metrics.bot_posts_with_step += 1
-                    steps.add(message)
-            continue
-        if member is None or member in staff or (actor_class or "member") in STAFF:
-            continue
-        if kind == "button_pressed" and message in steps and at >= metrics.start:
-            takers.add((member, message))
-        if not _engaging(kind, member, data):
-            continue
-        engaged_28.add(member)
-        if at >= week_start:
-            engaged_7.add(member)
-        if kind == "message_posted":
-            communicators_28.add(member)
-            if at >= week_start:
-                communicators_7.add(member)
-            if at >= metrics.start and message:
-                asker = data.get("reply_to_member")
-                ugc = (bool(asker) and asker != member) or int(data.get("chars", 0)) >= UGC_CHARS
-                ugc = ugc or bool(data.get("link"))
-                posts[message] = (member, asker if asker != member else None, ugc)
-        elif kind == "reaction_added" and message:
-            reactors[message].add(member)
-    metrics.step_takers = len(takers)
-    for message, (author, asker, ugc) in posts.items():
-        if not ugc:
-            continue
-        metrics.ugc_items += 1
-        others = reactors.get(message, set()) - {author}
-        if len(others) >= 3 or (asker is not None and asker in others):
-            metrics.ugc_useful += 1
-    metrics.communicators_7d, metrics.engaged_7d = len(communicators_7), len(engaged_7)
-    metrics.communicators_28d, metrics.engaged_28d = len(communicators_28), len(engaged_28)
-
-    def known(window_start: datetime) -> int:
-        return sum(
-            1
-            for member, klass, first_seen, _, left in directory
-            if member not in staff
-            and klass not in STAFF
-            and first_seen < end
-            and (left is None or left >= window_start)
-        )
-
-    metrics.members = known(week_start)
-    metrics.members_28d = known(month_start)
-    metrics.new_members = sum(
-        1
-        for member, klass, _, joined, _ in directory
-        if joined is not None and metrics.start <= joined < end and member not in staff
+async def _staff(conn: Any, community: CommunityRef) -> set[str]:
+    members = schema.members
+    rows = await conn.execute(
+        select(members.c.member).where(*_of(members, community), members.c.actor_class.in_(STAFF))
     )
+    return {member for (member,) in rows}
 
 
-async def _retention(
-    db: Database,
-    community: CommunityRef,
-    metrics: Metrics,
-    directory: Sequence[Any],
-    staff: set[str],
-    end: datetime,
-) -> None:
-    brackets = {"d7": (7, 14, 28), "d30": (30, 60, 28)}
-    cohorts: dict[str, dict[str, datetime]] = {}
-    for name, (_, close, span) in brackets.items():
-        newest = end - timedelta(days=close)  # the window must have elapsed
-        cohorts[name] = {
-            member: joined
-            for member, klass, _, joined, _ in directory
-            if joined is not None
-            and member not in staff
-            and klass not in STAFF
-            and newest - timedelta(days=span) <= joined < newest
-        }
-    everyone = sorted({m for cohort in cohorts.values() for m in cohort})
-    if not everyone:
-        return
-    earliest = min(j for cohort in cohorts.values() for j in cohort.values())
-    events = schema.events
-    seen: dict[str, list[tuple[datetime, str, dict[str, Any]]]] = defaultdict(list)
-    async with db.read() as conn:
-        for chunk in range(0, len(everyone), 500):
-            found = await conn.execute(
-                select(events.c.member, events.c.occurred_at, events.c.kind, events.c.data).where(
-                    *_community(events, community),
-                    events.c.kind.in_(ENGAGED),
-                    events.c.member.in_(everyone[chunk : chunk + 500]),
-                    events.c.occurred_at >= earliest + timedelta(days=7),
-                    events.c.occurred_at < end,
-                )
-            )
-            for member, at, kind, data in found:
-                seen[member].append((at, kind, data or {}))
-    for name, (opens, close, _) in brackets.items():
-        cohort = cohorts[name]
-        retained = sum(
-            1
-            for member, joined in cohort.items()
-            if any(
-                joined + timedelta(days=opens) <= at < joined + timedelta(days=close)
-                and _engaging(kind, member, data)
-                for at, kind, data in seen.get(member, ())
-            )
+@dataclass(slots=True)
+class Active:
+    posted: set[str] = field(default_factory=set)
+    posted_recently: set[str] = field(default_factory=set)
+    engaged: set[str] = field(default_factory=set)
+    engaged_recently: set[str] = field(default_factory=set)
+
+
+def _data(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        return raw
+    try:
+        value = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+class _Counter:
+    """The queries behind the metrics, for one community and its team."""
+
+    def __init__(self, conn: Any, community: CommunityRef, staff: set[str]) -> None:
+        self.conn = conn
+        self.community = community
+        self.staff = staff
+        self.events = schema.events
+        # The JSON column read as text: parsed only for the few rows that need it.
+        self.raw_data = type_coerce(self.events.c.data, String)
+        self.engaged_in_period: set[str] = set()
+
+    def window(self, since: datetime, end: datetime) -> list[Any]:
+        events = self.events
+        return [*_of(events, self.community), events.c.occurred_at >= since,
+                events.c.occurred_at < end]  # fmt: skip
+
+    def by_members(self) -> list[Any]:
+        events = self.events
+        conditions = [events.c.member.is_not(None), events.c.actor_class == "member"]
+        if self.staff:
+            conditions.append(events.c.member.not_in(sorted(self.staff)))
+        return conditions
+
+    async def members_who(
+        self, since: datetime, end: datetime, kinds: tuple[str, ...]
+    ) -> set[str]:
+        events = self.events
+        rows = await self.conn.execute(
+            select(events.c.member)
+            .where(*self.window(since, end), *self.by_members(), events.c.kind.in_(kinds))
+            .distinct()
         )
-        setattr(metrics, f"{name}_cohort", len(cohort))
-        setattr(metrics, f"{name}_retained", retained)
+        return {member for (member,) in rows}
+
+    def engaging(self) -> Any:
+        """Posts, poll votes and reactions to someone else (buttons are read apart)."""
+        events = self.events
+        return or_(
+            events.c.kind.in_(("message_posted", "poll_voted")),
+            and_(events.c.kind == "reaction_added", events.c.target != events.c.member),
+        )
+
+    async def last_actions(self, since: datetime, end: datetime, recent: datetime) -> Active:
+        """Who posted and who engaged in ``[since, end)``, and who did so since ``recent``.
+
+        One grouped pass serves the 7- and 28-day figures; the "recent" flag is computed by the
+        database so no timestamps cross into Python (parsing them is the slow part).
+        """
+        events = self.events
+        flag = func.max(case((events.c.occurred_at >= recent, 1), else_=0))
+        rows = await self.conn.execute(
+            select(events.c.member, events.c.kind == "message_posted", flag)
+            .where(*self.window(since, end), *self.by_members(), self.engaging())
+            .group_by(events.c.member, events.c.kind == "message_posted")
+        )
+        active = Active()
+        for member, posted, is_recent in rows:
+            active.engaged.add(member)
+            if is_recent:
+                active.engaged_recently.add(member)
+            if posted:
+                active.posted.add(member)
+                if is_recent:
+                    active.posted_recently.add(member)
+        for member, is_recent in await self.button_presses(since, end, recent):
+            active.engaged.add(member)
+            if is_recent:
+                active.engaged_recently.add(member)
+        return active
+
+    async def button_presses(
+        self, since: datetime, end: datetime, recent: datetime
+    ) -> list[tuple[str, bool]]:
+        """Presses of bot buttons other than onboarding ones: (member, since ``recent``)."""
+        events = self.events
+        pressed = await self.conn.execute(
+            select(events.c.member, case((events.c.occurred_at >= recent, 1), else_=0),
+                   self.raw_data)
+            .where(*self.window(since, end), *self.by_members(), events.c.kind == "button_pressed")
+        )  # fmt: skip
+        return [
+            (member, bool(is_recent)) for member, is_recent, raw in pressed
+            if not str(_data(raw).get("action", "")).startswith(ONBOARDING_ACTIONS)
+        ]  # fmt: skip
+
+    async def engaged(self, since: datetime, end: datetime) -> set[str]:
+        """Members who engaged in ``[since, end)``."""
+        return (await self.last_actions(since, end, end)).engaged
+
+    async def known(self, since: datetime, end: datetime) -> int:
+        """Members seen before ``end`` and not gone before ``since`` (the team excluded)."""
+        members = schema.members
+        count = await self.conn.scalar(
+            select(func.count()).select_from(members).where(
+                *_of(members, self.community), members.c.actor_class == "member",
+                members.c.first_seen_at < end,
+                or_(members.c.left_at.is_(None), members.c.left_at >= since),
+            )
+        )  # fmt: skip
+        return int(count or 0)
+
+    async def joined(self, since: datetime, end: datetime) -> int:
+        members = schema.members
+        count = await self.conn.scalar(
+            select(func.count()).select_from(members).where(
+                *_of(members, self.community), members.c.actor_class == "member",
+                members.c.joined_at >= since, members.c.joined_at < end,
+            )
+        )  # fmt: skip
+        return int(count or 0)
+
+    async def ugc(self, metrics: Metrics) -> None:
+        events = self.events
+        window = self.window(metrics.start, metrics.end)
+        posts = await self.conn.execute(
+            select(events.c.message, events.c.member, events.c.target, self.raw_data).where(
+                *window, *self.by_members(), events.c.kind == "message_posted",
+                events.c.message.is_not(None),
+            )
+        )  # fmt: skip
+        items: dict[str, tuple[str, str | None]] = {}
+        for message, member, target, raw in posts:
+            if target is not None and target != member:
+                items[message] = (member, target)
+                continue
+            data = _data(raw)
+            if int(data.get("chars", 0)) >= UGC_CHARS or data.get("link"):
+                items[message] = (member, None)
+        reactions = await self.conn.execute(
+            select(events.c.message, events.c.member)
+            .where(*window, events.c.kind == "reaction_added", events.c.message.is_not(None))
+            .distinct()
+        )
+        reactors: dict[str, set[str]] = defaultdict(set)
+        for message, member in reactions:
+            if message in items and member != items[message][0]:
+                reactors[message].add(member)
+        metrics.ugc_items = len(items)
+        for message, (_, asker) in items.items():
+            others = reactors.get(message, set())
+            if len(others) >= 3 or (asker is not None and asker in others):
+                metrics.ugc_useful += 1
+
+    async def retention(self, metrics: Metrics) -> None:
+        members = schema.members
+        end = metrics.end
+        for name, (opens, closes, span) in {"d7": (7, 14, 28), "d30": (30, 60, 28)}.items():
+            newest = _day(end) - timedelta(days=closes)  # the whole window has elapsed
+            rows = await self.conn.execute(
+                select(members.c.member, members.c.joined_at).where(
+                    *_of(members, self.community), members.c.actor_class == "member",
+                    members.c.joined_at >= newest - timedelta(days=span),
+                    members.c.joined_at < newest,
+                )
+            )  # fmt: skip
+            by_day: dict[datetime, list[str]] = defaultdict(list)
+            for member, joined in rows:
+                by_day[_day(joined)].append(member)
+            retained = 0
+            for day, cohort in by_day.items():
+                for chunk in range(0, len(cohort), 500):
+                    back = await self._engaged_among(
+                        cohort[chunk : chunk + 500],
+                        day + timedelta(days=opens),
+                        day + timedelta(days=closes),
+                    )
+                    retained += len(back)
+            setattr(metrics, f"{name}_cohort", sum(len(c) for c in by_day.values()))
+            setattr(metrics, f"{name}_retained", retained)
+
+    async def _engaged_among(self, cohort: list[str], since: datetime, end: datetime) -> set[str]:
+        events = self.events
+        # A plain kind list (not the OR of engaging()) keeps SQLite on the member index.
+        rows = await self.conn.execute(
+            select(events.c.member, events.c.kind, events.c.target)
+            .where(*self.window(since, end), events.c.member.in_(cohort),
+                   events.c.kind.in_(("message_posted", "poll_voted", "reaction_added",
+                                      "button_pressed")))
+            .distinct()
+        )  # fmt: skip
+        return {
+            member for member, kind, target in rows
+            if kind != "reaction_added" or (target is not None and target != member)
+        }  # fmt: skip
+
+    async def faq(self, metrics: Metrics) -> None:
+        rows = await self.conn.execute(
+            select(
+                faq_answers.c.decision, faq_answers.c.helped, faq_answers.c.not_helped,
+                faq_answers.c.question_message,
+            ).where(
+                *_of(faq_answers, self.community), faq_answers.c.created_at >= metrics.start,
+                faq_answers.c.created_at < metrics.end,
+            )
+        )  # fmt: skip
+        questions: set[str] = set()
+        answered: dict[str, bool] = {}
+        for decision, helped, not_helped, question in rows:
+            metrics.faq_helped += int(helped)
+            metrics.faq_not_helped += int(not_helped)
+            if decision in ("answer", "suggest", "silent", "pointer") and question:
+                questions.add(question)
+            if decision in ("answer", "picked", "pointer") and question:
+                answered[question] = answered.get(question, True) and not int(not_helped)
+        metrics.faq_questions = len(questions)
+        metrics.faq_answered = len(answered)
+        metrics.faq_deflected = sum(1 for q, ok in answered.items() if ok and q in questions)
+
+    async def next_steps(self, metrics: Metrics) -> None:
+        events = self.events
+        window = self.window(metrics.start, metrics.end)
+        posts = await self.conn.execute(
+            select(events.c.message, self.raw_data).where(*window, events.c.kind == "bot_posted")
+        )
+        steps: set[str] = set()
+        for message, raw in posts:
+            metrics.bot_posts += 1
+            if int(_data(raw).get("buttons", 0)) > 0 and message:
+                steps.add(message)
+        metrics.bot_posts_with_step = len(steps)
+        if not steps:
+            return
+        pressed = await self.conn.execute(
+            select(events.c.member, events.c.message)
+            .where(*window, *self.by_members(), events.c.kind == "button_pressed")
+            .distinct()
+        )
+        metrics.step_takers = sum(1 for _, message in pressed if message in steps)
+
+    async def turnout(self, metrics: Metrics) -> None:
+        """Distinct voters per poll (and quiz) closed in the period ÷ members engaged in it."""
+        closed = await self.conn.execute(
+            select(polls.c.id, polls.c.correct).where(
+                *_of(polls, self.community), polls.c.closed_at >= metrics.start,
+                polls.c.closed_at < metrics.end,
+            )
+        )  # fmt: skip
+        poll_rates: list[float] = []
+        quiz_rates: list[float] = []
+        engaged = self.engaged_in_period
+        for poll_id, correct in closed.all():
+            voters = await self.conn.execute(
+                select(votes.c.member).where(votes.c.poll_id == poll_id).distinct()
+            )
+            counted = {member for (member,) in voters} - self.staff
+            base = engaged | counted
+            rate = len(counted) / len(base) if base else 0.0
+            (quiz_rates if correct is not None else poll_rates).append(rate)
+        metrics.polls_closed, metrics.quizzes_closed = len(poll_rates), len(quiz_rates)
+        metrics.poll_turnout = sum(poll_rates) / len(poll_rates) if poll_rates else 0.0
+        metrics.quiz_turnout = sum(quiz_rates) / len(quiz_rates) if quiz_rates else 0.0
 
 
-def _faq(metrics: Metrics, rows: Sequence[Any]) -> None:
-    questions: set[str] = set()
-    answered: dict[str, bool] = {}
-    for decision, _, helped, not_helped, question in rows:
-        metrics.faq_helped += int(helped)
-        metrics.faq_not_helped += int(not_helped)
-        if decision in ("answer", "suggest", "silent", "pointer") and question:
-            questions.add(question)
-        if decision in ("answer", "picked", "pointer") and question:
-            answered[question] = answered.get(question, True) and not int(not_helped)
-    metrics.faq_questions = len(questions)
-    metrics.faq_answered = len(answered)
-    metrics.faq_deflected = sum(1 for q, ok in answered.items() if ok and q in questions)
-
-
-def _turnout(
-    metrics: Metrics,
-    rows: Sequence[Any],
-    staff: set[str],
-    closed: Sequence[Any],
-    voters: dict[int, set[str]],
-) -> None:
-    poll_rates: list[float] = []
-    quiz_rates: list[float] = []
-    for poll_id, correct, closed_at in closed:
-        window = closed_at - timedelta(days=7)
-        engaged = {
-            member
-            for kind, member, _, at, data, actor_class in rows
-            if member
-            and member not in staff
-            and window <= at < closed_at
-            and _engaging(kind, member, data or {})
-        }
-        counted = voters.get(int(poll_id), set()) - staff
-        rate = len(counted) / len(engaged | counted) if (engaged | counted) else 0.0
-        (quiz_rates if correct is not None else poll_rates).append(rate)
-    metrics.polls_closed, metrics.quizzes_closed = len(poll_rates), len(quiz_rates)
-    metrics.poll_turnout = sum(poll_rates) / len(poll_rates) if poll_rates else 0.0
-    metrics.quiz_turnout = sum(quiz_rates) / len(quiz_rates) if quiz_rates else 0.0
+def _day(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

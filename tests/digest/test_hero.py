@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from bot.core.ids import CommunityRef, Platform
-from cogs.digest.activity import Activity, MemberInfo, Row
+from cogs.digest.activity import Activity, Reaction, Reply
 from cogs.digest.hero import HeroRules, score_week
 
 START = datetime(2026, 11, 23, tzinfo=UTC)
@@ -20,34 +19,28 @@ class Week:
         self.clock = START + timedelta(hours=1)
 
     def member(self, name: str, klass: str = "member", joined: datetime | None = None) -> None:
-        self.activity.members[name] = MemberInfo(
-            name, klass, START - timedelta(days=30), joined, None
-        )
-
-    def _row(self, kind: str, member: str, message: str | None, data: dict[str, Any]) -> None:
-        self.clock += timedelta(minutes=5)
-        klass = (
-            self.activity.members[member].actor_class
-            if member in self.activity.members
-            else "member"
-        )
-        self.activity.rows.append(
-            Row(kind, member, "general", message, self.clock, data, klass, None)
-        )
+        if klass != "member":
+            self.activity.staff.add(name)
+        if klass == "bot":
+            self.activity.bots.add(name)
+        if joined is not None:
+            self.activity.joined[name] = joined
 
     def post(self, member: str, reply_to: str | None = None) -> str:
+        self.clock += timedelta(minutes=5)
         self.ids += 1
-        data: dict[str, Any] = {"chars": 40}
-        if reply_to:
-            data["reply_to_member"] = reply_to
-        self._row("message_posted", member, str(self.ids), data)
+        if reply_to and reply_to != member:
+            self.activity.replies[str(self.ids)] = Reply(member, reply_to, None)
         return str(self.ids)
 
-    def react(self, member: str, message: str, author: str, emoji: str = "👍") -> None:
-        self._row("reaction_added", member, message, {"emoji": emoji, "message_author": author})
+    def react(self, member: str, message: str, author: str) -> None:
+        self.clock += timedelta(minutes=5)
+        self.activity.reactions.append(Reaction(member, message, author, self.clock))
 
-    def unreact(self, member: str, message: str, author: str, emoji: str = "👍") -> None:
-        self._row("reaction_removed", member, message, {"emoji": emoji, "message_author": author})
+    def unreact(self, member: str, message: str, author: str) -> None:
+        self.activity.reactions = [
+            r for r in self.activity.reactions if (r.reactor, r.message) != (member, message)
+        ]
 
 
 def test_the_helper_beats_the_talker_and_the_self_reactor() -> None:
