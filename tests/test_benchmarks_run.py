@@ -51,3 +51,16 @@ def test_faq_benchmark_runs() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "rapidfuzz token_set (base)" in result.stdout and "lexical: per query" in result.stdout
+
+
+def test_digest_benchmark_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/digest.py", "--events", "3000", "--members", "200",
+         "--days", "35", "--no-baseline"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "all metrics:" in result.stdout and "baseline: 28-day engaged members" in result.stdout

@@ -9,25 +9,49 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import UTC
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.events import (
     Actor,
     BotPosted,
+    ButtonPressed,
     Event,
     MemberJoined,
     MemberLeft,
     MessagePosted,
     PollVoted,
+    ReactionAdded,
 )
 from bot.core.permissions import Level
 from bot.storage import schema
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
+
+
+NOT_ENGAGEMENT = ("onboarding.",)
+"""Button actions that only let a newcomer in: pressing them is not engagement."""
+
+
+def day_flags(event: Event) -> tuple[int, int]:
+    """(posted, engaged) for the daily roll-up: posts, votes, reactions to someone else and
+    button presses (onboarding excepted) are engagement; only posts are posting."""
+    if isinstance(event, MessagePosted):
+        return 1, 1
+    if isinstance(event, PollVoted):
+        return 0, 1
+    if isinstance(event, ReactionAdded):
+        actor = event.actor
+        author = event.message_author
+        return 0, int(author is not None and actor is not None and author != actor.ref)
+    if isinstance(event, ButtonPressed):
+        return 0, int(not event.action.startswith(NOT_ENGAGEMENT))
+    return 0, 0
 
 
 def actor_class(actor: Actor) -> str:
@@ -54,6 +78,8 @@ class EventLog:
         self._flush_interval = flush_interval
         self._buffer: list[dict[str, Any]] = []
         self._members: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._days: dict[tuple[str, str, str, str], tuple[str, int, int]] = {}
+        self._days_written: dict[tuple[str, str, str, str], tuple[int, int]] = {}
         self._known: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._lock = asyncio.Lock()
         self._timer: asyncio.Task[None] | None = None
@@ -93,6 +119,9 @@ class EventLog:
             data = {"action": action}
         if actor is not None:
             self._note_member(event, actor)
+            posted, engaged = day_flags(event)
+            if engaged:
+                self._note_day(event, actor, posted, engaged)
         target = getattr(event, "reply_to_author", None) or getattr(event, "message_author", None)
         return {
             "kind": event.kind,
@@ -108,6 +137,52 @@ class EventLog:
             "actor_class": actor_class(actor) if actor else None,
             "target": target.id if target else None,
         }
+
+    def _note_day(self, event: Event, actor: Actor, posted: int, engaged: int) -> None:
+        day = event.occurred_at.astimezone(UTC).date().isoformat()
+        key = (event.community.platform.value, event.community.id, day, actor.ref.id)
+        klass = actor_class(actor)
+        known = self._days_written.get(key)
+        if known is not None and known[0] >= posted and known[1] >= engaged:
+            return
+        pending = self._days.get(key)
+        if pending is None or pending[1] < posted or pending[2] < engaged:
+            old = pending or (klass, 0, 0)
+            self._days[key] = (klass, max(old[1], posted), max(old[2], engaged))
+
+    async def _write_days(
+        self, conn: AsyncConnection, days: dict[tuple[str, str, str, str], tuple[str, int, int]]
+    ) -> None:
+        """Upsert the daily roll-up: only (day, member) pairs that are new or gained a flag."""
+        table = schema.member_days
+        for (platform, community, day, member), (klass, posted, engaged) in days.items():
+            key = and_(
+                table.c.platform == platform, table.c.community == community,
+                table.c.day == day, table.c.member == member,
+            )  # fmt: skip
+            raise_flags = (
+                table.update()
+                .where(key)
+                .values(
+                    posted=case((table.c.posted < posted, posted), else_=table.c.posted),
+                    engaged=case((table.c.engaged < engaged, engaged), else_=table.c.engaged),
+                )
+            )
+            changed = await conn.execute(raise_flags)
+            if not changed.rowcount:
+                try:
+                    async with conn.begin_nested():
+                        await conn.execute(
+                            table.insert().values(
+                                platform=platform, community=community, day=day, member=member,
+                                actor_class=klass, posted=posted, engaged=engaged,
+                            )
+                        )  # fmt: skip
+                except IntegrityError:  # another process wrote it first
+                    await conn.execute(raise_flags)
+            self._days_written[(platform, community, day, member)] = (posted, engaged)
+        if len(self._days_written) > 500_000:
+            self._days_written.clear()
 
     def _note_member(self, event: Event, actor: Actor) -> None:
         key = (event.community.platform.value, event.community.id, actor.ref.id)
@@ -130,15 +205,19 @@ class EventLog:
                 return
             rows, self._buffer = self._buffer, []
             members, self._members = self._members, {}
+            days, self._days = self._days, {}
             try:
                 async with self._db.transaction() as conn:
                     await conn.execute(schema.events.insert(), rows)
                     await self._write_members(conn, members)
+                    await self._write_days(conn, days)
             except Exception:
                 # Keep the rows for the next attempt rather than losing analytics.
                 self._buffer[:0] = rows
                 for key, value in members.items():
                     self._members.setdefault(key, value)
+                for day_key, flags in days.items():
+                    self._days.setdefault(day_key, flags)
                 raise
             self.written += len(rows)
 

@@ -109,3 +109,17 @@ members = Table(
     Column("left_at", UtcDateTime),
 )
 """The member directory the event log keeps: latest name and class, first seen, join, leave."""
+
+member_days = Table(
+    "member_days",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("community", String(64), primary_key=True),
+    Column("day", String(10), primary_key=True),  # UTC calendar day, YYYY-MM-DD
+    Column("member", String(64), primary_key=True),
+    Column("actor_class", String(12), nullable=False),
+    Column("posted", Integer, nullable=False, server_default="0"),
+    Column("engaged", Integer, nullable=False, server_default="0"),
+    Index("ix_member_days_member", "platform", "community", "member", "day"),
+)
+"""Who posted and who engaged, per UTC day: the active share and retention read this."""

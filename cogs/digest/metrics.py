@@ -8,9 +8,8 @@
 - **UGC** (B2/B3): messages by members that are replies to others, 200+ characters, or carry a
   link; *useful* when 3+ distinct other members reacted or the asker reacted to the reply.
 - **Retention** (B4): members whose first join falls in a cohort; *D7* = engaged again 7–14 days
-  after joining (W1 bracket), *D30* = 30–60 days (M1), counted in calendar days of the join day
-  (UTC; Amplitude's calendar mode) so that one query per join day does the work. Only cohorts
-  whose window has elapsed count.
+  after joining (W1 bracket), *D30* = 30–60 days (M1), counted in UTC calendar days (Amplitude's
+  calendar mode). Only cohorts whose whole window has elapsed count.
 - **FAQ**: deflection = questions the bot answered (answer, picked suggestion) and nobody marked
   "didn't help" ÷ questions it saw; usefulness = 👍 ÷ (👍 + 👎).
 - **Next step** (C5): share of the bot's public posts with a button; conversion = distinct
@@ -18,8 +17,9 @@
 - **Turnout**: distinct voters per poll (and quiz) closed in the period ÷ members engaged in the
   period (voters included).
 
-Counted by the database (``COUNT(DISTINCT ...)`` with portable conditions, no date or JSON
-functions), so a 20,000-member community with a million events stays well under a second.
+Active share, engagement and retention read the daily roll-up the event log keeps
+(``member_days``: one row per member and UTC day, so those windows are whole days); the rest is
+grouped by the database with portable SQL (no date or JSON functions).
 """
 
 from __future__ import annotations
@@ -238,60 +238,53 @@ class _Counter:
         )
         return {member for (member,) in rows}
 
-    def engaging(self) -> Any:
-        """Posts, poll votes and reactions to someone else (buttons are read apart)."""
-        events = self.events
-        return or_(
-            events.c.kind.in_(("message_posted", "poll_voted")),
-            and_(events.c.kind == "reaction_added", events.c.target != events.c.member),
-        )
+    def days(self, since: datetime, end: datetime) -> list[Any]:
+        """Roll-up rows of members (not the team) on the UTC days ``[since, end)`` touches."""
+        table = schema.member_days
+        conditions = [
+            *_of(table, self.community), table.c.day >= _day_key(since),
+            table.c.day <= _day_key(end - timedelta(microseconds=1)),
+            table.c.actor_class == "member", table.c.engaged > 0,
+        ]  # fmt: skip
+        if self.staff:
+            conditions.append(table.c.member.not_in(sorted(self.staff)))
+        return conditions
 
     async def last_actions(self, since: datetime, end: datetime, recent: datetime) -> Active:
         """Who posted and who engaged in ``[since, end)``, and who did so since ``recent``.
 
-        One grouped pass serves the 7- and 28-day figures; the "recent" flag is computed by the
-        database so no timestamps cross into Python (parsing them is the slow part).
+        Read from the daily roll-up the event log keeps (``member_days``): one row per member and
+        day instead of every event, so windows are whole UTC days.
         """
-        events = self.events
-        flag = func.max(case((events.c.occurred_at >= recent, 1), else_=0))
+        table = schema.member_days
+        recent_day = _day_key(recent)
         rows = await self.conn.execute(
-            select(events.c.member, events.c.kind == "message_posted", flag)
-            .where(*self.window(since, end), *self.by_members(), self.engaging())
-            .group_by(events.c.member, events.c.kind == "message_posted")
-        )
+            select(
+                table.c.member, func.max(table.c.posted),
+                func.max(case((table.c.day >= recent_day, 1), else_=0)),
+                func.max(case((and_(table.c.day >= recent_day, table.c.posted > 0), 1), else_=0)),
+            )
+            .where(*self.days(since, end))
+            .group_by(table.c.member)
+        )  # fmt: skip
         active = Active()
-        for member, posted, is_recent in rows:
+        for member, posted, engaged_recently, posted_recently in rows:
             active.engaged.add(member)
-            if is_recent:
-                active.engaged_recently.add(member)
             if posted:
                 active.posted.add(member)
-                if is_recent:
-                    active.posted_recently.add(member)
-        for member, is_recent in await self.button_presses(since, end, recent):
-            active.engaged.add(member)
-            if is_recent:
+            if engaged_recently:
                 active.engaged_recently.add(member)
+            if posted_recently:
+                active.posted_recently.add(member)
         return active
 
-    async def button_presses(
-        self, since: datetime, end: datetime, recent: datetime
-    ) -> list[tuple[str, bool]]:
-        """Presses of bot buttons other than onboarding ones: (member, since ``recent``)."""
-        events = self.events
-        pressed = await self.conn.execute(
-            select(events.c.member, case((events.c.occurred_at >= recent, 1), else_=0),
-                   self.raw_data)
-            .where(*self.window(since, end), *self.by_members(), events.c.kind == "button_pressed")
-        )  # fmt: skip
-        return [
-            (member, bool(is_recent)) for member, is_recent, raw in pressed
-            if not str(_data(raw).get("action", "")).startswith(ONBOARDING_ACTIONS)
-        ]  # fmt: skip
-
     async def engaged(self, since: datetime, end: datetime) -> set[str]:
-        """Members who engaged in ``[since, end)``."""
-        return (await self.last_actions(since, end, end)).engaged
+        """Members who engaged on the days of ``[since, end)``."""
+        table = schema.member_days
+        rows = await self.conn.execute(
+            select(table.c.member).where(*self.days(since, end)).distinct()
+        )
+        return {member for (member,) in rows}
 
     async def known(self, since: datetime, end: datetime) -> int:
         """Members seen before ``end`` and not gone before ``since`` (the team excluded)."""
@@ -349,45 +342,34 @@ class _Counter:
 
     async def retention(self, metrics: Metrics) -> None:
         members = schema.members
-        end = metrics.end
+        table = schema.member_days
+        end_day = _day(metrics.end - timedelta(microseconds=1))
         for name, (opens, closes, span) in {"d7": (7, 14, 28), "d30": (30, 60, 28)}.items():
-            newest = _day(end) - timedelta(days=closes)  # the whole window has elapsed
-            rows = await self.conn.execute(
+            newest = end_day - timedelta(days=closes - 1)  # the whole window has elapsed
+            joined = await self.conn.execute(
                 select(members.c.member, members.c.joined_at).where(
                     *_of(members, self.community), members.c.actor_class == "member",
                     members.c.joined_at >= newest - timedelta(days=span),
                     members.c.joined_at < newest,
                 )
             )  # fmt: skip
-            by_day: dict[datetime, list[str]] = defaultdict(list)
-            for member, joined in rows:
-                by_day[_day(joined)].append(member)
-            retained = 0
-            for day, cohort in by_day.items():
-                for chunk in range(0, len(cohort), 500):
-                    back = await self._engaged_among(
-                        cohort[chunk : chunk + 500],
-                        day + timedelta(days=opens),
-                        day + timedelta(days=closes),
+            cohort = {member: _day(at) for member, at in joined if member not in self.staff}
+            retained: set[str] = set()
+            names = sorted(cohort)
+            first_day = _day_key(newest - timedelta(days=span))
+            for chunk in range(0, len(names), 500):
+                rows = await self.conn.execute(
+                    select(table.c.member, table.c.day).where(
+                        *_of(table, self.community), table.c.engaged > 0,
+                        table.c.member.in_(names[chunk : chunk + 500]), table.c.day >= first_day,
                     )
-                    retained += len(back)
-            setattr(metrics, f"{name}_cohort", sum(len(c) for c in by_day.values()))
-            setattr(metrics, f"{name}_retained", retained)
-
-    async def _engaged_among(self, cohort: list[str], since: datetime, end: datetime) -> set[str]:
-        events = self.events
-        # A plain kind list (not the OR of engaging()) keeps SQLite on the member index.
-        rows = await self.conn.execute(
-            select(events.c.member, events.c.kind, events.c.target)
-            .where(*self.window(since, end), events.c.member.in_(cohort),
-                   events.c.kind.in_(("message_posted", "poll_voted", "reaction_added",
-                                      "button_pressed")))
-            .distinct()
-        )  # fmt: skip
-        return {
-            member for member, kind, target in rows
-            if kind != "reaction_added" or (target is not None and target != member)
-        }  # fmt: skip
+                )  # fmt: skip
+                for member, day in rows:
+                    when = datetime.fromisoformat(day).replace(tzinfo=UTC)
+                    if opens <= (when - cohort[member]).days < closes:
+                        retained.add(member)
+            setattr(metrics, f"{name}_cohort", len(cohort))
+            setattr(metrics, f"{name}_retained", len(retained))
 
     async def faq(self, metrics: Metrics) -> None:
         rows = await self.conn.execute(
@@ -459,3 +441,7 @@ class _Counter:
 
 def _day(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _day_key(moment: datetime) -> str:
+    return moment.astimezone(UTC).date().isoformat()
