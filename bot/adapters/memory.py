@@ -369,6 +369,9 @@ class MemoryPlatform:
         self.say(f"{prefix}: {first}")
         for line in rest:
             self.say(f"    {line}")
+        if message.attachment is not None:
+            size = len(message.attachment.data) / 1024
+            self.say(f"    [image {message.attachment.filename}, {size:.0f} KB]")
 
     async def send(
         self, channel: ChannelRef, message: OutgoingMessage, *, reply_to: MessageRef | None = None
@@ -383,6 +386,7 @@ class MemoryPlatform:
             reply_to=reply_to,
             buttons=[b.label for b in message.buttons],
             message=ref,
+            attachment=message.attachment,
         )
         self._show(f"#{channel.id} {self.bot_name}{arrow}", message)
         return ref

@@ -61,6 +61,15 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """An image sent with a message (a chart); the text becomes its caption where it fits."""
+
+    filename: str
+    data: bytes
+    mime: str = "image/png"
+
+
+@dataclass(frozen=True, slots=True)
 class OutgoingMessage:
     """What a feature sends. ``ephemeral`` is honoured where the platform can (Discord
     interaction replies) and otherwise falls back to a normal reply."""
@@ -68,6 +77,7 @@ class OutgoingMessage:
     text: RichText
     buttons: tuple[Button, ...] = ()
     ephemeral: bool = False
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 from datetime import datetime, timedelta
 
 from bot.core.ids import CommunityRef
-from bot.core.messages import OutgoingMessage
+from bot.core.messages import Attachment, OutgoingMessage
 from bot.core.richtext import RichText, bold, join_lines, text
 from bot.i18n import Translator
 from bot.storage.database import Database
@@ -93,6 +95,42 @@ async def trend(db: Database, community: CommunityRef, end: datetime) -> list[Me
 async def weekly_report(
     db: Database, community: CommunityRef, end: datetime, t: Translator
 ) -> OutgoingMessage:
+    """This week's numbers and a chart of the last weeks' trends."""
     weeks = await trend(db, community, end)
     body = text(bold(t("report.title")), "\n") + headline(t, weeks[-1], timedelta(days=7))
-    return OutgoingMessage(body)
+    png = await asyncio.to_thread(chart, weeks, t)
+    return OutgoingMessage(body, attachment=Attachment("weekly-report.png", png))
+
+
+def chart(weeks: list[Metrics], t: Translator) -> bytes:
+    """A PNG: active and engaged share (left axis, %) and member posts (bars, right axis)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display; safe in threads when only this module draws
+    from matplotlib.figure import Figure
+
+    labels = [m.end.strftime("%d.%m") for m in weeks]
+    figure = Figure(figsize=(8, 3.6), dpi=100)
+    axes = figure.add_subplot()
+    posts = axes.twinx()
+    positions = list(range(len(weeks)))
+    posts.bar(
+        positions, [m.ugc_items for m in weeks], color="#d0d7e2", label=t("report.chart_ugc")
+    )
+    axes.set_zorder(posts.get_zorder() + 1)
+    axes.patch.set_visible(False)
+    axes.plot(positions, [m.engaged_share_7d * 100 for m in weeks], marker="o",
+              color="#2f6fdb", label=t("report.chart_engaged"))  # fmt: skip
+    axes.plot(positions, [m.active_share_7d * 100 for m in weeks], marker="o",
+              color="#e07b20", label=t("report.chart_active"))  # fmt: skip
+    axes.set_ylim(0, 100)
+    axes.set_ylabel("%")
+    axes.set_xticks(positions, labels)
+    axes.set_title(t("report.chart_title"))
+    handles = axes.get_legend_handles_labels()
+    bars = posts.get_legend_handles_labels()
+    axes.legend(handles[0] + bars[0], handles[1] + bars[1], loc="upper left", fontsize=8)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

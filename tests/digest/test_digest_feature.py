@@ -61,6 +61,10 @@ async def test_every_section_with_its_next_step(app: BotApp, platform: MemoryPla
     await platform.press("erin", "Thank alice")
     assert "Your thanks reach alice" in platform.transcript[-1]
     assert "Weekly report for moderators" in out  # the moderators' report in #mod-log
+    [report] = [a for a in platform.actions if a.kind == "send" and a.details.get("attachment")]
+    assert report.details["channel"] == "mod-log"
+    assert report.details["attachment"].data.startswith(b"\x89PNG")
+    assert "[image weekly-report.png" in out
 
 
 async def test_quiet_week_posts_nothing(app: BotApp, platform: MemoryPlatform) -> None:

@@ -106,6 +106,10 @@ class FakeBotAPI:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):  # an upload (sendPhoto)
+                data = value.file.read()
+                params[key] = {"filename": value.filename, "size": len(data), "head": data[:8]}
+                continue
             value = str(value)
             params[key] = json.loads(value) if key in JSON_FIELDS else value
         return params
@@ -186,6 +190,10 @@ class FakeBotAPI:
 
     async def m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, text=params.get("text", ""))
+
+    async def m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        photo = {"file_id": "photo1", "file_unique_id": "u1", "width": 800, "height": 400}
+        return self._message(params, photo=[photo], caption=params.get("caption"))
 
     async def m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, text=params.get("text", ""))

@@ -329,3 +329,25 @@ async def test_poll_answer_after_a_restart_is_still_counted(tg: Bot) -> None:
             break
         await asyncio.sleep(0.05)
     assert counts == [0, 1] and voters == 1
+
+
+async def test_a_chart_goes_out_as_a_photo_with_its_caption(tg: Bot) -> None:
+    from bot.core.ids import ChannelRef
+    from bot.core.messages import Attachment, OutgoingMessage
+    from bot.core.richtext import bold, text
+
+    channel = ChannelRef(community_of(GROUP.id), str(MOD_CHAT))
+    png = b"\x89PNG\r\n\x1a\n" + bytes(200)
+    short = OutgoingMessage(text(bold("Weekly report"), "\nActive: 40%"),
+                            attachment=Attachment("weekly-report.png", png))  # fmt: skip
+    sent = await tg.runner.port.send(channel, short)
+    [photo] = await tg.fake.wait_for("sendPhoto")
+    assert photo["photo"]["filename"] == "weekly-report.png"
+    assert photo["photo"]["head"] == png[:8]
+    assert photo["caption"] == "<b>Weekly report</b>\nActive: 40%"
+    assert sent.id
+    long = OutgoingMessage(text("x" * 1500), attachment=Attachment("c.png", png))
+    await tg.runner.port.send(channel, long)
+    photos = await tg.fake.wait_for("sendPhoto", 2)
+    assert photos[1].get("caption") in (None, "")  # too long for a caption: sent as text after
+    assert any(t == "x" * 1500 for t in texts_to(tg.fake, MOD_CHAT))

@@ -10,6 +10,7 @@ from telegram import (
     ChatPermissions,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     ReactionTypeEmoji,
     ReplyParameters,
 )
@@ -72,6 +73,9 @@ def _reply(reply_to: MessageRef | None) -> ReplyParameters | None:
     return ReplyParameters(int(reply_to.id), allow_sending_without_reply=True)
 
 
+CAPTION_LIMIT = 1024
+
+
 class TelegramPort:
     """``PlatformPort`` over a PTB ``ExtBot`` (its rate limiter retries ``RetryAfter``)."""
 
@@ -100,6 +104,21 @@ class TelegramPort:
     ) -> MessageRef:
         chunks = render_html(message.text)
         sent_id = 0
+        if message.attachment is not None:
+            # A photo's caption holds 1,024 characters: a longer text follows as messages.
+            caption = chunks[0] if len(chunks) == 1 and len(chunks[0]) <= CAPTION_LIMIT else None
+            photo = await self.bot.send_photo(
+                chat_id=int(channel.id),
+                photo=InputFile(message.attachment.data, filename=message.attachment.filename),
+                caption=caption,
+                parse_mode=ParseMode.HTML if caption else None,
+                message_thread_id=int(channel.thread) if channel.thread else None,
+                reply_parameters=_reply(reply_to),
+                reply_markup=keyboard(message.buttons) if caption else None,
+            )  # fmt: skip
+            if caption is not None:
+                return MessageRef(channel, str(photo.message_id))
+            reply_to = None
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             sent = await self.bot.send_message(
