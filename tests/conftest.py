@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,18 @@ from bot.storage.database import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """FAQ embeddings persist in a temporary folder, never in the user's cache."""
+    previous = os.environ.get("COMMUNITY_BOT_CACHE")
+    os.environ["COMMUNITY_BOT_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("COMMUNITY_BOT_CACHE", None)
+    else:
+        os.environ["COMMUNITY_BOT_CACHE"] = previous
 
 
 @pytest.fixture

