@@ -222,6 +222,13 @@ def _community_key(value: str) -> str:
     return value
 
 
+def _community_keys(value: dict[str, Any]) -> dict[str, Any]:
+    """Every key of a per-community table is a ``platform:id`` community."""
+    for key in value:
+        _community_key(key)
+    return value
+
+
 class WeeklyAma(_Section):
     """A recurring AMA ("Friday AMA"): collection opens every week at the given time."""
 
@@ -421,10 +428,8 @@ class FaqConfig(_Section):
 
     @field_validator("channels", "helpers")
     @classmethod
-    def _communities(cls, value: dict[str, object]) -> dict[str, object]:
-        for key in value:
-            _community_key(key)
-        return value
+    def _communities(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _community_keys(value)
 
     @field_validator("cooldown", "answer_delay")
     @classmethod
@@ -468,10 +473,8 @@ class DigestConfig(_Section):
 
     @field_validator("channels", "report_channels")
     @classmethod
-    def _communities(cls, value: dict[str, str]) -> dict[str, str]:
-        for key in value:
-            _community_key(key)
-        return value
+    def _communities(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _community_keys(value)
 
     @field_validator("max_late")
     @classmethod

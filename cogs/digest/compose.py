@@ -40,6 +40,18 @@ class Digest:
     sections: list[str] = field(default_factory=list)
     hero_name: str = ""
 
+    def add_section(
+        self, name: str, title: str, lines: list[RichText | str], button: Button | None
+    ) -> None:
+        """A titled section with its next step; nothing when it has no lines."""
+        if not lines:
+            return
+        self.lines.append(text("\n", bold(title)))
+        self.lines.extend(lines)
+        if button is not None:
+            self.buttons.append(button)
+        self.sections.append(name)
+
     @property
     def empty(self) -> bool:
         return not self.sections
@@ -143,24 +155,25 @@ async def build_digest(
             digest.lines.append(line)
         digest.buttons.append(Button(t("digest.btn.ask"), STEP, "ask"))
         digest.sections.append("best")
-    results = await _poll_lines(db, community, start, end, t)
-    if results:
-        digest.lines.append(text("\n", bold(t("digest.polls_title"))))
-        digest.lines.extend(results)
-        digest.buttons.append(Button(t("digest.btn.poll"), STEP, "poll"))
-        digest.sections.append("polls")
-    ama = await _ama_lines(db, community, start, end, t)
-    if ama:
-        digest.lines.append(text("\n", bold(t("digest.ama_title"))))
-        digest.lines.extend(ama)
-        digest.buttons.append(Button(t("digest.btn.ama"), STEP, "ama"))
-        digest.sections.append("ama")
+    digest.add_section(
+        "polls",
+        t("digest.polls_title"),
+        await _poll_lines(db, community, start, end, t),
+        Button(t("digest.btn.poll"), STEP, "poll"),
+    )
+    digest.add_section(
+        "ama",
+        t("digest.ama_title"),
+        await _ama_lines(db, community, start, end, t),
+        Button(t("digest.btn.ama"), STEP, "ama"),
+    )
     entries = await FaqStore(db).new_entries(start, end)
-    if entries:
-        digest.lines.append(text("\n", bold(t("digest.faq_title"))))
-        digest.lines.extend(f"• {title} — /faq {entry_id}" for entry_id, title in entries[:8])
-        digest.buttons.append(Button(t("digest.btn.faq"), STEP, "faq"))
-        digest.sections.append("faq")
+    digest.add_section(
+        "faq",
+        t("digest.faq_title"),
+        [f"• {title} — /faq {entry_id}" for entry_id, title in entries[:8]],
+        Button(t("digest.btn.faq"), STEP, "faq"),
+    )
     if topic:
         digest.lines.append(text("\n", bold(t("digest.topic_title")), " ", topic))
         digest.buttons.append(
