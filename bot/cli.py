@@ -9,12 +9,17 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import __version__
 from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.content import ContentError
 from bot.storage.database import StorageError
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.runner import DiscordRunner
+    from bot.adapters.telegram.runner import TelegramRunner
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -297,9 +302,10 @@ def _run(config: Config) -> int:
     from bot.app import BotApp
     from bot.core.clock import SystemClock
 
-    if not (config.console.enabled or config.telegram.enabled):
+    if not (config.console.enabled or config.telegram.enabled or config.discord.enabled):
         print(
-            "no platform is enabled: set [console] or [telegram] enabled = true", file=sys.stderr
+            "no platform is enabled: set [console], [telegram] or [discord] enabled = true",
+            file=sys.stderr,
         )
         return EXIT_USAGE
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
@@ -309,10 +315,19 @@ def _run(config: Config) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    discord_token = os.environ.get("DISCORD_BOT_TOKEN", "").strip()
+    if config.discord.enabled and not discord_token:
+        print(
+            "[discord] is enabled but DISCORD_BOT_TOKEN is not set"
+            " (Developer Portal → your application → Bot → Token)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
 
     # With another platform on and no terminal (a service), the console would end at once on
     # end of input and take the bot down with it: run as a service instead.
-    use_console = config.console.enabled and (not config.telegram.enabled or sys.stdin.isatty())
+    other_platform = config.telegram.enabled or config.discord.enabled
+    use_console = config.console.enabled and (not other_platform or sys.stdin.isatty())
 
     async def run() -> int:
         stop = asyncio.Event()
@@ -322,7 +337,7 @@ def _run(config: Config) -> int:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
         app = BotApp(config, clock=SystemClock())
-        runners = []
+        runners: list[TelegramRunner | DiscordRunner] = []
         try:
             await app.db.migrate()
             if config.telegram.enabled:
@@ -341,6 +356,19 @@ def _run(config: Config) -> int:
                     print(str(exc), file=sys.stderr)
                     return EXIT_USAGE
                 runners.append(runner)
+            if config.discord.enabled:
+                from bot.adapters.discord.runner import DiscordRunner
+                from bot.adapters.discord.runner import TokenRejected as DiscordTokenRejected
+
+                discord_runner = DiscordRunner(
+                    config.discord, discord_token, app.services, app.dispatcher.dispatch
+                )
+                try:
+                    await discord_runner.start()
+                except DiscordTokenRejected as exc:
+                    print(str(exc), file=sys.stderr)
+                    return EXIT_USAGE
+                runners.append(discord_runner)
             await app.start()
             if use_console:
                 await run_console(app)
@@ -348,8 +376,8 @@ def _run(config: Config) -> int:
                 await stop.wait()
             return EXIT_OK
         finally:
-            for runner in runners:
-                await runner.stop()
+            for started in runners:
+                await started.stop()
             await app.close()
 
     return asyncio.run(run())

@@ -397,6 +397,19 @@ class TelegramConfig(_Section):
         return self
 
 
+class DiscordConfig(_Section):
+    enabled: bool = False
+    """Connect to Discord (the token comes from DISCORD_BOT_TOKEN)."""
+    guilds: list[int] = Field(default_factory=list)
+    """Servers to register slash commands in (instant); empty: global commands."""
+    sharded: bool = False
+    """Use AutoShardedClient (large bots: Discord assigns the shard count)."""
+    helper_roles: list[str] = Field(default_factory=list)
+    """Role names whose members are helpers (moderators and admins come from permissions)."""
+    guild_ready_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
+    """Seconds discord.py waits after the last server arrives before it is ready."""
+
+
 def optional_duration(value: str) -> timedelta:
     """A duration where "0" (or "0s", "0m") means none."""
     from bot.core.durations import parse_duration
@@ -492,6 +505,7 @@ class Config(_Section):
     features: FeaturesConfig = Field(default_factory=FeaturesConfig)
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    discord: DiscordConfig = Field(default_factory=DiscordConfig)
     polls: PollsConfig = Field(default_factory=PollsConfig)
     ama: AmaConfig = Field(default_factory=AmaConfig)
     onboarding: OnboardingConfig = Field(default_factory=OnboardingConfig)

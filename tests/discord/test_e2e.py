@@ -1,0 +1,228 @@
+"""The real discord.py against the project's fake Discord (REST + gateway) over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+import pytest
+import yarl
+
+from bot.adapters.discord.runner import DiscordRunner
+from bot.app import BotApp
+from bot.config import Config, DiscordConfig
+from bot.core.clock import SystemClock
+from tests.discord.fake_discord import (
+    ALICE,
+    BOB,
+    CHANNEL_ID,
+    GUILD_ID,
+    MOD,
+    FakeDiscord,
+    member_of,
+    user,
+)
+
+TOKEN = "fake-token"
+
+
+@dataclass
+class Bot:
+    fake: FakeDiscord
+    app: BotApp
+    runner: DiscordRunner
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", server.api_base)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url)
+    )
+    yield server
+    await server.stop()
+
+
+def discord_config(example_config: Config, **changes: object) -> Config:
+    settings = DiscordConfig(enabled=True, guild_ready_timeout=0.05, **changes)  # type: ignore[arg-type]
+    return example_config.model_copy(update={"discord": settings})
+
+
+async def start(config: Config, fake: FakeDiscord, database: Path) -> Bot:
+    app = BotApp(config, clock=SystemClock(), database_url=f"sqlite+aiosqlite:///{database}")
+    await app.db.migrate()
+    runner = DiscordRunner(config.discord, TOKEN, app.services, app.dispatcher.dispatch)
+    await runner.start(ready_within=10)
+    await app.start()
+    return Bot(fake, app, runner)
+
+
+async def stop(bot: Bot) -> None:
+    await bot.runner.stop()
+    await bot.app.close()
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, example_config: Config, tmp_path: Path) -> AsyncIterator[Bot]:
+    started = await start(discord_config(example_config), fake, tmp_path / "d.sqlite3")
+    yield started
+    await stop(started)
+
+
+async def test_start_up_syncs_commands_once(
+    fake: FakeDiscord, example_config: Config, tmp_path: Path
+) -> None:
+    config = discord_config(example_config)
+    first = await start(config, fake, tmp_path / "d.sqlite3")
+    [sync] = fake.called("PUT", r"/applications/1000/commands")
+    names = {command["name"] for command in sync.json}
+    assert {"help", "faq", "ban", "poll", "stats"} <= names
+    ban = next(c for c in sync.json if c["name"] == "ban")
+    assert ban["default_member_permissions"] == str(1 << 13)
+    assert ban["options"][0]["type"] == 6  # a member option
+    help_command = next(c for c in sync.json if c["name"] == "help")
+    assert help_command["default_member_permissions"] is None
+    identify = next(p for p in fake.gateway_received if p["op"] == 2)
+    assert identify["d"]["token"] == TOKEN
+    intents = identify["d"]["intents"]
+    assert intents & (1 << 1) and intents & (1 << 15)  # members, message content
+    await stop(first)
+    second = await start(config, fake, tmp_path / "d.sqlite3")  # a restart, nothing changed
+    assert len(fake.called("PUT", r"/applications/1000/commands")) == 1
+    await stop(second)
+    third = await start(
+        discord_config(example_config, guilds=[int(GUILD_ID)]), fake, tmp_path / "d.sqlite3"
+    )
+    assert fake.called("PUT", rf"/applications/1000/guilds/{GUILD_ID}/commands")
+    await stop(third)
+
+
+async def test_a_message_gets_an_faq_answer_with_buttons(bot: Bot) -> None:
+    fake = bot.fake
+    await fake.dispatch("MESSAGE_CREATE", fake.message(ALICE, "how do I reset my password?"))
+    [sent] = await fake.wait_for("POST", rf"/channels/{CHANNEL_ID}/messages")
+    assert "How do I reset my password?" in sent.json["content"]
+    assert sent.json["message_reference"]["fail_if_not_exists"] is False
+    custom_ids = [c["custom_id"] for row in sent.json["components"] for c in row["components"]]
+    assert custom_ids[0].startswith("faq.vote:")
+
+
+SPAM_WORDS = (Path(__file__).resolve().parents[2] / "rules/stopwords/spam.txt").read_text()
+
+
+async def test_stop_word_is_deleted(bot: Bot) -> None:
+    fake = bot.fake
+    words = SPAM_WORDS
+    word = next(w.strip() for w in words.splitlines() if w.strip() and not w.startswith("#"))
+    message = fake.message(BOB, f"get your {word} here")
+    await fake.dispatch("MESSAGE_CREATE", message)
+    await fake.wait_for("DELETE", rf"/channels/{CHANNEL_ID}/messages/{message['id']}")
+
+
+async def test_slash_command_with_options_and_level_check(bot: Bot) -> None:
+    fake = bot.fake
+    refused = fake.slash(BOB, "ban", member=ALICE, reason="spam")
+    await fake.dispatch("INTERACTION_CREATE", refused)
+    [callback] = await fake.wait_for("POST", rf"/interactions/{refused['id']}/[^/]+/callback")
+    assert callback.json["data"]["flags"] == 64  # ephemeral
+    assert "moderator team" in callback.json["data"]["content"]
+    assert not fake.called("PUT", r"/guilds/\d+/bans/\d+")
+    mute = fake.slash(MOD, "mute", member=ALICE, duration="10m", reason="flood")
+    await fake.dispatch("INTERACTION_CREATE", mute)
+    [timeout] = await fake.wait_for("PATCH", rf"/guilds/{GUILD_ID}/members/{ALICE['id']}")
+    assert timeout.json["communication_disabled_until"]
+    await fake.wait_for("POST", rf"/interactions/{mute['id']}/[^/]+/callback")
+    ban = fake.slash(MOD, "ban", member=ALICE, reason="spam")
+    await fake.dispatch("INTERACTION_CREATE", ban)
+    await fake.wait_for("PUT", rf"/guilds/{GUILD_ID}/bans/{ALICE['id']}")
+
+
+async def test_a_slow_command_is_deferred(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.adapters.discord.runner as runner_module
+
+    monkeypatch.setattr(runner_module, "DEFER_AFTER", 0.05)
+    original = bot.runner.dispatch
+
+    async def slow(event, port):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(0.3)
+        await original(event, port)
+
+    bot.runner.dispatch = slow
+    fake = bot.fake
+    command = fake.slash(ALICE, "help")
+    await fake.dispatch("INTERACTION_CREATE", command)
+    [deferred] = await fake.wait_for("POST", rf"/interactions/{command['id']}/[^/]+/callback")
+    assert deferred.json["type"] == 5
+    [followup] = await fake.wait_for("POST", r"/webhooks/1000/[^/]+")
+    assert "/help" in followup.json["content"]
+
+
+async def test_a_button_still_works_after_a_restart(
+    fake: FakeDiscord, example_config: Config, tmp_path: Path
+) -> None:
+    config = discord_config(example_config)
+    first = await start(config, fake, tmp_path / "d.sqlite3")
+    await fake.dispatch("MESSAGE_CREATE", fake.message(ALICE, "how do I reset my password?"))
+    [sent] = await fake.wait_for("POST", rf"/channels/{CHANNEL_ID}/messages")
+    await stop(first)
+    second = await start(config, fake, tmp_path / "d.sqlite3")
+    message = fake.messages[max(fake.messages, key=int)]
+    custom_id = sent.json["components"][0]["components"][0]["custom_id"]
+    press = fake.click(BOB, custom_id, message)
+    await fake.dispatch("INTERACTION_CREATE", press)
+    [answer] = await fake.wait_for("POST", rf"/interactions/{press['id']}/[^/]+/callback")
+    assert "Glad it helped" in answer.json["data"]["content"]
+    await stop(second)
+
+
+async def test_member_join_reaction_and_unknown_payload(bot: Bot) -> None:
+    fake = bot.fake
+    await fake.dispatch("SOMETHING_NEW_FROM_DISCORD", {"whatever": True})  # skipped
+    newcomer = user("4100", "nina")
+    fake.members.append(member_of(newcomer))
+    await fake.dispatch("GUILD_MEMBER_ADD", {**member_of(newcomer), "guild_id": GUILD_ID})
+    welcome = await fake.wait_for("POST", rf"/channels/{CHANNEL_ID}/messages")
+    assert any(
+        "nina" in (c.json.get("content") or "") or "4100" in (c.json.get("content") or "")
+        for c in welcome
+    )
+    message = fake.message(ALICE, "hello")
+    await fake.dispatch("MESSAGE_CREATE", message)
+    await fake.dispatch(
+        "MESSAGE_REACTION_ADD",
+        {
+            "user_id": BOB["id"],
+            "channel_id": CHANNEL_ID,
+            "message_id": message["id"],
+            "guild_id": GUILD_ID,
+            "emoji": {"id": None, "name": "👍"},
+            "type": 0,
+            "member": member_of(BOB),
+            "message_author_id": ALICE["id"],
+            "burst": False,
+        },
+    )
+    await asyncio.sleep(0.2)
+    await bot.app.eventlog.flush()
+    from sqlalchemy import select
+
+    from bot.storage import schema
+
+    async with bot.app.db.read() as conn:
+        rows = (await conn.execute(select(schema.events.c.kind, schema.events.c.target))).all()
+    assert ("reaction_added", ALICE["id"]) in rows
+    assert any(kind == "member_joined" for kind, _ in rows)
+
+
+async def test_a_rate_limited_call_is_retried(bot: Bot) -> None:
+    fake = bot.fake
+    fake.rate_limit_next("POST", rf"/channels/{CHANNEL_ID}/messages")
+    await fake.dispatch("MESSAGE_CREATE", fake.message(ALICE, "how do I reset my password?"))
+    sent = await fake.wait_for("POST", rf"/channels/{CHANNEL_ID}/messages")
+    assert len(sent) == 1
+    assert any(c.path.endswith("[429]") for c in fake.calls)
