@@ -179,7 +179,10 @@ class FakeDiscord:
             if payload["op"] == 1:
                 await ws.send_json({"op": 11, "s": None, "t": None, "d": None})
             elif payload["op"] == 2:
-                await self.dispatch("READY", self.ready())
+                ready = self.ready()
+                if payload["d"].get("shard"):  # AutoShardedClient identifies with [id, count]
+                    ready["shard"] = payload["d"]["shard"]
+                await self.dispatch("READY", ready)
                 await self.dispatch("GUILD_CREATE", self.guild_create())
         return ws
 
@@ -197,6 +200,7 @@ class FakeDiscord:
             "content": body.get("content") or "",
             "type": 0,
             "components": body.get("components") or [],
+            **({"poll": self._poll(body["poll"])} if body.get("poll") else {}),
             "embeds": [],
             "attachments": [],
             "mentions": [],
@@ -204,6 +208,21 @@ class FakeDiscord:
         }
         self.messages[message["id"]] = message
         return message
+
+    @staticmethod
+    def _poll(request: dict[str, Any]) -> dict[str, Any]:
+        answers = [
+            {"answer_id": n + 1, "poll_media": a["poll_media"]}
+            for n, a in enumerate(request["answers"])
+        ]
+        return {
+            "question": request["question"],
+            "answers": answers,
+            "expiry": "2026-12-01T00:00:00+00:00",
+            "allow_multiselect": request["allow_multiselect"],
+            "layout_type": 1,
+            "results": {"is_finalized": False, "answer_counts": []},
+        }
 
     async def _rest(self, request: web.Request) -> web.Response:
         method, path = request.method, "/" + request.match_info["tail"]
@@ -242,6 +261,19 @@ class FakeDiscord:
         return self._answer(method, path, body or {})
 
     def _answer(self, method: str, path: str, body: Any) -> web.Response:
+        if method == "GET" and path == "/gateway/bot":
+            return _json(
+                {
+                    "url": f"ws://127.0.0.1:{self.port}/gateway",
+                    "shards": 1,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 1000,
+                        "reset_after": 0,
+                        "max_concurrency": 1,
+                    },
+                }
+            )
         if method == "GET" and path == "/users/@me":
             return _json(BOT)
         if method == "GET" and path == "/oauth2/applications/@me":
@@ -264,6 +296,10 @@ class FakeDiscord:
             return _json(
                 [{**c, "id": self.next_id(), "application_id": g[1], "version": "1"} for c in body]
             )
+        if method == "GET" and (g := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)):
+            return _json(self.messages.get(g[2]) or self._bot_message(g[1], {}))
+        if method == "POST" and (g := re.fullmatch(r"/channels/(\d+)/polls/(\d+)/expire", path)):
+            return _json(self.messages.get(g[2]) or self._bot_message(g[1], {}))
         if method == "POST" and (g := re.fullmatch(r"/channels/(\d+)/messages", path)):
             return _json(self._bot_message(g[1], body))
         if method == "PATCH" and (g := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)):

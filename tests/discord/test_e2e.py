@@ -226,3 +226,110 @@ async def test_a_rate_limited_call_is_retried(bot: Bot) -> None:
     sent = await fake.wait_for("POST", rf"/channels/{CHANNEL_ID}/messages")
     assert len(sent) == 1
     assert any(c.path.endswith("[429]") for c in fake.calls)
+
+
+async def test_native_poll_vote_and_close(bot: Bot) -> None:
+    fake = bot.fake
+    command = fake.slash(ALICE, "poll", poll="2h Pizza or sushi? | Pizza | Sushi")
+    await fake.dispatch("INTERACTION_CREATE", command)
+    posts = await fake.wait_for("POST", rf"/channels/{CHANNEL_ID}/messages")
+    [native] = [c for c in posts if c.json.get("poll")]
+    assert native.json["poll"]["duration"] == 2
+    assert [a["poll_media"]["text"] for a in native.json["poll"]["answers"]] == ["Pizza", "Sushi"]
+    [message_id] = [m for m, body in fake.messages.items() if body.get("poll")]
+    from cogs.polls.store import PollStore
+
+    store = PollStore(bot.app.db)
+    poll = None
+    for _ in range(100):  # stored once the REST call returns
+        poll = await store.by_native("discord", message_id)
+        if poll is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert poll is not None
+    await fake.dispatch("MESSAGE_POLL_VOTE_ADD", {
+        "user_id": BOB["id"], "channel_id": CHANNEL_ID, "message_id": message_id,
+        "guild_id": GUILD_ID, "answer_id": 2,
+    })  # fmt: skip
+    for _ in range(100):  # the vote travels gateway → client → dispatcher → database
+        counts, voters = await store.counts(poll)
+        if voters:
+            break
+        await asyncio.sleep(0.05)
+    assert counts == [0, 1] and voters == 1
+    from bot.core.ids import ChannelRef, CommunityRef, MessageRef, Platform
+    from bot.core.port import SentPoll
+
+    channel = ChannelRef(CommunityRef(Platform.DISCORD, GUILD_ID), CHANNEL_ID)
+    await bot.runner.port.close_poll(SentPoll(MessageRef(channel, message_id), message_id))
+    await fake.wait_for("POST", rf"/channels/{CHANNEL_ID}/polls/{message_id}/expire")
+
+
+async def test_sharded_start(fake: FakeDiscord, example_config: Config, tmp_path: Path) -> None:
+    sharded = await start(discord_config(example_config, sharded=True), fake, tmp_path / "s.db")
+    try:
+        assert isinstance(sharded.runner.client, discord.AutoShardedClient)
+        assert fake.called("GET", r"/gateway/bot")
+        identify = next(p for p in fake.gateway_received if p["op"] == 2)
+        assert identify["d"]["shard"] == [0, 1]
+    finally:
+        await stop(sharded)
+
+
+async def test_no_request_without_the_permission(bot: Bot) -> None:
+    fake = bot.fake
+    guild = bot.runner.client.get_guild(int(GUILD_ID))
+    assert guild is not None and guild.me is not None
+    guild.me._roles = discord.utils.SnowflakeList([])  # the bot lost its moderator role
+    ban = fake.slash(MOD, "ban", member=ALICE, reason="spam")
+    await fake.dispatch("INTERACTION_CREATE", ban)
+    [answer] = await fake.wait_for("POST", rf"/interactions/{ban['id']}/[^/]+/callback")
+    assert not fake.called("PUT", r"/guilds/\d+/bans/\d+")  # no 403 piled up
+    assert answer.json["data"]["flags"] == 64
+
+
+async def test_a_mute_longer_than_28_days_is_renewed(bot: Bot) -> None:
+    from datetime import timedelta
+
+    from bot.adapters.discord.runner import RENEW
+    from bot.core.ids import CommunityRef, MemberRef, Platform
+
+    community = CommunityRef(Platform.DISCORD, GUILD_ID)
+    now = bot.app.clock.now()
+    until = now + timedelta(days=60)
+    applied = await bot.runner.port.mute(
+        community, MemberRef(Platform.DISCORD, ALICE["id"]), until, "raid"
+    )
+    assert applied == until
+    [call] = await fake_calls(bot, "PATCH", rf"/guilds/{GUILD_ID}/members/{ALICE['id']}")
+    from datetime import datetime
+
+    end = datetime.fromisoformat(call.json["communication_disabled_until"])
+    cap = now + timedelta(days=28) - timedelta(minutes=1)
+    assert abs((end - cap).total_seconds()) < 60  # Discord's 28-day cap, renewed later
+    [pending] = await bot.app.scheduler.pending(RENEW)
+    assert pending.payload["until"] == until.isoformat()
+
+
+async def fake_calls(bot: Bot, method: str, pattern: str):  # type: ignore[no-untyped-def]
+    return await bot.fake.wait_for(method, pattern)
+
+
+def test_run_without_a_token_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import main
+
+    root = Path(__file__).resolve().parents[2]
+    config = tmp_path / "config.toml"
+    source = (root / "config.example.toml").read_text(encoding="utf-8")
+    config.write_text(
+        source.replace("[discord]\n", "[discord]\n", 1)
+        .replace("enabled = false\n# Server ids", "enabled = true\n# Server ids")
+        .replace('rules = "rules"', f'rules = "{root / "rules"}"')
+        .replace('faq = "faq"', f'faq = "{root / "faq"}"'),
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("DISCORD_BOT_TOKEN", raising=False)
+    assert main(["run", "--config", str(config)]) == 2
+    assert "DISCORD_BOT_TOKEN is not set" in capsys.readouterr().err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -67,7 +68,7 @@ class DiscordPort:
     capabilities = (
         Capability.NATIVE_SLOW_MODE | Capability.TIMEOUTS | Capability.BUTTONS
         | Capability.REACTIONS | Capability.EDIT_MESSAGES | Capability.DIRECT_MESSAGES
-        | Capability.THREADS | Capability.ROLES
+        | Capability.THREADS | Capability.ROLES | Capability.NATIVE_POLLS
     )  # fmt: skip
 
     def __init__(self, client: discord.Client, clock: Clock) -> None:
@@ -266,10 +267,26 @@ class DiscordPort:
         await target.edit(slowmode_delay=max(0, min(seconds, MAX_SLOWMODE)))
 
     async def send_poll(self, channel: ChannelRef, poll: PollSpec) -> SentPoll:
-        raise NotImplementedError("Discord polls are sent as button polls (no NATIVE_POLLS)")
+        """A native poll (1 hour to 32 days, up to 10 answers; the polls feature sends button
+        polls otherwise). Its id is the message id, which vote events carry."""
+        target = await self.channel(channel)
+        self.require(channel.community, "send_messages", "send_polls", channel=target)
+        hours = 1
+        if poll.closes_at is not None:
+            hours = math.ceil((poll.closes_at - self.clock.now()).total_seconds() / 3600)
+        native = discord.Poll(poll.question[:300], timedelta(hours=max(1, min(hours, 768))),
+                              multiple=poll.multiple_choice)  # fmt: skip
+        for option in poll.options:
+            native.add_answer(text=option[:55])
+        sent = await target.send(poll=native)
+        return SentPoll(MessageRef(channel, str(sent.id)), str(sent.id))
 
     async def close_poll(self, poll: SentPoll) -> None:
-        raise NotImplementedError("Discord polls are sent as button polls (no NATIVE_POLLS)")
+        """End the poll now (the bot's own closing time rules, not Discord's hour grid)."""
+        target = await self.channel(poll.message.channel)
+        message = await target.fetch_message(int(poll.message.id))
+        if message.poll is not None and not message.poll.is_finalized():
+            await message.end_poll()
 
     async def resolve_member(self, community: CommunityRef, token: str) -> MemberRef | None:
         token = token.strip()

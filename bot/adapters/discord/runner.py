@@ -26,6 +26,7 @@ from bot.core.events import (
     MemberJoined,
     MemberLeft,
     MessagePosted,
+    PollVoted,
     ReactionAdded,
     ReactionRemoved,
 )
@@ -58,6 +59,7 @@ def intents(*, privileged: bool = True) -> discord.Intents:
     chosen.guild_messages = True
     chosen.guild_reactions = True
     chosen.dm_messages = True
+    chosen.guild_polls = True
     chosen.members = privileged
     chosen.message_content = privileged
     return chosen
@@ -114,6 +116,12 @@ class DiscordRunner:
 
             async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
                 await runner.on_interaction(interaction)
+
+            async def on_raw_poll_vote_add(self, payload: Any) -> None:
+                await runner.on_poll_vote(payload, added=True)
+
+            async def on_raw_poll_vote_remove(self, payload: Any) -> None:
+                await runner.on_poll_vote(payload, added=False)
 
         options = {"guild_ready_timeout": self.config.guild_ready_timeout, **self.client_options}
         return Client(intents=chosen, **options)
@@ -277,6 +285,26 @@ class DiscordRunner:
                 community=community, occurred_at=self.services.clock.now(), channel=channel,
                 message=MessageRef(channel, str(payload.message_id)), member=actor,
                 emoji=str(payload.emoji), message_author=author,
+            )
+        )  # fmt: skip
+
+    async def on_poll_vote(self, payload: discord.RawPollVoteActionEvent, *, added: bool) -> None:
+        """A native poll vote; a removed vote retracts (single-choice polls, the common case)."""
+        if payload.guild_id is None:
+            return
+        community = CommunityRef(Platform.DISCORD, str(payload.guild_id))
+        guild = self.client.get_guild(payload.guild_id)
+        user = guild.get_member(payload.user_id) if guild else None
+        actor = (
+            self.actor(user) if user is not None
+            else Actor(MemberRef(Platform.DISCORD, str(payload.user_id)), str(payload.user_id))
+        )  # fmt: skip
+        await self._deliver(
+            PollVoted(
+                community=community, occurred_at=self.services.clock.now(),
+                poll_id=str(payload.message_id), member=actor,
+                options=(payload.answer_id - 1,) if added else (),
+                channel=ChannelRef(community, str(payload.channel_id)),
             )
         )  # fmt: skip
 
