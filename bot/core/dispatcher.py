@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.commands import parse_arguments
 from bot.core.context import Context, Services
-from bot.core.errors import UserFacingError
+from bot.core.errors import ActionRefused, UserFacingError
 from bot.core.events import ButtonPressed, CommandInvoked, Event
 from bot.core.ids import CommunityRef, MemberRef
 from bot.core.messages import OutgoingMessage
@@ -105,6 +105,12 @@ class Dispatcher:
             await handler(ctx)
         except UserFacingError as exc:
             await self._guard(ctx, ctx.reply(ctx.t(exc.key, **exc.params), ephemeral=True))
+        except ActionRefused as exc:
+            log.warning("feature %s on %s: %s", feature or "?", ctx.event.kind, exc)
+            if tell_author:
+                await self._guard(
+                    ctx, ctx.reply(ctx.t("command.refused", reason=str(exc)), ephemeral=True)
+                )
         except Exception:
             log.exception("feature %s failed on %s", feature or "?", ctx.event.kind)
             if tell_author:

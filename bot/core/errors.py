@@ -19,3 +19,11 @@ class UserFacingError(Exception):
 
 class NotSupported(Exception):
     """The platform cannot carry out an action; features check capabilities first."""
+
+
+class ActionRefused(Exception):
+    """The platform would refuse the action (the bot lacks a permission or is ranked too low).
+
+    Raised by a port *before* calling the platform; the message says what is missing, for the
+    moderator who asked and for the log.
+    """

@@ -19,6 +19,7 @@ import discord
 from bot.adapters.discord.render import render_markdown
 from bot.core.capabilities import Capability
 from bot.core.clock import Clock
+from bot.core.errors import ActionRefused
 from bot.core.events import ButtonPressed, CommandInvoked
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage, PollSpec
@@ -41,7 +42,7 @@ STYLES = {
 Renewal = Callable[[CommunityRef, MemberRef, datetime, datetime | None, str], Awaitable[None]]
 
 
-class MissingPermission(Exception):
+class MissingPermission(ActionRefused):
     """The bot lacks a permission for an action; said once in the log instead of a 403."""
 
 
@@ -104,14 +105,16 @@ class DiscordPort:
         missing = [name for name in names if not getattr(permissions, name)]
         if missing:
             raise MissingPermission(
-                f"Discord server {community.id}: the bot needs {', '.join(missing)}"
+                "the bot needs the "
+                + ", ".join(name.replace("_", " ").title() for name in missing)
+                + " permission on this server"
             )
 
     def require_above(self, community: CommunityRef, target: discord.Member) -> None:
         guild = self.guild(community)
         if target.id == guild.owner_id or target.top_role >= guild.me.top_role:
             raise MissingPermission(
-                f"Discord server {community.id}: {target} is above the bot's highest role"
+                f"{target.display_name} is ranked above the bot's highest role"
             )
 
     def home_channel(self, community: CommunityRef) -> ChannelRef:
