@@ -77,6 +77,8 @@ class FakeDiscord:
     gateway_received: list[dict[str, Any]] = field(default_factory=list)
     limited: list[tuple[str, str]] = field(default_factory=list)
     members: list[dict[str, Any]] = field(default_factory=list)
+    reject_privileged: bool = False
+    """Close with 4014 when the bot asks for intents the application was not granted."""
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(10_000)
@@ -179,6 +181,10 @@ class FakeDiscord:
             if payload["op"] == 1:
                 await ws.send_json({"op": 11, "s": None, "t": None, "d": None})
             elif payload["op"] == 2:
+                privileged = (1 << 1) | (1 << 15)  # members, message content
+                if self.reject_privileged and payload["d"]["intents"] & privileged:
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    break
                 ready = self.ready()
                 if payload["d"].get("shard"):  # AutoShardedClient identifies with [id, count]
                     ready["shard"] = payload["d"]["shard"]

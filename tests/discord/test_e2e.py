@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -334,3 +335,30 @@ def test_run_without_a_token_says_so(
     monkeypatch.delenv("DISCORD_BOT_TOKEN", raising=False)
     assert main(["run", "--config", str(config)]) == 2
     assert "DISCORD_BOT_TOKEN is not set" in capsys.readouterr().err
+
+
+async def test_missing_privileged_intents_degrade_with_a_clear_log_line(
+    fake: FakeDiscord, example_config: Config, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.reject_privileged = True
+    with caplog.at_level(logging.ERROR, logger="bot.adapters.discord.runner"):
+        degraded = await start(discord_config(example_config), fake, tmp_path / "i.db")
+    try:
+        assert "message content intents are not enabled" in caplog.text
+        identifies = [p["d"]["intents"] for p in fake.gateway_received if p["op"] == 2]
+        assert len(identifies) == 2 and not identifies[-1] & (1 << 15)
+        command = fake.slash(ALICE, "help")  # commands still work
+        await fake.dispatch("INTERACTION_CREATE", command)
+        await fake.wait_for("POST", rf"/interactions/{command['id']}/[^/]+/callback")
+    finally:
+        await stop(degraded)
+
+
+async def test_a_stop_word_edited_in_is_deleted(bot: Bot) -> None:
+    fake = bot.fake
+    word = next(w.strip() for w in SPAM_WORDS.splitlines() if w.strip() and not w.startswith("#"))
+    message = fake.message(BOB, "innocent text")
+    await fake.dispatch("MESSAGE_CREATE", message)
+    edited = {**message, "content": f"now with {word}", "edited_timestamp": "2026-11-27T10:01Z"}
+    await fake.dispatch("MESSAGE_UPDATE", edited)
+    await fake.wait_for("DELETE", rf"/channels/{CHANNEL_ID}/messages/{message['id']}")

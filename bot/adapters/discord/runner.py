@@ -25,6 +25,7 @@ from bot.core.events import (
     Event,
     MemberJoined,
     MemberLeft,
+    MessageEdited,
     MessagePosted,
     PollVoted,
     ReactionAdded,
@@ -99,6 +100,9 @@ class DiscordRunner:
         class Client(base):  # type: ignore[valid-type,misc]
             async def on_message(self, message: discord.Message) -> None:
                 await runner.on_message(message)
+
+            async def on_raw_message_edit(self, payload: Any) -> None:
+                await runner.on_edit(payload)
 
             async def on_member_join(self, member: discord.Member) -> None:
                 await runner.on_member(member, joined=True)
@@ -249,6 +253,32 @@ class DiscordRunner:
                 community=community, occurred_at=self.services.clock.now(), channel=channel,
                 message=MessageRef(channel, str(message.id)), author=self.actor(message.author),
                 content=message.content, reply_to=reply_to, reply_to_author=reply_author,
+            )
+        )  # fmt: skip
+
+    async def on_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edited message is checked again (a stop word edited in after posting)."""
+        data: dict[str, Any] = dict(payload.data)
+        author = data.get("author") or {}
+        me = self.client.user
+        if payload.guild_id is None or "content" not in data or not author.get("id"):
+            return
+        if author.get("bot") or (me is not None and int(author["id"]) == me.id):
+            return
+        community = CommunityRef(Platform.DISCORD, str(payload.guild_id))
+        guild = self.client.get_guild(payload.guild_id)
+        member = guild.get_member(int(author["id"])) if guild else None
+        actor = (
+            self.actor(member) if member is not None
+            else Actor(MemberRef(Platform.DISCORD, str(author["id"])),
+                       str(author.get("global_name") or author.get("username") or author["id"]))
+        )  # fmt: skip
+        channel = ChannelRef(community, str(payload.channel_id))
+        await self._deliver(
+            MessageEdited(
+                community=community, occurred_at=self.services.clock.now(), channel=channel,
+                message=MessageRef(channel, str(payload.message_id)), author=actor,
+                content=str(data["content"]),
             )
         )  # fmt: skip
 
