@@ -362,3 +362,29 @@ async def test_a_stop_word_edited_in_is_deleted(bot: Bot) -> None:
     edited = {**message, "content": f"now with {word}", "edited_timestamp": "2026-11-27T10:01Z"}
     await fake.dispatch("MESSAGE_UPDATE", edited)
     await fake.wait_for("DELETE", rf"/channels/{CHANNEL_ID}/messages/{message['id']}")
+
+
+async def test_moderator_commands_hit_their_routes(bot: Bot) -> None:
+    fake = bot.fake
+    first = fake.message(ALICE, "one")
+    second = fake.message(ALICE, "two")
+    for message in (first, second):
+        await fake.dispatch("MESSAGE_CREATE", message)
+    steps = [
+        (fake.slash(MOD, "warn", member=ALICE, reason="be nice"), None),
+        (fake.slash(MOD, "slowmode", interval="30s"), ("PATCH", rf"/channels/{CHANNEL_ID}")),
+        (fake.slash(MOD, "purge", member=ALICE),
+         ("DELETE", rf"/channels/{CHANNEL_ID}/messages/{second['id']}")),
+        (fake.slash(MOD, "kick", member=ALICE, reason="rude"),
+         ("DELETE", rf"/guilds/{GUILD_ID}/members/{ALICE['id']}")),
+        (fake.slash(MOD, "unban", member=BOB),
+         ("DELETE", rf"/guilds/{GUILD_ID}/bans/{BOB['id']}")),
+    ]  # fmt: skip
+    for command, route in steps:
+        await fake.dispatch("INTERACTION_CREATE", command)
+        [answer] = await fake.wait_for("POST", rf"/interactions/{command['id']}/[^/]+/callback")
+        assert "went wrong" not in (answer.json.get("data") or {}).get("content", "")
+        if route is not None:
+            await fake.wait_for(*route)
+    [slowmode] = fake.called("PATCH", rf"/channels/{CHANNEL_ID}")
+    assert slowmode.json["rate_limit_per_user"] == 30

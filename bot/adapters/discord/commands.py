@@ -44,6 +44,11 @@ def command_payload(
                 "type": OPTION_TYPES[param.kind], "name": param.name,
                 "description": _cut(t(param.description)), "required": param.required,
             }  # fmt: skip
+            if param.kind is ParamKind.INTEGER:
+                if param.min_value is not None:
+                    option["min_value"] = param.min_value
+                if param.max_value is not None:
+                    option["max_value"] = param.max_value
             if param.kind is ParamKind.CHOICE and param.choices:
                 option["choices"] = [{"name": c, "value": c} for c in param.choices[:25]]
             if others:
