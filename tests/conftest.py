@@ -82,3 +82,27 @@ def make_app(example_config: Config, clock: FakeClock, db_url: str) -> Callable[
         return BotApp(config or example_config, clock=clock, database_url=db_url)
 
     return build
+
+
+Simulate = Callable[..., str]
+
+
+@pytest.fixture
+def simulate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Simulate:
+    """Run a script through ``community-bot simulate`` with the example config on one database
+    per test; ``simulate(script, start)`` returns the transcript. Runs again continue it."""
+    from bot.cli import main
+
+    def run(script: str, *start: str) -> str:
+        path = tmp_path / "script.txt"
+        path.write_text(script, encoding="utf-8")
+        args = ["simulate", str(path), "--config", str(ROOT / "config.example.toml"),
+                "--database", str(tmp_path / "sim.sqlite3")]  # fmt: skip
+        if start:
+            args += ["--start", start[0]]
+        code = main(args)
+        out = capsys.readouterr().out
+        assert code == 0
+        return out
+
+    return run

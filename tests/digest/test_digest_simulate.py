@@ -6,10 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
-from bot.cli import main
-
 ROOT = Path(__file__).resolve().parents[2]
 
 # Friday 2026-11-27 10:00 Tbilisi; the digest is due Monday 2026-11-30 10:00.
@@ -38,23 +34,6 @@ vain: look at me
 vain +👍 vain
 ~ 1d
 """
-
-
-@pytest.fixture
-def simulate(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    def run(script: str, *start: str) -> str:
-        path = tmp_path / "script.txt"
-        path.write_text(script, encoding="utf-8")
-        args = ["simulate", str(path), "--config", str(ROOT / "config.example.toml"),
-                "--database", str(tmp_path / "sim.sqlite3")]  # fmt: skip
-        if start:
-            args += ["--start", start[0]]
-        code = main(args)
-        out = capsys.readouterr().out
-        assert code == 0
-        return out
-
-    return run
 
 
 def digests(out: str) -> list[str]:

@@ -12,29 +12,6 @@ from bot.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def simulate(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    def run(script: str, *start: str) -> str:
-        path = tmp_path / "script.txt"
-        path.write_text(script, encoding="utf-8")
-        args = [
-            "simulate",
-            str(path),
-            "--config",
-            str(ROOT / "config.example.toml"),
-            "--database",
-            str(tmp_path / "sim.sqlite3"),
-        ]
-        if start:
-            args += ["--start", start[0]]
-        code = main(args)
-        out = capsys.readouterr().out
-        assert code == 0
-        return out
-
-    return run
-
-
 def results_posts(out: str) -> list[str]:
     return [line for line in out.splitlines() if "📊 Results:" in line]
 
