@@ -16,10 +16,12 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import resource
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -189,6 +191,7 @@ class Measured:
     large_ms: tuple[float, float]
     build_small: float
     build_large: float
+    rebuild_large: float
     memory: int
 
 
@@ -207,6 +210,10 @@ def measure(
     started = time.perf_counter()
     large = FaqIndex(big, kind)  # type: ignore[arg-type]
     build_large = time.perf_counter() - started
+    semantic._cache.clear()  # a restart: only the on-disk embedding cache is left
+    started = time.perf_counter()
+    FaqIndex(big, kind)  # type: ignore[arg-type]
+    rebuild_large = time.perf_counter() - started
     return Measured(
         outcome=evaluate(index_predictor(index, thresholds), rows),
         large_outcome=evaluate(index_predictor(large, thresholds), rows),
@@ -214,6 +221,7 @@ def measure(
         large_ms=latency_ms(lambda q: large.decide(q, thresholds), sample, 3),
         build_small=build_small,
         build_large=build_large,
+        rebuild_large=rebuild_large,
         memory=memory,
     )
 
@@ -224,6 +232,8 @@ def main() -> None:
     parser.add_argument("--distractors", type=int, default=472, help="extra entries (500 total)")
     parser.add_argument("--queries", type=int, default=0, help="only the first N labelled rows")
     args = parser.parse_args()
+    # A cold embedding cache: the build times below are a first start's.
+    os.environ["COMMUNITY_BOT_CACHE"] = tempfile.mkdtemp(prefix="faq-bench-cache-")
 
     library = FaqLibrary(ROOT / "faq")
     entries = library.reload(force=True).entries
@@ -279,7 +289,8 @@ def main() -> None:
         print(f"{m.large_ms[0]:.2f} ms at {total} entries (median)")
         print(f"{kind}: index build {m.build_small * 1000:.0f} ms", end=" ")
         print(f"({entry_count} entries),", end=" ")
-        print(f"{m.build_large * 1000:.0f} ms ({total} entries)")
+        print(f"{m.build_large * 1000:.0f} ms ({total} entries);", end=" ")
+        print(f"after a restart {m.rebuild_large * 1000:.0f} ms (embeddings cached on disk)")
         print(f"{kind}: peak traced memory of the {entry_count}-entry build", end=" ")
         print(f"{m.memory / 2**20:.1f} MiB")
         accurate = o.top1 >= 0.90 and o.offtopic_answered <= 0.05

@@ -424,7 +424,7 @@ class FaqConfig(_Section):
     """auto: semantic when the 'semantic' extra is installed, else lexical."""
     answer_threshold: Annotated[float, Field(gt=0, le=1)] = 0.9
     """Confidence (0-1) from which the bot answers."""
-    suggest_threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
+    suggest_threshold: Annotated[float, Field(gt=0, le=1)] = 0.2
     """Confidence from which it offers "did you mean" buttons (below: silent)."""
     channels: dict[str, list[str]] = Field(default_factory=dict)
     """Channels with auto-answers per community ("platform:id"); a community not listed: all."""

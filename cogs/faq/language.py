@@ -63,7 +63,14 @@ _HELP_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 
-_HELP_PHRASES = ("не могу", "не работает", "не получается", "не приходит", "how to")
+_HELP_PHRASES = ("не могу", "не работает", "не получается", "не приходит", "how to",
+                 "не открывается", "не загружается", "не запускается", "not working")  # fmt: skip
+# Word beginnings of a problem report ("the app keeps crashing", "игра вылетает"): a member
+# describing a problem is asking for help even without a question mark.
+_PROBLEM_PREFIXES = (
+    "crash", "freez", "froze", "glitch", "bug", "error", "fail", "broke", "stuck", "lag",
+    "закрыва", "краш", "вылет", "завис", "тормоз", "глюч", "ошибк", "слома", "баг",
+)  # fmt: skip
 
 
 def fold(text: str) -> str:
@@ -110,4 +117,6 @@ def looks_like_question(text: str) -> bool:
     if not _QUESTION_STARTS.isdisjoint(bare[:2]) or not _INTERROGATIVES.isdisjoint(bare):
         return True
     joined = " ".join(found)
-    return not _HELP_WORDS.isdisjoint(found) or any(p in joined for p in _HELP_PHRASES)
+    if not _HELP_WORDS.isdisjoint(found) or any(p in joined for p in _HELP_PHRASES):
+        return True
+    return any(word.startswith(_PROBLEM_PREFIXES) for word in found)

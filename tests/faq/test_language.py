@@ -22,6 +22,8 @@ from cogs.faq.language import content_stems, looks_like_question
         "не могу зайти в голосовой канал",
         "подскажите, где правила",
         "パスワードをリセットするには？",
+        "the app keeps crashing on my phone",
+        "игра вылетает сразу после старта",
     ],
 )
 def test_questions_and_requests_for_help(message: str) -> None:
