@@ -105,6 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="write weekly metrics as CSV",
         description="Write one CSV row per community and week (the 7 days up to each week's end).",
     )
+    backfill = stats_commands.add_parser(
+        "backfill",
+        help="derive the member directory and daily roll-up for events logged before them",
+        description=(
+            "Fill what metrics read (member directory, reply/reaction targets, daily roll-up) for"
+            " events logged by an older version. Safe to run again."
+        ),
+    )
+    backfill.add_argument("--database", help="database file or URL (default: from the config)")
+    backfill.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
     export.add_argument("--weeks", type=int, default=12, help="how many weeks back (default 12)")
     export.add_argument("--out", type=Path, help="the CSV file (default: standard output)")
     for parser_ in (preview, export):
@@ -233,12 +243,29 @@ def _faq(config: Config, args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
 
+async def _backfill(url: str) -> int:
+    from bot.storage.backfill import backfill
+    from bot.storage.database import Database
+
+    db = Database(url)
+    try:
+        await db.migrate()
+        result = await backfill(db)
+    finally:
+        await db.close()
+    print(
+        f"{result.events} events read; {result.targets} targets, {result.days} member-days,"
+        f" {result.members} members filled in"
+    )
+    return EXIT_OK
+
+
 def _digest_or_stats(config: Config, args: argparse.Namespace) -> int:
     from cogs.digest.cli import database_url, digest_preview, stats_export
 
     try:
         url = database_url(config, args.database)
-        community = args.community
+        community = getattr(args, "community", None)
         if community:
             from bot.core.ids import CommunityRef
 
@@ -248,6 +275,8 @@ def _digest_or_stats(config: Config, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.command == "digest":
         return asyncio.run(digest_preview(config, url, community))
+    if args.stats_command == "backfill":
+        return asyncio.run(_backfill(url))
     if not 1 <= args.weeks <= 520:
         print("--weeks must be between 1 and 520", file=sys.stderr)
         return EXIT_USAGE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import Callable
@@ -182,3 +183,46 @@ def test_preview_and_export_from_a_simulated_database(
     code, _, err = run_cli(capsys, "digest", "preview", "--database", database,
                            "--community", "nowhere")  # fmt: skip
     assert code == 2 and "--community" in err
+
+
+async def test_backfill_fills_what_old_events_lack(
+    app: BotApp, platform: MemoryPlatform, capsys: pytest.CaptureFixture[str], db_url: str
+) -> None:
+    from sqlalchemy import delete, func, select, update
+
+    from bot.storage import schema
+
+    await helpful_week(platform)
+    await app.eventlog.flush()
+    before = await compute(app.db, CONSOLE, app.clock.now() + timedelta(seconds=1), 7)
+    async with app.db.transaction() as conn:  # as an older version would have left it
+        await conn.execute(delete(schema.member_days))
+        await conn.execute(delete(schema.members))
+        await conn.execute(update(schema.events).values(target=None))
+    empty = await compute(app.db, CONSOLE, app.clock.now() + timedelta(seconds=1), 7)
+    assert empty.engaged_7d == 0
+    await app.close()
+    database = db_url.removeprefix("sqlite+aiosqlite:///")
+    code, out, _ = await asyncio.to_thread(run_cli, capsys, "stats", "backfill",
+                                           "--database", database)  # fmt: skip
+    assert code == 0 and "member-days" in out
+    # Run again: nothing changes.
+    code, out, _ = await asyncio.to_thread(run_cli, capsys, "stats", "backfill",
+                                           "--database", database)  # fmt: skip
+    from bot.storage.database import Database
+
+    db = Database(db_url)
+    try:
+        after = await compute(db, CONSOLE, app.clock.now() + timedelta(seconds=1), 7)
+        async with db.read() as conn:
+            targets = await conn.scalar(
+                select(func.count()).where(schema.events.c.target.is_not(None))
+            )
+    finally:
+        await db.close()
+    assert (after.engaged_7d, after.communicators_7d, after.members) == (
+        before.engaged_7d,
+        before.communicators_7d,
+        before.members,
+    )
+    assert targets and targets >= 4  # the reply and the three reactions
