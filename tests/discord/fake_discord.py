@@ -23,6 +23,7 @@ APP_ID = "1000"
 GUILD_ID = "2000"
 CHANNEL_ID = "3000"
 MOD_CHANNEL_ID = "3001"
+THREAD_ID = "3100"
 BOT = {"id": "999", "username": "communitybot", "discriminator": "0", "avatar": None, "bot": True}
 ALL_PERMISSIONS = str((1 << 41) - 1)
 MEMBER_PERMISSIONS = str(
@@ -161,6 +162,25 @@ class FakeDiscord:
             ],
             "members": self.members,
             "system_channel_id": CHANNEL_ID,
+            "threads": [
+                {
+                    "id": THREAD_ID,
+                    "type": 11,
+                    "name": "help-thread",
+                    "parent_id": CHANNEL_ID,
+                    "guild_id": GUILD_ID,
+                    "owner_id": ALICE["id"],
+                    "message_count": 0,
+                    "member_count": 1,
+                    "rate_limit_per_user": 0,
+                    "thread_metadata": {
+                        "archived": False,
+                        "auto_archive_duration": 1440,
+                        "archive_timestamp": "2026-11-27T10:00:00+00:00",
+                        "locked": False,
+                    },
+                }
+            ],
         }
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:

@@ -218,6 +218,16 @@ async def test_member_join_reaction_and_unknown_payload(bot: Bot) -> None:
         rows = (await conn.execute(select(schema.events.c.kind, schema.events.c.target))).all()
     assert ("reaction_added", ALICE["id"]) in rows
     assert any(kind == "member_joined" for kind, _ in rows)
+    await fake.dispatch("MESSAGE_DELETE", {"id": message["id"], "channel_id": CHANNEL_ID,
+                                           "guild_id": GUILD_ID})  # fmt: skip
+    for _ in range(50):
+        await bot.app.eventlog.flush()
+        async with bot.app.db.read() as conn:
+            kinds = (await conn.execute(select(schema.events.c.kind))).scalars().all()
+        if "message_deleted" in kinds:
+            break
+        await asyncio.sleep(0.05)
+    assert "message_deleted" in kinds
 
 
 async def test_a_rate_limited_call_is_retried(bot: Bot) -> None:
@@ -388,3 +398,14 @@ async def test_moderator_commands_hit_their_routes(bot: Bot) -> None:
             await fake.wait_for(*route)
     [slowmode] = fake.called("PATCH", rf"/channels/{CHANNEL_ID}")
     assert slowmode.json["rate_limit_per_user"] == 30
+
+
+async def test_a_question_in_a_thread_is_answered_in_the_thread(bot: Bot) -> None:
+    from tests.discord.fake_discord import THREAD_ID
+
+    fake = bot.fake
+    question = fake.message(ALICE, "how do I reset my password?", channel_id=THREAD_ID)
+    await fake.dispatch("MESSAGE_CREATE", question)
+    [answer] = await fake.wait_for("POST", rf"/channels/{THREAD_ID}/messages")
+    assert "How do I reset my password?" in answer.json["content"]
+    assert not fake.called("POST", rf"/channels/{CHANNEL_ID}/messages")

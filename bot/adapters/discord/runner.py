@@ -25,6 +25,7 @@ from bot.core.events import (
     Event,
     MemberJoined,
     MemberLeft,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     PollVoted,
@@ -103,6 +104,9 @@ class DiscordRunner:
 
             async def on_raw_message_edit(self, payload: Any) -> None:
                 await runner.on_edit(payload)
+
+            async def on_raw_message_delete(self, payload: Any) -> None:
+                await runner.on_delete(payload)
 
             async def on_member_join(self, member: discord.Member) -> None:
                 await runner.on_member(member, joined=True)
@@ -279,6 +283,18 @@ class DiscordRunner:
                 community=community, occurred_at=self.services.clock.now(), channel=channel,
                 message=MessageRef(channel, str(payload.message_id)), author=actor,
                 content=str(data["content"]),
+            )
+        )  # fmt: skip
+
+    async def on_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        if payload.guild_id is None:
+            return
+        community = CommunityRef(Platform.DISCORD, str(payload.guild_id))
+        channel = ChannelRef(community, str(payload.channel_id))
+        await self._deliver(
+            MessageDeleted(
+                community=community, occurred_at=self.services.clock.now(), channel=channel,
+                message=MessageRef(channel, str(payload.message_id)),
             )
         )  # fmt: skip
 
