@@ -478,7 +478,8 @@ class DigestConfig(_Section):
     hero_confirm: bool = False
     """A moderator confirms the hero (buttons in the report channel) before the digest goes out."""
     new_member_hours: Annotated[float, Field(ge=0, le=24 * 90)] = 24
-    """Reactions from members who joined less than this before reacting earn the hero nothing."""
+    """Reactions from members who joined less than this before, and have not posted yet, earn
+    the hero nothing."""
     min_points: Annotated[float, Field(ge=0)] = 5
     """Fewer points than this: no hero this week."""
     rotation_weeks: Annotated[int, Field(ge=0, le=52)] = 2

@@ -55,6 +55,8 @@ class Activity:
     bots: set[str] = field(default_factory=set)
     joined: dict[str, datetime] = field(default_factory=dict)
     """Members who joined shortly before or during the period, and when."""
+    first_post: dict[str, datetime] = field(default_factory=dict)
+    """When those members first posted a message."""
     violations: dict[str, int] = field(default_factory=dict)
     ama_upvotes: list[tuple[str, str, str]] = field(default_factory=list)
     """(question author, voter, question text) for upvotes in the period."""
@@ -129,6 +131,19 @@ async def load_activity(
             )
         )
         activity.joined = {member: at for member, at in joined}
+        if activity.joined:
+            newcomers = sorted(activity.joined)
+            for chunk in range(0, len(newcomers), 500):
+                posted = await conn.execute(
+                    select(events.c.member, func.min(events.c.occurred_at))
+                    .where(
+                        *_of(events, community), events.c.kind == "message_posted",
+                        events.c.member.in_(newcomers[chunk : chunk + 500]),
+                        events.c.occurred_at < end,
+                    )
+                    .group_by(events.c.member)
+                )  # fmt: skip
+                activity.first_post.update({member: at for member, at in posted})
         found = await conn.execute(
             select(cases.c.member).where(
                 *_of(cases, community),

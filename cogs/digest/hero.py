@@ -7,9 +7,10 @@ Rules (``../shared/reference/interaction-metrics.md`` §4, adapted to what a cha
   a member other than the asker.
 - **Reactions received** +1 per distinct eligible member per message (+2 from helpers and the
   team), at most 10 per message, 3 per reactor and week, 60 a week in all. Not eligible: your own
-  reactions, bots, and members who joined less than ``new_member_hours`` before reacting (fresh
-  accounts are how reactions get farmed). With fewer than 3 distinct reactors the reaction points
-  are halved (Discourse's diversity rule).
+  reactions, bots, and members who joined less than ``new_member_hours`` before reacting and have
+  not posted anything yet (fresh silent accounts are how reactions get farmed; a newcomer who
+  asked a question and reacts to its answer counts). With fewer than 3 distinct reactors the
+  reaction points are halved (Discourse's diversity rule).
 - **AMA questions with traction** +1 per upvote from another member (at most 10).
 - **Quiz answers right** +2 each (at most 10).
 
@@ -96,8 +97,9 @@ def score_week(activity: Activity, rules: HeroRules | None = None) -> list[Score
         if author == reactor or author in staff:
             continue
         joined = activity.joined.get(reactor)
-        if joined is not None and at - joined < fresh:
-            continue  # a fresh account
+        spoke = activity.first_post.get(reactor)
+        if joined is not None and at - joined < fresh and (spoke is None or spoke > at):
+            continue  # a fresh account that has not taken part yet
         if reactor in activity.bots:
             continue
         item = score(author)

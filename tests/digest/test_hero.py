@@ -90,6 +90,11 @@ def test_reactions_from_fresh_accounts_and_bots_do_not_count() -> None:
         week.react(reactor, message, "alice")
     assert score_week(week.activity, HeroRules(new_member_hours=24, min_points=1)) == []
     assert score_week(week.activity, HeroRules(new_member_hours=0, min_points=1))
+    # A newcomer who has taken part (asked, then thanks the answer) is not a farming account.
+    for name in ("n1", "n2", "n3"):
+        week.activity.first_post[name] = START + timedelta(minutes=30)
+    [alice] = score_week(week.activity, HeroRules(new_member_hours=24, min_points=1))
+    assert alice.reactors == {"n1", "n2", "n3"}
 
 
 def test_caps_per_pair_and_removed_reactions() -> None:
