@@ -72,3 +72,17 @@ def test_stats_report_the_active_share_of_the_script(simulate) -> None:  # type:
     # alice, bob, carol, zed and vain posted; dave and erin only reacted: 5 of 7 members.
     assert "Active (posted) in 7 days: 71% (5 of 7 members); engaged: 100%" in out
     assert "/stats is for the moderator team" in out
+
+
+def test_newcomers_who_asked_count_and_silent_ones_do_not(simulate) -> None:  # type: ignore[no-untyped-def]
+    joins = "".join(f"+{name}\n{name} [I accept the rules]\n" for name in
+                    ("alice", "bob", "carol", "dave", "erin", "zed"))  # fmt: skip
+    out = simulate(
+        joins + "bob: how do I export my data?\nalice > bob: Settings → Export\n"
+        "bob +👍 alice\ncarol +👍 alice\ndave +👍 alice\n"
+        "zed: look at me\nerin +👍 zed\nzed +🔥 zed\n~ 4d\n",
+        "2026-11-27T10:00",
+    )
+    hero = next(line for line in out.splitlines() if "Hero of the week" in line)
+    assert "alice" in hero and "1 answer accepted" in hero
+    assert "reactions from 1 member" in hero  # bob asked; carol and dave only clicked, fresh
