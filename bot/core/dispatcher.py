@@ -103,14 +103,13 @@ class Dispatcher:
     ) -> None:
         try:
             await handler(ctx)
+        except ActionRefused as exc:
+            log.warning("feature %s on %s: %s %s", feature or "?", ctx.event.kind, exc.key,
+                        exc.params)  # fmt: skip
+            if tell_author:
+                await self._guard(ctx, ctx.reply(ctx.t(exc.key, **exc.params), ephemeral=True))
         except UserFacingError as exc:
             await self._guard(ctx, ctx.reply(ctx.t(exc.key, **exc.params), ephemeral=True))
-        except ActionRefused as exc:
-            log.warning("feature %s on %s: %s", feature or "?", ctx.event.kind, exc)
-            if tell_author:
-                await self._guard(
-                    ctx, ctx.reply(ctx.t("command.refused", reason=str(exc)), ephemeral=True)
-                )
         except Exception:
             log.exception("feature %s failed on %s", feature or "?", ctx.event.kind)
             if tell_author:

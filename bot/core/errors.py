@@ -21,9 +21,9 @@ class NotSupported(Exception):
     """The platform cannot carry out an action; features check capabilities first."""
 
 
-class ActionRefused(Exception):
+class ActionRefused(UserFacingError):
     """The platform would refuse the action (the bot lacks a permission or is ranked too low).
 
-    Raised by a port *before* calling the platform; the message says what is missing, for the
-    moderator who asked and for the log.
+    Raised by a port *before* calling the platform, with a catalog key saying what is missing:
+    the moderator who asked is told in their language, the log gets a warning, not a traceback.
     """

@@ -371,10 +371,12 @@ def setup(registry: Registry, services: Services) -> None:
             asker=asker.id if asker else None, entry_id=entry.id, confidence=1.0,
             answered_by=event.author.ref.id,
         )  # fmt: skip
-        message = service.answer_message(entry, answer_id, ctx.t)
-        if event.reply_to is None and member is not None:
-            lead = text(Mention(member, member.id), " ") + ctx.t("faq.quick_for", name="").strip()
-            message = OutgoingMessage(lead + "\n" + message.text, message.buttons)
+        lead = (
+            text(Mention(member, member.id), ", ", ctx.t("faq.quick_for"))
+            if event.reply_to is None and member is not None
+            else None
+        )
+        message = service.answer_message(entry, answer_id, ctx.t, lead)
         sent = await ctx.port.send(event.channel, message, reply_to=event.reply_to)
         await store.set_message(answer_id, sent.id)
 

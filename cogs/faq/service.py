@@ -110,12 +110,12 @@ class FaqService:
         return text(bold(entry.title), "\n") + body
 
     def answer_message(
-        self, entry: FaqEntry, answer_id: int, t: Translator, lead: str = ""
+        self, entry: FaqEntry, answer_id: int, t: Translator, lead: RichText | None = None
     ) -> OutgoingMessage:
-        """An answer with the feedback buttons under it."""
+        """An answer with the feedback buttons under it (after ``lead``, e.g. whom it is for)."""
         body = self.render_answer(entry)
-        if lead:
-            body = text(lead, "\n") + body
+        if lead is not None:
+            body = lead + "\n" + body
         buttons = (
             Button(t("faq.helped"), VOTE, f"{answer_id}:y", ButtonStyle.SUCCESS),
             Button(t("faq.not_helped"), VOTE, f"{answer_id}:n", ButtonStyle.SECONDARY),

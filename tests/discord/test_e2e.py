@@ -297,7 +297,7 @@ async def test_no_request_without_the_permission(bot: Bot) -> None:
     [answer] = await fake.wait_for("POST", rf"/interactions/{ban['id']}/[^/]+/callback")
     assert not fake.called("PUT", r"/guilds/\d+/bans/\d+")  # no 403 piled up
     assert answer.json["data"]["flags"] == 64
-    assert "needs the Ban Members permission" in answer.json["data"]["content"]
+    assert "I need the Ban Members permission" in answer.json["data"]["content"]
 
 
 async def test_a_mute_longer_than_28_days_is_renewed(bot: Bot) -> None:

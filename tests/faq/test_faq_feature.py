@@ -192,6 +192,8 @@ async def test_quick_reply_by_a_helper(app: BotApp, platform: MemoryPlatform) ->
     assert "Reply to the member's message" in platform.transcript[-1]
     quick = [r for r in await rows(app) if r["decision"] == "quick"]
     assert len(quick) == 1 and quick[0]["asker"] == "alice" and quick[0]["answered_by"] == "mod"
+    await platform.post("mod", "general", "/quick refund @alice")  # named instead of replied to
+    assert "@alice, here is the answer:" in last_lines(platform, 5)
 
 
 async def test_faq_command_search_and_topics(app: BotApp, platform: MemoryPlatform) -> None:

@@ -104,18 +104,14 @@ class DiscordPort:
         permissions = channel.permissions_for(me) if channel is not None else me.guild_permissions
         missing = [name for name in names if not getattr(permissions, name)]
         if missing:
-            raise MissingPermission(
-                "the bot needs the "
-                + ", ".join(name.replace("_", " ").title() for name in missing)
-                + " permission on this server"
-            )
+            # Discord's own permission names, as server settings show them (not translated).
+            listed = ", ".join(name.replace("_", " ").title() for name in missing)
+            raise MissingPermission("refused.permission", permissions=listed)
 
     def require_above(self, community: CommunityRef, target: discord.Member) -> None:
         guild = self.guild(community)
         if target.id == guild.owner_id or target.top_role >= guild.me.top_role:
-            raise MissingPermission(
-                f"{target.display_name} is ranked above the bot's highest role"
-            )
+            raise MissingPermission("refused.member_above", member=target.display_name)
 
     def home_channel(self, community: CommunityRef) -> ChannelRef:
         guild = self.guild(community)
@@ -256,7 +252,7 @@ class DiscordPort:
         if found is None:
             raise LookupError(f"Discord server {community.id} has no role named {role!r}")
         if found >= guild.me.top_role:
-            raise MissingPermission(f"the role {role!r} is above the bot's highest role")
+            raise MissingPermission("refused.role_above", role=role)
         target = await self.member(community, member)
         if granted:
             await target.add_roles(found)
