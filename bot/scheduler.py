@@ -30,7 +30,6 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from bot.core.clock import Clock, FakeClock, ensure_utc
 from bot.storage import schema
@@ -286,16 +285,10 @@ class Scheduler:
 
     async def claim_run(self, job: str, slot: str) -> bool:
         """Claim the unique run key ``(job, slot)``; False when someone already has it."""
-        try:
-            async with self._db.transaction() as conn:
-                await conn.execute(
-                    schema.job_runs.insert().values(
-                        job=job, slot=slot, claimed_by=self.owner, claimed_at=self._clock.now()
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        return await self._db.insert_new(
+            schema.job_runs, job=job, slot=slot, claimed_by=self.owner,
+            claimed_at=self._clock.now(),
+        )  # fmt: skip
 
     async def _mark_run_done(self, job: str, slot: str) -> None:
         table = schema.job_runs

@@ -7,7 +7,6 @@ are raised, never lowered; directory rows are inserted, never overwritten).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,9 +16,7 @@ from sqlalchemy import and_, bindparam, select
 
 from bot.storage import schema
 from bot.storage.database import Database
-from bot.storage.eventlog import NOT_ENGAGEMENT, EventLog
-
-ENGAGING = ("message_posted", "poll_voted", "reaction_added", "button_pressed")
+from bot.storage.eventlog import EventLog, day_flags, stored_data
 
 
 @dataclass(slots=True)
@@ -28,30 +25,6 @@ class BackfillResult:
     targets: int = 0
     days: int = 0
     members: int = 0
-
-
-def _data(raw: Any) -> dict[str, Any]:
-    if isinstance(raw, dict):
-        return raw
-    try:
-        value = json.loads(raw) if raw else {}
-    except (TypeError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def flags(kind: str, member: str, data: dict[str, Any]) -> tuple[int, int]:
-    """(posted, engaged) of a stored event, by the rules of ``eventlog.day_flags``."""
-    if kind == "message_posted":
-        return 1, 1
-    if kind == "poll_voted":
-        return 0, 1
-    if kind == "reaction_added":
-        author = data.get("message_author")
-        return 0, int(bool(author) and author != member)
-    if kind == "button_pressed":
-        return 0, int(not str(data.get("action", "")).startswith(NOT_ENGAGEMENT))
-    return 0, 0
 
 
 async def backfill(
@@ -85,7 +58,7 @@ async def backfill(
             result.events += 1
             if member is None:
                 continue
-            data = _data(raw)
+            data = stored_data(raw)
             if target is None:
                 found = data.get("reply_to_member") or data.get("message_author")
                 if found:
@@ -97,7 +70,7 @@ async def backfill(
                 entry.setdefault("joined_at", at)
             elif kind == "member_left":
                 entry["left_at"] = at
-            posted, engaged = flags(kind, member, data)
+            posted, engaged = day_flags(kind, member, data)
             if engaged:
                 day_key = (platform, community, at.astimezone(UTC).date().isoformat(), member)
                 old = days.get(day_key, (klass, 0, 0))

@@ -12,8 +12,9 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, Table, event, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -59,6 +60,19 @@ class Database:
             conn = await conn.execution_options(community_bot_write=True)
             async with conn.begin():
                 yield conn
+
+    async def insert_new(self, table: Table, **values: Any) -> bool:
+        """Insert one row in its own transaction; False when its key already exists.
+
+        How a claim is made exactly once, also across processes (a run slot, a digest week, a
+        vote): the database's unique key decides, never a read-then-write.
+        """
+        try:
+            async with self.transaction() as conn:
+                await conn.execute(table.insert().values(**values))
+        except IntegrityError:
+            return False
+        return True
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from datetime import UTC
 from typing import Any
@@ -19,13 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.core.events import (
     Actor,
     BotPosted,
-    ButtonPressed,
     Event,
     MemberJoined,
     MemberLeft,
     MessagePosted,
     PollVoted,
-    ReactionAdded,
 )
 from bot.core.permissions import Level
 from bot.storage import schema
@@ -38,20 +37,34 @@ NOT_ENGAGEMENT = ("onboarding.",)
 """Button actions that only let a newcomer in: pressing them is not engagement."""
 
 
-def day_flags(event: Event) -> tuple[int, int]:
-    """(posted, engaged) for the daily roll-up: posts, votes, reactions to someone else and
-    button presses (onboarding excepted) are engagement; only posts are posting."""
-    if isinstance(event, MessagePosted):
+def day_flags(kind: str, member: str, data: dict[str, Any]) -> tuple[int, int]:
+    """(posted, engaged) of an event row for the daily roll-up: posts, votes, reactions to
+    someone else and button presses (onboarding excepted) are engagement; only posts are posting.
+
+    Works on the stored form (kind, member, ``data``), so the live log and ``stats backfill``
+    apply the same rules.
+    """
+    if kind == "message_posted":
         return 1, 1
-    if isinstance(event, PollVoted):
+    if kind == "poll_voted":
         return 0, 1
-    if isinstance(event, ReactionAdded):
-        actor = event.actor
-        author = event.message_author
-        return 0, int(author is not None and actor is not None and author != actor.ref)
-    if isinstance(event, ButtonPressed):
-        return 0, int(not event.action.startswith(NOT_ENGAGEMENT))
+    if kind == "reaction_added":
+        author = data.get("message_author")
+        return 0, int(bool(author) and author != member)
+    if kind == "button_pressed":
+        return 0, int(not str(data.get("action", "")).startswith(NOT_ENGAGEMENT))
     return 0, 0
+
+
+def stored_data(raw: Any) -> dict[str, Any]:
+    """The ``data`` column as a dict, whether the driver gave it parsed or as JSON text."""
+    if isinstance(raw, dict):
+        return raw
+    try:
+        value = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def actor_class(actor: Actor) -> str:
@@ -119,7 +132,7 @@ class EventLog:
             data = {"action": action}
         if actor is not None:
             self._note_member(event, actor)
-            posted, engaged = day_flags(event)
+            posted, engaged = day_flags(event.kind, actor.ref.id, data or {})
             if engaged:
                 self._note_day(event, actor, posted, engaged)
         target = getattr(event, "reply_to_author", None) or getattr(event, "message_author", None)

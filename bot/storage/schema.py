@@ -19,7 +19,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.sql.elements import ColumnElement
 
+from bot.core.ids import CommunityRef
 from bot.storage.types import UtcDateTime
 
 metadata = MetaData()
@@ -123,3 +125,8 @@ member_days = Table(
     Index("ix_member_days_member", "platform", "community", "member", "day"),
 )
 """Who posted and who engaged, per UTC day: the active share and retention read this."""
+
+
+def of_community(table: Table, community: CommunityRef) -> list[ColumnElement[bool]]:
+    """The conditions that select one community's rows of a table with platform/community."""
+    return [table.c.platform == community.platform.value, table.c.community == community.id]

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text, func, select
-from sqlalchemy.exc import IntegrityError
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
@@ -217,14 +216,9 @@ class AmaStore:
 
     async def upvote(self, question_id: int, member: str, now: datetime) -> bool:
         """False when the member had already upvoted."""
-        try:
-            async with self.db.transaction() as conn:
-                await conn.execute(
-                    upvotes.insert().values(question_id=question_id, member=member, voted_at=now)
-                )
-        except IntegrityError:
-            return False
-        return True
+        return await self.db.insert_new(
+            upvotes, question_id=question_id, member=member, voted_at=now
+        )
 
     async def answer(self, question_id: int, link: str, now: datetime) -> None:
         async with self.db.transaction() as conn:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Table, and_, case, func, select
+from sqlalchemy import and_, case, func, select
 
 from bot.core.ids import CommunityRef
 from bot.storage import schema
 from bot.storage.database import Database
+from bot.storage.schema import of_community
 from cogs.ama.store import questions as ama_questions
 from cogs.ama.store import sessions as ama_sessions
 from cogs.ama.store import upvotes as ama_upvotes
@@ -67,10 +67,6 @@ class Activity:
         return self.names.get(member, member)
 
 
-def _of(table: Table, community: CommunityRef) -> list[Any]:
-    return [table.c.platform == community.platform.value, table.c.community == community.id]
-
-
 async def load_activity(
     db: Database,
     community: CommunityRef,
@@ -81,7 +77,11 @@ async def load_activity(
 ) -> Activity:
     activity = Activity(community, start, end)
     events = schema.events
-    window = [*_of(events, community), events.c.occurred_at >= start, events.c.occurred_at < end]
+    window = [
+        *of_community(events, community),
+        events.c.occurred_at >= start,
+        events.c.occurred_at < end,
+    ]
     members = schema.members
     net = func.sum(case((events.c.kind == "reaction_added", 1), else_=-1))
     async with db.read() as conn:
@@ -111,7 +111,7 @@ async def load_activity(
         activity.reactions = [Reaction(r, m, a, at) for r, m, a, at in reactions]
         staff = await conn.execute(
             select(members.c.member, members.c.actor_class).where(
-                *_of(members, community), members.c.actor_class.in_(STAFF)
+                *of_community(members, community), members.c.actor_class.in_(STAFF)
             )
         )
         acting = await conn.execute(
@@ -126,7 +126,7 @@ async def load_activity(
                     activity.bots.add(member)
         joined = await conn.execute(
             select(members.c.member, members.c.joined_at).where(
-                *_of(members, community),
+                *of_community(members, community),
                 members.c.joined_at >= start - joined_since,
             )
         )
@@ -137,7 +137,7 @@ async def load_activity(
                 posted = await conn.execute(
                     select(events.c.member, func.min(events.c.occurred_at))
                     .where(
-                        *_of(events, community), events.c.kind == "message_posted",
+                        *of_community(events, community), events.c.kind == "message_posted",
                         events.c.member.in_(newcomers[chunk : chunk + 500]),
                         events.c.occurred_at < end,
                     )
@@ -146,7 +146,7 @@ async def load_activity(
                 activity.first_post.update({member: at for member, at in posted})
         found = await conn.execute(
             select(cases.c.member).where(
-                *_of(cases, community),
+                *of_community(cases, community),
                 cases.c.created_at >= start,
                 cases.c.created_at < end,
                 cases.c.revoked_at.is_(None),
@@ -163,7 +163,7 @@ async def load_activity(
                 ).join(ama_sessions, ama_sessions.c.id == ama_questions.c.session_id)
             )
             .where(
-                *_of(ama_sessions, community),
+                *of_community(ama_sessions, community),
                 ama_upvotes.c.voted_at >= start,
                 ama_upvotes.c.voted_at < end,
                 ama_questions.c.removed_at.is_(None),
@@ -177,7 +177,9 @@ async def load_activity(
                     polls, and_(polls.c.id == votes.c.poll_id, polls.c.correct == votes.c.option)
                 )
             )
-            .where(*_of(polls, community), votes.c.voted_at >= start, votes.c.voted_at < end)
+            .where(
+                *of_community(polls, community), votes.c.voted_at >= start, votes.c.voted_at < end
+            )
         )
         activity.quiz_correct = [member for (member,) in right]
     return activity
@@ -191,7 +193,7 @@ async def load_names(db: Database, community: CommunityRef, ids: set[str]) -> di
     async with db.read() as conn:
         rows = await conn.execute(
             select(members.c.member, members.c.name).where(
-                *_of(members, community), members.c.member.in_(sorted(ids))
+                *of_community(members, community), members.c.member.in_(sorted(ids))
             )
         )
         return {member: name for member, name in rows}

@@ -24,7 +24,6 @@ grouped by the database with portable SQL (no date or JSON functions).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,12 +34,12 @@ from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from bot.core.ids import CommunityRef
 from bot.storage import schema
 from bot.storage.database import Database
+from bot.storage.eventlog import stored_data
+from bot.storage.schema import of_community
 from cogs.faq.store import answers as faq_answers
 from cogs.polls.store import polls, votes
 
 STAFF = frozenset({"helper", "moderator", "admin", "bot"})
-ENGAGED = ("message_posted", "reaction_added", "poll_voted", "button_pressed")
-ONBOARDING_ACTIONS = ("welcome.", "gate.", "rules.")
 UGC_CHARS = 200
 
 
@@ -143,10 +142,6 @@ class Metrics:
         return row
 
 
-def _of(table: Any, community: CommunityRef) -> list[Any]:
-    return [table.c.platform == community.platform.value, table.c.community == community.id]
-
-
 async def compute(
     db: Database, community: CommunityRef, end: datetime, days: float = 7
 ) -> Metrics:
@@ -180,7 +175,9 @@ async def compute(
 async def _staff(conn: Any, community: CommunityRef) -> set[str]:
     members = schema.members
     rows = await conn.execute(
-        select(members.c.member).where(*_of(members, community), members.c.actor_class.in_(STAFF))
+        select(members.c.member).where(
+            *of_community(members, community), members.c.actor_class.in_(STAFF)
+        )
     )
     return {member for (member,) in rows}
 
@@ -191,16 +188,6 @@ class Active:
     posted_recently: set[str] = field(default_factory=set)
     engaged: set[str] = field(default_factory=set)
     engaged_recently: set[str] = field(default_factory=set)
-
-
-def _data(raw: Any) -> dict[str, Any]:
-    if isinstance(raw, dict):
-        return raw
-    try:
-        value = json.loads(raw) if raw else {}
-    except (TypeError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 class _Counter:
@@ -217,7 +204,7 @@ class _Counter:
 
     def window(self, since: datetime, end: datetime) -> list[Any]:
         events = self.events
-        return [*_of(events, self.community), events.c.occurred_at >= since,
+        return [*of_community(events, self.community), events.c.occurred_at >= since,
                 events.c.occurred_at < end]  # fmt: skip
 
     def by_members(self) -> list[Any]:
@@ -227,22 +214,11 @@ class _Counter:
             conditions.append(events.c.member.not_in(sorted(self.staff)))
         return conditions
 
-    async def members_who(
-        self, since: datetime, end: datetime, kinds: tuple[str, ...]
-    ) -> set[str]:
-        events = self.events
-        rows = await self.conn.execute(
-            select(events.c.member)
-            .where(*self.window(since, end), *self.by_members(), events.c.kind.in_(kinds))
-            .distinct()
-        )
-        return {member for (member,) in rows}
-
     def days(self, since: datetime, end: datetime) -> list[Any]:
         """Roll-up rows of members (not the team) on the UTC days ``[since, end)`` touches."""
         table = schema.member_days
         conditions = [
-            *_of(table, self.community), table.c.day >= _day_key(since),
+            *of_community(table, self.community), table.c.day >= _day_key(since),
             table.c.day <= _day_key(end - timedelta(microseconds=1)),
             table.c.actor_class == "member", table.c.engaged > 0,
         ]  # fmt: skip
@@ -291,7 +267,7 @@ class _Counter:
         members = schema.members
         count = await self.conn.scalar(
             select(func.count()).select_from(members).where(
-                *_of(members, self.community), members.c.actor_class == "member",
+                *of_community(members, self.community), members.c.actor_class == "member",
                 members.c.first_seen_at < end,
                 or_(members.c.left_at.is_(None), members.c.left_at >= since),
             )
@@ -302,7 +278,7 @@ class _Counter:
         members = schema.members
         count = await self.conn.scalar(
             select(func.count()).select_from(members).where(
-                *_of(members, self.community), members.c.actor_class == "member",
+                *of_community(members, self.community), members.c.actor_class == "member",
                 members.c.joined_at >= since, members.c.joined_at < end,
             )
         )  # fmt: skip
@@ -322,7 +298,7 @@ class _Counter:
             if target is not None and target != member:
                 items[message] = (member, target)
                 continue
-            data = _data(raw)
+            data = stored_data(raw)
             if int(data.get("chars", 0)) >= UGC_CHARS or data.get("link"):
                 items[message] = (member, None)
         reactions = await self.conn.execute(
@@ -348,7 +324,7 @@ class _Counter:
             newest = end_day - timedelta(days=closes - 1)  # the whole window has elapsed
             joined = await self.conn.execute(
                 select(members.c.member, members.c.joined_at).where(
-                    *_of(members, self.community), members.c.actor_class == "member",
+                    *of_community(members, self.community), members.c.actor_class == "member",
                     members.c.joined_at >= newest - timedelta(days=span),
                     members.c.joined_at < newest,
                 )
@@ -360,7 +336,7 @@ class _Counter:
             for chunk in range(0, len(names), 500):
                 rows = await self.conn.execute(
                     select(table.c.member, table.c.day).where(
-                        *_of(table, self.community), table.c.engaged > 0,
+                        *of_community(table, self.community), table.c.engaged > 0,
                         table.c.member.in_(names[chunk : chunk + 500]), table.c.day >= first_day,
                     )
                 )  # fmt: skip
@@ -377,8 +353,8 @@ class _Counter:
                 faq_answers.c.decision, faq_answers.c.helped, faq_answers.c.not_helped,
                 faq_answers.c.question_message,
             ).where(
-                *_of(faq_answers, self.community), faq_answers.c.created_at >= metrics.start,
-                faq_answers.c.created_at < metrics.end,
+                *of_community(faq_answers, self.community),
+                faq_answers.c.created_at >= metrics.start, faq_answers.c.created_at < metrics.end,
             )
         )  # fmt: skip
         questions: set[str] = set()
@@ -403,7 +379,7 @@ class _Counter:
         steps: set[str] = set()
         for message, raw in posts:
             metrics.bot_posts += 1
-            if int(_data(raw).get("buttons", 0)) > 0 and message:
+            if int(stored_data(raw).get("buttons", 0)) > 0 and message:
                 steps.add(message)
         metrics.bot_posts_with_step = len(steps)
         if not steps:
@@ -419,7 +395,7 @@ class _Counter:
         """Distinct voters per poll (and quiz) closed in the period ÷ members engaged in it."""
         closed = await self.conn.execute(
             select(polls.c.id, polls.c.correct).where(
-                *_of(polls, self.community), polls.c.closed_at >= metrics.start,
+                *of_community(polls, self.community), polls.c.closed_at >= metrics.start,
                 polls.c.closed_at < metrics.end,
             )
         )  # fmt: skip

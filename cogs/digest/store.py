@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Column, MetaData, String, Table, Text, and_, select
-from sqlalchemy.exc import IntegrityError
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
+from bot.storage.schema import of_community
 from bot.storage.types import UtcDateTime
 
 metadata = MetaData()
@@ -47,17 +46,13 @@ posts = Table(
 )
 
 
-def _of(table: Table, community: CommunityRef) -> list[Any]:
-    return [table.c.platform == community.platform.value, table.c.community == community.id]
-
-
 class DigestStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def set_topic(self, community: CommunityRef, topic: str, by: str, now: datetime) -> None:
         async with self.db.transaction() as conn:
-            await conn.execute(topics.delete().where(and_(*_of(topics, community))))
+            await conn.execute(topics.delete().where(and_(*of_community(topics, community))))
             await conn.execute(
                 topics.insert().values(
                     platform=community.platform.value,
@@ -71,20 +66,20 @@ class DigestStore:
     async def topic(self, community: CommunityRef) -> str | None:
         async with self.db.read() as conn:
             row = (
-                await conn.execute(select(topics.c.topic).where(*_of(topics, community)))
+                await conn.execute(select(topics.c.topic).where(*of_community(topics, community)))
             ).first()
         return None if row is None else str(row[0])
 
     async def clear_topic(self, community: CommunityRef) -> None:
         async with self.db.transaction() as conn:
-            await conn.execute(topics.delete().where(and_(*_of(topics, community))))
+            await conn.execute(topics.delete().where(and_(*of_community(topics, community))))
 
     async def hero_decision(
         self, community: CommunityRef, week: str
     ) -> tuple[str, str | None] | None:
         """(decision, member) a moderator took for the week: ``confirmed`` or ``skipped``."""
         query = select(heroes.c.decision, heroes.c.member).where(
-            *_of(heroes, community), heroes.c.week == week
+            *of_community(heroes, community), heroes.c.week == week
         )
         async with self.db.read() as conn:
             row = (await conn.execute(query)).first()
@@ -100,61 +95,49 @@ class DigestStore:
         now: datetime,
     ) -> bool:
         """Record a moderator's decision; False when one was already taken for the week."""
-        try:
-            async with self.db.transaction() as conn:
-                await conn.execute(
-                    heroes.insert().values(
-                        platform=community.platform.value,
-                        community=community.id,
-                        week=week,
-                        member=member,
-                        decision=decision,
-                        decided_by=by,
-                        decided_at=now,
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        return await self.db.insert_new(
+            heroes,
+            platform=community.platform.value,
+            community=community.id,
+            week=week,
+            member=member,
+            decision=decision,
+            decided_by=by,
+            decided_at=now,
+        )
 
     async def claim_post(
         self, community: CommunityRef, week: str, channel: str, hero: str | None, now: datetime
     ) -> bool:
         """Claim the week's digest; False when it was already posted (or is being posted)."""
-        try:
-            async with self.db.transaction() as conn:
-                await conn.execute(
-                    posts.insert().values(
-                        platform=community.platform.value,
-                        community=community.id,
-                        week=week,
-                        channel=channel,
-                        hero=hero,
-                        posted_at=now,
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        return await self.db.insert_new(
+            posts,
+            platform=community.platform.value,
+            community=community.id,
+            week=week,
+            channel=channel,
+            hero=hero,
+            posted_at=now,
+        )
 
     async def release_post(self, community: CommunityRef, week: str) -> None:
         """Undo a claim whose message could not be sent, so the retry can post it."""
         async with self.db.transaction() as conn:
             await conn.execute(
-                posts.delete().where(and_(*_of(posts, community), posts.c.week == week))
+                posts.delete().where(and_(*of_community(posts, community), posts.c.week == week))
             )
 
     async def set_post_message(self, community: CommunityRef, week: str, message: str) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
                 posts.update()
-                .where(and_(*_of(posts, community), posts.c.week == week))
+                .where(and_(*of_community(posts, community), posts.c.week == week))
                 .values(message=message)
             )
 
     async def recent_heroes(self, community: CommunityRef, since: datetime) -> set[str]:
         query = select(posts.c.hero).where(
-            *_of(posts, community), posts.c.posted_at >= since, posts.c.hero.is_not(None)
+            *of_community(posts, community), posts.c.posted_at >= since, posts.c.hero.is_not(None)
         )
         async with self.db.read() as conn:
             return {str(hero) for (hero,) in await conn.execute(query)}

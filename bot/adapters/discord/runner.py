@@ -228,6 +228,14 @@ class DiscordRunner:
             bool(getattr(user, "bot", False)),
         )
 
+    def actor_in(self, guild_id: int, user_id: int, name: str = "") -> Actor:
+        """The member as an actor when the server is cached, else by id (a raw gateway event)."""
+        guild = self.client.get_guild(guild_id)
+        member = guild.get_member(user_id) if guild is not None else None
+        if member is not None:
+            return self.actor(member)
+        return Actor(MemberRef(Platform.DISCORD, str(user_id)), name or str(user_id))
+
     @staticmethod
     def channel_ref(community: CommunityRef, channel: Any) -> ChannelRef:
         if isinstance(channel, discord.Thread) and channel.parent_id:
@@ -270,13 +278,8 @@ class DiscordRunner:
         if author.get("bot") or (me is not None and int(author["id"]) == me.id):
             return
         community = CommunityRef(Platform.DISCORD, str(payload.guild_id))
-        guild = self.client.get_guild(payload.guild_id)
-        member = guild.get_member(int(author["id"])) if guild else None
-        actor = (
-            self.actor(member) if member is not None
-            else Actor(MemberRef(Platform.DISCORD, str(author["id"])),
-                       str(author.get("global_name") or author.get("username") or author["id"]))
-        )  # fmt: skip
+        name = str(author.get("global_name") or author.get("username") or author["id"])
+        actor = self.actor_in(payload.guild_id, int(author["id"]), name)
         channel = ChannelRef(community, str(payload.channel_id))
         await self._deliver(
             MessageEdited(
@@ -316,11 +319,9 @@ class DiscordRunner:
         if me is not None and payload.user_id == me.id:
             return
         community = CommunityRef(Platform.DISCORD, str(payload.guild_id))
-        guild = self.client.get_guild(payload.guild_id)
-        user = payload.member or (guild.get_member(payload.user_id) if guild else None)
         actor = (
-            self.actor(user) if user is not None
-            else Actor(MemberRef(Platform.DISCORD, str(payload.user_id)), str(payload.user_id))
+            self.actor(payload.member) if payload.member is not None
+            else self.actor_in(payload.guild_id, payload.user_id)
         )  # fmt: skip
         channel = ChannelRef(community, str(payload.channel_id))
         author_id = getattr(payload, "message_author_id", None)
@@ -339,12 +340,7 @@ class DiscordRunner:
         if payload.guild_id is None:
             return
         community = CommunityRef(Platform.DISCORD, str(payload.guild_id))
-        guild = self.client.get_guild(payload.guild_id)
-        user = guild.get_member(payload.user_id) if guild else None
-        actor = (
-            self.actor(user) if user is not None
-            else Actor(MemberRef(Platform.DISCORD, str(payload.user_id)), str(payload.user_id))
-        )  # fmt: skip
+        actor = self.actor_in(payload.guild_id, payload.user_id)
         await self._deliver(
             PollVoted(
                 community=community, occurred_at=self.services.clock.now(),
