@@ -10,10 +10,11 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import defaultdict
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import and_, bindparam, case, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -166,36 +167,78 @@ class EventLog:
     async def _write_days(
         self, conn: AsyncConnection, days: dict[tuple[str, str, str, str], tuple[str, int, int]]
     ) -> None:
-        """Upsert the daily roll-up: only (day, member) pairs that are new or gained a flag."""
+        """Upsert the daily roll-up for (day, member) pairs that are new or gained a flag.
+
+        A few statements per flush, not per pair: one read of the pairs that exist, one bulk
+        insert of the new ones, one bulk update of raised flags (a burst of newcomers on a busy
+        day would otherwise cost three round trips each).
+        """
         table = schema.member_days
-        for (platform, community, day, member), (klass, posted, engaged) in days.items():
-            key = and_(
-                table.c.platform == platform, table.c.community == community,
-                table.c.day == day, table.c.member == member,
-            )  # fmt: skip
-            raise_flags = (
-                table.update()
-                .where(key)
-                .values(
-                    posted=case((table.c.posted < posted, posted), else_=table.c.posted),
-                    engaged=case((table.c.engaged < engaged, engaged), else_=table.c.engaged),
+        groups: dict[tuple[str, str, str], dict[str, tuple[str, int, int]]] = defaultdict(dict)
+        for (platform, community, day, member), value in days.items():
+            groups[(platform, community, day)][member] = value
+        for (platform, community, day), pending in groups.items():
+            where = [table.c.platform == platform, table.c.community == community,
+                     table.c.day == day]  # fmt: skip
+            existing: dict[str, tuple[int, int]] = {}
+            names = list(pending)
+            for start in range(0, len(names), 500):
+                rows = await conn.execute(
+                    select(table.c.member, table.c.posted, table.c.engaged).where(
+                        *where, table.c.member.in_(names[start : start + 500])
+                    )
                 )
-            )
-            changed = await conn.execute(raise_flags)
-            if not changed.rowcount:
+                existing.update({member: (posted, engaged) for member, posted, engaged in rows})
+            fresh = [
+                {"platform": platform, "community": community, "day": day, "member": member,
+                 "actor_class": klass, "posted": posted, "engaged": engaged}
+                for member, (klass, posted, engaged) in pending.items() if member not in existing
+            ]  # fmt: skip
+            raised = [
+                {"who": member, "new_posted": max(posted, old[0]),
+                 "new_engaged": max(engaged, old[1])}
+                for member, (_, posted, engaged) in pending.items()
+                if (old := existing.get(member)) is not None
+                and (posted > old[0] or engaged > old[1])
+            ]  # fmt: skip
+            if fresh:
                 try:
                     async with conn.begin_nested():
-                        await conn.execute(
-                            table.insert().values(
-                                platform=platform, community=community, day=day, member=member,
-                                actor_class=klass, posted=posted, engaged=engaged,
-                            )
-                        )  # fmt: skip
-                except IntegrityError:  # another process wrote it first
-                    await conn.execute(raise_flags)
-            self._days_written[(platform, community, day, member)] = (posted, engaged)
+                        await conn.execute(table.insert(), fresh)
+                except IntegrityError:  # another process wrote some of them first
+                    for row in fresh:
+                        await self._upsert_day(conn, row)
+            if raised:
+                await conn.execute(
+                    table.update()
+                    .where(*where, table.c.member == bindparam("who"))
+                    .values(posted=bindparam("new_posted"), engaged=bindparam("new_engaged")),
+                    raised,
+                )
+            for member, (_, posted, engaged) in pending.items():
+                self._days_written[(platform, community, day, member)] = (posted, engaged)
         if len(self._days_written) > 500_000:
             self._days_written.clear()
+
+    @staticmethod
+    async def _upsert_day(conn: AsyncConnection, row: dict[str, Any]) -> None:
+        """One pair, raced by another process: raise its flags, or insert it."""
+        table = schema.member_days
+        key = and_(
+            table.c.platform == row["platform"], table.c.community == row["community"],
+            table.c.day == row["day"], table.c.member == row["member"],
+        )  # fmt: skip
+        posted, engaged = row["posted"], row["engaged"]
+        changed = await conn.execute(
+            table.update()
+            .where(key)
+            .values(
+                posted=case((table.c.posted < posted, posted), else_=table.c.posted),
+                engaged=case((table.c.engaged < engaged, engaged), else_=table.c.engaged),
+            )
+        )
+        if not changed.rowcount:
+            await conn.execute(table.insert().values(**row))
 
     def _note_member(self, event: Event, actor: Actor) -> None:
         key = (event.community.platform.value, event.community.id, actor.ref.id)
@@ -237,37 +280,52 @@ class EventLog:
     async def _write_members(
         self, conn: AsyncConnection, members: dict[tuple[str, str, str], dict[str, Any]]
     ) -> None:
-        """Upsert the member directory for what changed (names and classes rarely do)."""
+        """Upsert the member directory for what changed (names and classes rarely do): one read
+        of the members concerned and one bulk insert of the new ones per community and flush."""
         table = schema.members
+        groups: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
         for (platform, community, member), seen in members.items():
-            known = self._known.get((platform, community, member))
             changes: dict[str, Any] = {k: seen[k] for k in ("name", "actor_class") if k in seen}
-            if "joined_at" in seen or "left_at" in seen or known != changes:
-                key = and_(
-                    table.c.platform == platform,
-                    table.c.community == community,
-                    table.c.member == member,
-                )
-                row = (await conn.execute(select(table).where(key))).mappings().first()
-                if row is None:
-                    await conn.execute(
-                        table.insert().values(
-                            platform=platform, community=community, member=member,
-                            name=seen["name"], actor_class=seen["actor_class"],
-                            first_seen_at=seen["first_seen_at"], joined_at=seen.get("joined_at"),
-                            left_at=seen.get("left_at"),
-                        )
-                    )  # fmt: skip
-                else:
-                    update: dict[str, Any] = dict(changes)
-                    if seen.get("joined_at") is not None and row["joined_at"] is None:
-                        update["joined_at"] = seen["joined_at"]
-                    if "left_at" in seen:
-                        update["left_at"] = seen["left_at"]
-                    await conn.execute(table.update().where(key).values(**update))
+            if (
+                "joined_at" in seen
+                or "left_at" in seen
+                or self._known.get((platform, community, member)) != changes
+            ):
+                groups[(platform, community)][member] = seen
             if len(self._known) > 200_000:
                 self._known.clear()
             self._known[(platform, community, member)] = changes
+        for (platform, community), pending in groups.items():
+            where = [table.c.platform == platform, table.c.community == community]
+            names = list(pending)
+            rows: dict[str, Any] = {}
+            for start in range(0, len(names), 500):
+                found = await conn.execute(
+                    select(table).where(*where, table.c.member.in_(names[start : start + 500]))
+                )
+                rows.update({row["member"]: row for row in found.mappings()})
+            fresh = [
+                {"platform": platform, "community": community, "member": member,
+                 "name": seen["name"], "actor_class": seen["actor_class"],
+                 "first_seen_at": seen["first_seen_at"], "joined_at": seen.get("joined_at"),
+                 "left_at": seen.get("left_at")}
+                for member, seen in pending.items() if member not in rows
+            ]  # fmt: skip
+            if fresh:
+                await conn.execute(table.insert(), fresh)
+            for member, seen in pending.items():
+                row = rows.get(member)
+                if row is None:
+                    continue
+                update: dict[str, Any] = {k: seen[k] for k in ("name", "actor_class") if k in seen}
+                if seen.get("joined_at") is not None and row["joined_at"] is None:
+                    update["joined_at"] = seen["joined_at"]
+                if "left_at" in seen:
+                    update["left_at"] = seen["left_at"]
+                if any(row[k] != v for k, v in update.items()):
+                    await conn.execute(
+                        table.update().where(*where, table.c.member == member).values(**update)
+                    )
 
     async def _flush_periodically(self) -> None:
         while True:
