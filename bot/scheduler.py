@@ -26,8 +26,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import and_, or_, select
 
@@ -40,6 +42,12 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 _IN_PASS: ContextVar[bool] = ContextVar("scheduler_in_pass", default=False)
 MAX_ATTEMPTS = 5
+
+
+def weekly_trigger(day: str, at: str, timezone: ZoneInfo) -> CronTrigger:
+    """Every week on ``day`` (mon..sun) at ``at`` (HH:MM), local time of ``timezone``."""
+    hour, minute = (int(part) for part in at.split(":"))
+    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=timezone)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.config import WeeklyAma
 from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.context import Context, Services
@@ -24,7 +22,7 @@ from bot.core.permissions import Level
 from bot.core.registry import Registry
 from bot.core.richtext import RichText, bold, join_lines, text
 from bot.i18n import Translator
-from bot.scheduler import Deadline
+from bot.scheduler import Deadline, weekly_trigger
 from cogs.ama.store import AmaStore, Question, Session
 
 log = logging.getLogger(__name__)
@@ -184,15 +182,10 @@ def setup(registry: Registry, services: Services) -> None:
         return open_weekly
 
     for index, entry in enumerate(settings.weekly):
-        hour, minute = (int(part) for part in entry.opens_at.split(":"))
+        _, tz = services.locale_for(CommunityRef.parse(entry.community))
         services.scheduler.add_recurring(
             f"ama.weekly.{index}",
-            CronTrigger(
-                day_of_week=entry.day,
-                hour=hour,
-                minute=minute,
-                timezone=services.config.community.timezone,
-            ),
+            weekly_trigger(entry.day, entry.opens_at, tz),
             weekly(entry),
             catch_up=timedelta(hours=1),
         )

@@ -11,8 +11,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.config import optional_duration
 from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.context import Context, Services
@@ -23,7 +21,7 @@ from bot.core.messages import Button, ButtonStyle, OutgoingMessage
 from bot.core.permissions import Level
 from bot.core.registry import Registry
 from bot.core.richtext import bold, text
-from bot.scheduler import Deadline
+from bot.scheduler import Deadline, weekly_trigger
 from cogs.digest import report
 from cogs.digest.compose import STEP, Digest, build_digest, reason, week_key
 from cogs.digest.hero import HeroRules
@@ -237,18 +235,17 @@ def setup(registry: Registry, services: Services) -> None:
 
         return run
 
-    hour, minute = (int(part) for part in settings.at.split(":"))
     for key, channel in settings.channels.items():
         community = CommunityRef.parse(key)
         _, tz = services.locale_for(community)
-        trigger = CronTrigger(day_of_week=settings.day, hour=hour, minute=minute, timezone=tz)
+        trigger = weekly_trigger(settings.day, settings.at, tz)
         services.scheduler.add_recurring(
             f"digest.{key}", trigger, digest_job(community, channel), catch_up=max_late
         )
     for key, channel in settings.report_channels.items():
         community = CommunityRef.parse(key)
         _, tz = services.locale_for(community)
-        trigger = CronTrigger(day_of_week=settings.day, hour=hour, minute=minute, timezone=tz)
+        trigger = weekly_trigger(settings.day, settings.at, tz)
         services.scheduler.add_recurring(
             f"digest.report.{key}", trigger, report_job(community, channel), catch_up=max_late
         )

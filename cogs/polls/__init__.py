@@ -11,8 +11,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.config import ScheduledQuiz
 from bot.content import content_validator
 from bot.core.capabilities import Capability
@@ -28,7 +26,7 @@ from bot.core.registry import Registry
 from bot.core.richtext import RichText, bold, join_lines, text
 from bot.i18n import Translator
 from bot.levels import at_least, earned_level
-from bot.scheduler import Deadline
+from bot.scheduler import Deadline, weekly_trigger
 from cogs.polls.logic import REACTION_EMOJI, PollRequest, PollSyntaxError, bar_chart, parse_poll
 from cogs.polls.series import SeriesError, load_series, validate_series
 from cogs.polls.store import Poll, PollClosed, PollStore
@@ -344,15 +342,10 @@ def setup(registry: Registry, services: Services) -> None:
         return run_scheduled
 
     for index, entry in enumerate(settings.quizzes):
-        hour, minute = (int(part) for part in entry.at.split(":"))
+        _, tz = services.locale_for(CommunityRef.parse(entry.community))
         services.scheduler.add_recurring(
             f"quiz.weekly.{index}",
-            CronTrigger(
-                day_of_week=entry.day,
-                hour=hour,
-                minute=minute,
-                timezone=services.config.community.timezone,
-            ),
+            weekly_trigger(entry.day, entry.at, tz),
             scheduled(entry),
             catch_up=timedelta(hours=1),
         )
