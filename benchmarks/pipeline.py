@@ -119,9 +119,9 @@ def main() -> None:
         peak = asyncio.run(peak_memory(min(args.messages, 20_000), folder))
         full = None
         if args.all_features:
-            from cogs import FEATURES
+            from bot.features import catalog
 
-            full, _ = asyncio.run(run(args.messages, 500, folder, list(FEATURES)))
+            full, _ = asyncio.run(run(args.messages, 500, folder, list(catalog())))
     ours_rate = args.messages / ours
     base_rate = args.baseline_messages / base
     print(

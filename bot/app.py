@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
-from typing import Protocol, cast
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from bot.adapters.memory import MemoryPlatform
@@ -13,11 +12,12 @@ from bot.config import Config
 from bot.core.clock import Clock
 from bot.core.context import Context, Services
 from bot.core.dispatcher import Dispatcher
-from bot.core.ids import CommunityRef
+from bot.core.ids import CommunityRef, MemberRef
 from bot.core.permissions import Level
 from bot.core.port import PlatformPort
 from bot.core.recording import RecordingPort
 from bot.core.registry import Next, Registry
+from bot.features import install
 from bot.i18n import Translator, translator
 from bot.scheduler import Scheduler
 from bot.storage.database import Database
@@ -27,10 +27,6 @@ log = logging.getLogger(__name__)
 
 EVENTLOG_ORDER = -1000
 """The event log sees every event first, before moderation (100) and the features."""
-
-
-class Feature(Protocol):
-    def setup(self, registry: Registry, services: Services) -> None: ...
 
 
 class BotApp:
@@ -54,11 +50,9 @@ class BotApp:
         )
         self.services.flush_events = self.eventlog.flush
         self.services.wrap_port = self._recording
+        self.services.forget_member = self.forget_member
         self.registry.add_middleware(EVENTLOG_ORDER, self._log_event, name="eventlog")
-        for name in config.features.enabled:
-            module: Feature = importlib.import_module(f"cogs.{name}")
-            self.registry.begin_feature(name)
-            module.setup(self.registry, self.services)
+        self.features = install(self.services, config)
         self.dispatcher = Dispatcher(self.registry, self.services, self.locale_for)
 
     def locale_for(self, community: CommunityRef) -> tuple[Translator, ZoneInfo]:
@@ -69,6 +63,13 @@ class BotApp:
             self._locales[community] = cached
         return cached
 
+    async def forget_member(self, member: MemberRef) -> dict[str, int]:
+        """Erase ``member`` from the event log and every enabled feature; rows per part."""
+        erased = {"event log": await self.eventlog.forget(member.platform.value, member.id)}
+        for feature in self.features:
+            erased[feature.name] = await feature.forget_member(member)
+        return erased
+
     async def _log_event(self, ctx: Context, call_next: Next) -> None:
         await self.eventlog.record(ctx.event)
         await call_next()
@@ -76,14 +77,19 @@ class BotApp:
     async def start(self) -> None:
         """Migrate the database, start the event log and run what is due."""
         await self.db.migrate()
-        for hook in self.registry.startup:
-            await hook()
+        for feature in self.features:
+            await feature.start()
         self.eventlog.start()
         await self.scheduler.start()
 
     async def close(self) -> None:
         """Stop timers and write everything buffered. Safe to call twice."""
         await self.scheduler.stop()
+        for feature in reversed(self.features):
+            try:
+                await feature.stop()
+            except Exception:
+                log.exception("feature %s failed to stop", feature.name)
         try:
             await self.eventlog.close()
         finally:

@@ -9,147 +9,100 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from bot import __version__
+from bot.clitools import (
+    CONFIG_HELP,
+    EXIT_OK,
+    EXIT_USAGE,
+    config_option,
+    database_option,
+    database_url,
+)
 from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.content import ContentError
+from bot.core.feature import CliHandler, Feature
+from bot.features import enabled_features
 from bot.storage.database import StorageError
 
 if TYPE_CHECKING:
     from bot.adapters.discord.runner import DiscordRunner
     from bot.adapters.telegram.runner import TelegramRunner
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
+AnyFeature = Feature[Any]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(features: Sequence[type[AnyFeature]] = ()) -> argparse.ArgumentParser:
+    """The core's commands plus those the given (enabled) features add."""
     parser = argparse.ArgumentParser(
         prog="community-bot",
         description="A community bot for Discord and Telegram: moderation, FAQ, polls, digests.",
     )
     parser.add_argument("--version", action="version", version=f"community-bot {__version__}")
-    config_help = "config file (default: config.toml if it exists, else config.example.toml)"
-    parser.add_argument("--config", type=Path, help=config_help)
+    parser.add_argument("--config", type=Path, help=CONFIG_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def sub(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub_parser = commands.add_parser(name, help=help_text, description=help_text)
-        sub_parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
-        return sub_parser
+        return config_option(commands.add_parser(name, help=help_text, description=help_text))
 
     sub("run", "start the bot on the enabled platforms (the console by default)")
     simulate = sub("simulate", "run a script on the console platform with a simulated clock")
     simulate.add_argument("script", type=Path, help="the script file ('-' for standard input)")
-    simulate.add_argument("--database", help="database file or URL (default: from the config)")
+    database_option(simulate)
     simulate.add_argument(
         "--start",
         help="simulated start time, ISO 8601 (without an offset: the community's time zone);"
         " default: now, or where the last simulation on this database stopped",
     )
-    rules = commands.add_parser("rules", help="try the moderation rules")
-    rules_commands = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
-    rules_test = rules_commands.add_parser(
-        "test",
-        help="show what moderation decides for a message",
-        description=(
-            "Show the verdict for TEXT: matched list, entry, action and the normalized form."
-        ),
-    )
-    rules_test.add_argument("text", help="the message to test")
-    rules_test.add_argument(
-        "--rules",
-        type=Path,
-        help="rules folder, list folder or list file (default: [content] rules of the config)",
-    )
-    rules_test.add_argument("--json", action="store_true", help="print one JSON object")
-    rules_test.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
-    faq = commands.add_parser("faq", help="try the FAQ matcher")
-    faq_commands = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
-    faq_ask = faq_commands.add_parser(
-        "ask",
-        help="show which FAQ entry answers TEXT",
-        description="Show the chosen entry, its confidence and the decision for TEXT.",
-    )
-    faq_ask.add_argument("text", help="the member's message")
-    faq_eval = faq_commands.add_parser(
-        "eval",
-        help="measure the matcher on a labelled file",
-        description=(
-            'Run FILE (JSON lines {"text": ..., "expect": entry id or null}) and print top-1'
-            " accuracy and the false-answer rate."
-        ),
-    )
-    faq_eval.add_argument("file", type=Path, help="the labelled JSON-lines file")
-    for faq_parser in (faq_ask, faq_eval):
-        faq_parser.add_argument("--faq", type=Path, help="FAQ folder (default: [content] faq)")
-        faq_parser.add_argument(
-            "--matcher", choices=("auto", "lexical", "semantic"), help="default: [faq] matcher"
-        )
-        faq_parser.add_argument("--json", action="store_true", help="print one JSON object")
-        faq_parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
-    digest = commands.add_parser("digest", help="the weekly digest")
-    digest_commands = digest.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
-    preview = digest_commands.add_parser(
-        "preview",
-        help="print the digest for the current week from the database",
-        description="Print the digest of the last 7 days (what would be posted now).",
-    )
-    stats = commands.add_parser("stats", help="community metrics")
-    stats_commands = stats.add_subparsers(dest="stats_command", metavar="ACTION", required=True)
-    export = stats_commands.add_parser(
-        "export",
-        help="write weekly metrics as CSV",
-        description="Write one CSV row per community and week (the 7 days up to each week's end).",
-    )
-    backfill = stats_commands.add_parser(
-        "backfill",
-        help="derive the member directory and daily roll-up for events logged before them",
-        description=(
-            "Fill what metrics read (member directory, reply/reaction targets, daily roll-up) for"
-            " events logged by an older version. Safe to run again."
-        ),
-    )
-    backfill.add_argument("--database", help="database file or URL (default: from the config)")
-    backfill.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
-    export.add_argument("--weeks", type=int, default=12, help="how many weeks back (default 12)")
-    export.add_argument("--out", type=Path, help="the CSV file (default: standard output)")
-    for parser_ in (preview, export):
-        parser_.add_argument("--community", help="platform:id (default: every community seen)")
-        parser_.add_argument("--database", help="database file or URL (default: from the config)")
-        parser_.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
     check = sub("check", "validate the config, rules/ and faq/; list every problem")
     check.add_argument("--rules", type=Path, help="rules folder (default: [content] rules)")
     check.add_argument("--faq", type=Path, help="FAQ folder (default: [content] faq)")
+    member = commands.add_parser("member", help="a member's data")
+    member_commands = member.add_subparsers(dest="member_command", metavar="ACTION", required=True)
+    forget = member_commands.add_parser(
+        "forget",
+        help="erase what every feature keeps about a member",
+        description=(
+            "Erase a member (PLATFORM:ID, e.g. telegram:123456789) from every community of that"
+            " platform: the event log, the member directory and every feature's tables. The"
+            " moderators' log keeps its cases about them without their name or words."
+        ),
+    )
+    forget.add_argument("member", help="PLATFORM:ID")
+    database_option(forget)
+    config_option(forget)
+    for feature in features:
+        feature.add_cli(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    config_path: Path = args.config or default_config_path()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--config", type=Path)
+    config_path: Path = early.parse_known_args(arguments)[0].config or default_config_path()
     try:
         config = load_config(config_path)
     except ConfigError as exc:
+        build_parser().parse_known_args(arguments)  # --help and --version still work
         for problem in exc.problems:
             print(f"config error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    args = build_parser(enabled_features(config)).parse_args(arguments)
     logging.basicConfig(
         level=config.logging.level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     try:
+        handler: CliHandler | None = getattr(args, "handler", None)
+        if handler is not None:
+            return handler(config, args)
         if args.command == "check":
             return _check(config, args.rules or config.rules_dir, args.faq or config.faq_dir)
-        if args.command == "rules":
-            return _rules_test(args.text, args.rules or config.rules_dir, as_json=args.json)
-        if args.command == "faq":
-            return _faq(config, args)
-        if args.command in ("digest", "stats"):
-            return _digest_or_stats(config, args)
+        if args.command == "member":
+            return _forget(config, args.member, args.database)
         if args.command == "simulate":
             return _simulate(config, args.script, args.database, args.start)
         return _run(config)
@@ -166,14 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(config: Config, rules: Path, faq: Path) -> int:
-    import importlib
-
     from bot.content import check_content
 
-    for feature in config.features.enabled:
-        importlib.import_module(f"cogs.{feature}")  # registers its content validators
-
-    problems = check_content(rules, faq, config.quizzes_dir)
+    problems = check_content(enabled_features(config), rules, faq, config.quizzes_dir)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -183,109 +131,30 @@ def _check(config: Config, rules: Path, faq: Path) -> int:
     return EXIT_OK
 
 
-def _rules_test(message: str, folder: Path, *, as_json: bool) -> int:
-    import json
+def _forget(config: Config, key: str, database: str | None) -> int:
+    from bot.app import BotApp
+    from bot.core.clock import SystemClock
+    from bot.core.ids import MemberRef, Platform
 
-    from cogs.moderation.rules import RulesError, load_rules
-    from cogs.moderation.service import verdict_of
-
-    try:
-        rules = load_rules(folder, strict=False)
-    except RulesError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+    platform, _, native = key.partition(":")
+    if platform not in {p.value for p in Platform} or not native.strip():
+        print(f"{key!r}: expected PLATFORM:ID, e.g. telegram:123456789", file=sys.stderr)
         return EXIT_USAGE
-    scan = rules.matcher.scan(message)
-    action, hit = verdict_of(rules, scan)
-    result = {
-        "flagged": scan.flagged,
-        "list": hit.entry.list if hit else None,
-        "entry": hit.entry.text if hit else None,
-        "action": action,
-        "matched": hit.matched if hit else None,
-        "file": hit.entry.file if hit else None,
-        "line": hit.entry.line if hit else None,
-        "normalized": scan.normalized,
-        "hits": [
-            {"list": h.entry.list, "entry": h.entry.text, "matched": h.matched,
-             "where": h.entry.where}
-            for h in scan.hits
-        ],
-    }  # fmt: skip
-    if as_json:
-        print(json.dumps(result, ensure_ascii=False))
-        return EXIT_OK
-    print(f"flagged:    {'yes' if scan.flagged else 'no'}")
-    if hit is not None:
-        print(f"list:       {hit.entry.list} ({hit.entry.where}: {hit.entry.text})")
-        print(f"action:     {action}")
-        print(f"matched:    {hit.matched}")
-        for other in scan.hits:
-            if other is not hit:
-                print(f"also:       {other.entry.list} ({other.entry.where}: {other.entry.text})")
-    print(f"normalized: {scan.normalized}")
-    return EXIT_OK
+    member = MemberRef(Platform(platform), native.strip())
 
+    async def run() -> dict[str, int]:
+        app = BotApp(config, clock=SystemClock(),
+                     database_url=database_url(config.database_url(), database))  # fmt: skip
+        try:
+            await app.db.migrate()
+            return await app.forget_member(member)
+        finally:
+            await app.close()
 
-def _faq(config: Config, args: argparse.Namespace) -> int:
-    from cogs.faq import cli
-
-    settings = config.faq
-    if args.matcher:
-        settings = settings.model_copy(update={"matcher": args.matcher})
-    folder = args.faq or config.faq_dir
-    try:
-        if args.faq_command == "ask":
-            return cli.ask(args.text, folder, settings, as_json=args.json)
-        return cli.evaluate(args.file, folder, settings, as_json=args.json)
-    except RuntimeError as exc:
-        print(f"faq: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-
-
-async def _backfill(url: str) -> int:
-    from bot.storage.backfill import backfill
-    from bot.storage.database import Database
-
-    db = Database(url)
-    try:
-        await db.migrate()
-        result = await backfill(db)
-    finally:
-        await db.close()
-    print(
-        f"{result.events} events read; {result.targets} targets, {result.days} member-days,"
-        f" {result.members} members filled in"
-    )
-    return EXIT_OK
-
-
-def _digest_or_stats(config: Config, args: argparse.Namespace) -> int:
-    from cogs.digest.cli import database_url, digest_preview, stats_export
-
-    try:
-        url = database_url(config, args.database)
-        community = getattr(args, "community", None)
-        if community:
-            from bot.core.ids import CommunityRef
-
-            CommunityRef.parse(community)
-    except ValueError as exc:
-        print(f"--community: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.command == "digest":
-        return asyncio.run(digest_preview(config, url, community))
-    if args.stats_command == "backfill":
-        return asyncio.run(_backfill(url))
-    if not 1 <= args.weeks <= 520:
-        print("--weeks must be between 1 and 520", file=sys.stderr)
-        return EXIT_USAGE
-    table = asyncio.run(stats_export(config, url, community, args.weeks, args.out))
-    if args.out is None:
-        sys.stdout.write(table or "")
-    else:
-        args.out.write_text(table or "", encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
+    erased = asyncio.run(run())
+    for part, rows in erased.items():
+        print(f"{part}: {rows} row(s)")
+    print(f"{key}: forgotten ({sum(erased.values())} rows erased or anonymised)")
     return EXIT_OK
 
 
@@ -311,15 +180,13 @@ def _simulate(config: Config, script: Path, database: str | None, start: str | N
             print(f"--start {start!r}: expected ISO 8601, e.g. 2026-11-27T10:00", file=sys.stderr)
             return EXIT_USAGE
         if start_at.tzinfo is None:
-            start_at = start_at.replace(tzinfo=ZoneInfo(config.community.timezone))
-    database_url = None
-    if database is not None:
-        database_url = database if "://" in database else f"sqlite+aiosqlite:///{database}"
+            start_at = start_at.replace(tzinfo=config.community.timezone)
+    url = database_url(config.database_url(), database) if database is not None else None
 
     def write(line: str) -> None:
         print(line, flush=True)
 
-    asyncio.run(simulate(config, steps, write=write, start=start_at, database_url=database_url))
+    asyncio.run(simulate(config, steps, write=write, start=start_at, database_url=url))
     return EXIT_OK
 
 

@@ -6,25 +6,29 @@ and what is wrong; the caller exits with status 2 and nothing starts.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterable
-from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
 
-from bot.core.ids import CommunityRef, Platform
+from bot.core.ids import CommunityRef
+from bot.core.settings import FeatureSettings, TimeZone
 from bot.i18n import available_locales
+
+T = TypeVar("T", bound=FeatureSettings)
 
 DEFAULT_CONFIG = Path("config.toml")
 EXAMPLE_CONFIG = Path("config.example.toml")
@@ -42,17 +46,8 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {value!r}; use an IANA name such as 'Asia/Tbilisi' or 'UTC'"
-        ) from None
-    return value
-
-
-def _check_locale(value: str) -> str:
+def check_locale(value: str) -> str:
+    """``value`` when the bot has translations for it, else ``ValueError``."""
     if value not in available_locales():
         raise ValueError(
             f"no translations for locale {value!r}; available: {', '.join(available_locales())}"
@@ -62,34 +57,24 @@ def _check_locale(value: str) -> str:
 
 class CommunityOverride(_Section):
     locale: str | None = None
-    timezone: str | None = None
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, value: str | None) -> str | None:
-        return None if value is None else _check_timezone(value)
+    timezone: TimeZone | None = None
 
     @field_validator("locale")
     @classmethod
     def _locale(cls, value: str | None) -> str | None:
-        return None if value is None else _check_locale(value)
+        return None if value is None else check_locale(value)
 
 
 class CommunityConfig(_Section):
     name: Annotated[str, Field(min_length=1, max_length=100)] = "Our community"
-    timezone: str = "UTC"
+    timezone: TimeZone = ZoneInfo("UTC")
     locale: str = "en"
     overrides: dict[str, CommunityOverride] = Field(default_factory=dict)
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, value: str) -> str:
-        return _check_timezone(value)
 
     @field_validator("locale")
     @classmethod
     def _locale(cls, value: str) -> str:
-        return _check_locale(value)
+        return check_locale(value)
 
     @field_validator("overrides")
     @classmethod
@@ -104,7 +89,7 @@ class CommunityConfig(_Section):
 
     def timezone_for(self, community: CommunityRef) -> ZoneInfo:
         override = self.overrides.get(str(community))
-        return ZoneInfo(override.timezone if override and override.timezone else self.timezone)
+        return override.timezone if override and override.timezone else self.timezone
 
 
 class StorageConfig(_Section):
@@ -133,19 +118,24 @@ class LoggingConfig(_Section):
 
 class FeaturesConfig(_Section):
     enabled: list[str] = Field(default_factory=lambda: ["help"])
+    """The features to run, in this order (handlers of the same event run in this order)."""
 
     @field_validator("enabled")
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
-        from cogs import FEATURES
+        from bot.features import catalog, requirement_problems
 
-        unknown = [name for name in value if name not in FEATURES]
+        known = catalog()
+        unknown = [name for name in value if name not in known]
         if unknown:
             raise ValueError(
-                f"unknown feature(s) {', '.join(map(repr, unknown))}; known: {', '.join(FEATURES)}"
+                f"unknown feature(s) {', '.join(map(repr, unknown))}; known: {', '.join(known)}"
             )
         if len(set(value)) != len(value):
             raise ValueError("a feature is listed twice")
+        problems = requirement_problems(value)
+        if problems:
+            raise ValueError("; ".join(problems))
         return value
 
 
@@ -193,184 +183,6 @@ class ConsoleConfig(_Section):
         return value
 
 
-def _level_name(value: str) -> str:
-    from bot.core.permissions import Level
-
-    Level.parse(value)
-    return value.strip().lower()
-
-
-class PollsConfig(_Section):
-    min_level: str = "member"
-    """Who may create polls: member, helper, moderator or admin."""
-    max_per_hour: Annotated[int, Field(ge=0, le=1000)] = 3
-    """Polls one member may create per hour (moderators are not limited)."""
-    quizzes: list[ScheduledQuiz] = Field(default_factory=list)
-    """Quiz series run on a weekly schedule."""
-
-    @field_validator("min_level")
-    @classmethod
-    def _level(cls, value: str) -> str:
-        return _level_name(value)
-
-
-_TIME = r"^([01]?\d|2[0-3]):[0-5]\d$"
-
-
-def _community_key(value: str) -> str:
-    CommunityRef.parse(value)
-    return value
-
-
-def _community_keys(value: dict[str, Any]) -> dict[str, Any]:
-    """Every key of a per-community table is a ``platform:id`` community."""
-    for key in value:
-        _community_key(key)
-    return value
-
-
-class WeeklyAma(_Section):
-    """A recurring AMA ("Friday AMA"): collection opens every week at the given time."""
-
-    community: str
-    channel: str
-    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    opens_at: Annotated[str, Field(pattern=_TIME)]
-    collect_hours: Annotated[float, Field(gt=0, le=24 * 14)] = 24
-    topic: Annotated[str, Field(min_length=1, max_length=200)]
-    host: str
-    """The host's member id on that platform (a console name, a Telegram user id)."""
-    host_name: str = ""
-
-    @field_validator("community")
-    @classmethod
-    def _community(cls, value: str) -> str:
-        return _community_key(value)
-
-
-class ScheduledQuiz(_Section):
-    """A quiz series run every week at the given time."""
-
-    community: str
-    channel: str
-    series: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
-    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    at: Annotated[str, Field(pattern=_TIME)]
-
-    @field_validator("community")
-    @classmethod
-    def _community(cls, value: str) -> str:
-        return _community_key(value)
-
-
-class AmaConfig(_Section):
-    max_questions: Annotated[int, Field(ge=1, le=100)] = 3
-    """Questions one member may ask per AMA."""
-    duplicate_similarity: Annotated[float, Field(gt=0, le=1)] = 0.6
-    """Word overlap (0-1) above which a new question is merged into an earlier one."""
-    drafts: str = "faq/drafts"
-    """Where answered questions become FAQ drafts (relative to the config file)."""
-    weekly: list[WeeklyAma] = Field(default_factory=list)
-
-
-class OnboardingConfig(_Section):
-    rules_gate: bool = True
-    """New members can read but not post until they press "I accept the rules"."""
-    accept_within: str = "30m"
-    """Members who have not accepted by then are removed (kicked, not banned)."""
-    question: str = ""
-    """Optional question asked on acceptance (stops bots); answered with buttons."""
-    answers: list[str] = Field(default_factory=list)
-    """Accepted answers to the question."""
-    decoys: list[str] = Field(default_factory=list)
-    """Wrong answers shown beside them."""
-    welcome: dict[str, str] = Field(default_factory=dict)
-    """Your own welcome per community ("platform:id") or per locale ("en"), with {name},
-    {community} and {within} placeholders."""
-
-    @field_validator("welcome")
-    @classmethod
-    def _welcome(cls, value: dict[str, str]) -> dict[str, str]:
-        import string
-
-        platforms = {p.value for p in Platform}
-        for locale, template in value.items():
-            if locale.partition(":")[0] not in platforms:
-                _check_locale(locale)  # else a community key: "telegram:-100123"
-            try:
-                fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
-            except ValueError as exc:
-                raise ValueError(f"welcome.{locale}: {exc}") from None
-            unknown = fields - {"name", "community", "within"}
-            if unknown:
-                raise ValueError(
-                    f"welcome.{locale}: unknown placeholder(s) {sorted(unknown)};"
-                    " use {name}, {community}, {within}"
-                )
-        return value
-
-    @field_validator("accept_within")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        from bot.core.durations import parse_duration
-
-        parse_duration(value)
-        return value
-
-    @model_validator(mode="after")
-    def _question_needs_answers(self) -> OnboardingConfig:
-        if self.question and (not self.answers or not self.decoys):
-            raise ValueError("a question needs at least one answer and one decoy")
-        if len(self.answers) + len(self.decoys) > 8:
-            raise ValueError("at most 8 answers and decoys together (they become buttons)")
-        return self
-
-
-class Requirements(_Section):
-    days_active: Annotated[int, Field(ge=0, le=1000)] = 0
-    replies: Annotated[int, Field(ge=0, le=100_000)] = 0
-    reactions_received: Annotated[int, Field(ge=0, le=100_000)] = 0
-    """Reactions from distinct other members to the member's messages."""
-    ama_questions: Annotated[int, Field(ge=0, le=10_000)] = 0
-    quiz_correct: Annotated[int, Field(ge=0, le=10_000)] = 0
-    role: Annotated[str, Field(max_length=100)] = ""
-    """The platform role given with this level (where the platform has roles)."""
-
-
-def _earned_name(value: str) -> str:
-    if value not in ("newcomer", "activist", "expert"):
-        raise ValueError("one of: newcomer, activist, expert")
-    return value
-
-
-class RolesConfig(_Section):
-    window_days: Annotated[int, Field(ge=1, le=365)] = 60
-    """Activity counted over this many past days."""
-    run_at: Annotated[str, Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")] = "04:00"
-    """Daily time (community time zone) when levels are recomputed."""
-    grace_days: Annotated[int, Field(ge=0, le=365)] = 14
-    """No demotion this many days after a promotion."""
-    activist: Requirements = Field(
-        default_factory=lambda: Requirements(
-            days_active=3, replies=3, reactions_received=3, role="Activist"
-        )
-    )
-    expert: Requirements = Field(
-        default_factory=lambda: Requirements(
-            days_active=10, replies=20, reactions_received=10, ama_questions=1, role="Expert"
-        )
-    )
-    links_from: str = "newcomer"
-    """The earned level from which members may post links (helpers and up always may)."""
-    polls_from: str = "newcomer"
-    """The earned level from which members may start polls."""
-
-    @field_validator("links_from", "polls_from")
-    @classmethod
-    def _earned(cls, value: str) -> str:
-        return _earned_name(value)
-
-
 class TelegramConfig(_Section):
     enabled: bool = False
     api_base_url: Annotated[str, Field(pattern=r"^https?://")] = "https://api.telegram.org/bot"
@@ -410,94 +222,9 @@ class DiscordConfig(_Section):
     """Seconds discord.py waits after the last server arrives before it is ready."""
 
 
-def optional_duration(value: str) -> timedelta:
-    """A duration where "0" (or "0s", "0m") means none."""
-    from bot.core.durations import parse_duration
-
-    if re.fullmatch(r"\s*0+\s*[smhdw]?\s*", value):
-        return timedelta(0)
-    return parse_duration(value)
-
-
-class FaqConfig(_Section):
-    matcher: Literal["auto", "lexical", "semantic"] = "auto"
-    """auto: semantic when the 'semantic' extra is installed, else lexical."""
-    answer_threshold: Annotated[float, Field(gt=0, le=1)] = 0.9
-    """Confidence (0-1) from which the bot answers."""
-    suggest_threshold: Annotated[float, Field(gt=0, le=1)] = 0.2
-    """Confidence from which it offers "did you mean" buttons (below: silent)."""
-    channels: dict[str, list[str]] = Field(default_factory=dict)
-    """Channels with auto-answers per community ("platform:id"); a community not listed: all."""
-    cooldown: str = "30m"
-    """The same entry is not repeated in a channel within this time (the bot points to it)."""
-    answer_delay: str = "0s"
-    """Wait this long before answering; a human reply in the meantime keeps the bot silent."""
-    helpers: dict[str, str] = Field(default_factory=dict)
-    """Channel per community ("platform:id") told when an answer did not help."""
-    utm: dict[str, str] = Field(default_factory=dict)
-    """Parameters added to links in answers ({id} is the entry id)."""
-    reload_seconds: Annotated[float, Field(ge=0, le=3600)] = 10
-    """How often the FAQ folder is checked for changed files (0: only /faqreload)."""
-
-    @field_validator("channels", "helpers")
-    @classmethod
-    def _communities(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return _community_keys(value)
-
-    @field_validator("cooldown", "answer_delay")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        optional_duration(value)
-        return value
-
-    @field_validator("utm")
-    @classmethod
-    def _utm(cls, value: dict[str, str]) -> dict[str, str]:
-        for key in value:
-            if not key.startswith("utm_"):
-                raise ValueError(f"utm key {key!r} must start with 'utm_' (utm_source, ...)")
-        return value
-
-    @model_validator(mode="after")
-    def _ordered(self) -> FaqConfig:
-        if self.suggest_threshold > self.answer_threshold:
-            raise ValueError("suggest_threshold must not be above answer_threshold")
-        return self
-
-
-class DigestConfig(_Section):
-    channels: dict[str, str] = Field(default_factory=dict)
-    """Where the weekly digest is posted, per community ("platform:id" = channel)."""
-    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
-    at: Annotated[str, Field(pattern=_TIME)] = "10:00"
-    """Local time (the community's time zone) of the digest."""
-    max_late: str = "6h"
-    """A digest missed while the bot was down is posted at start-up if less late than this."""
-    report_channels: dict[str, str] = Field(default_factory=dict)
-    """Where the weekly moderators' report (numbers and a chart) goes, per community."""
-    hero_confirm: bool = False
-    """A moderator confirms the hero (buttons in the report channel) before the digest goes out."""
-    new_member_hours: Annotated[float, Field(ge=0, le=24 * 90)] = 24
-    """Reactions from members who joined less than this before, and have not posted yet, earn
-    the hero nothing."""
-    min_points: Annotated[float, Field(ge=0)] = 5
-    """Fewer points than this: no hero this week."""
-    rotation_weeks: Annotated[int, Field(ge=0, le=52)] = 2
-    """A hero cannot be hero again for this many weeks."""
-
-    @field_validator("channels", "report_channels")
-    @classmethod
-    def _communities(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return _community_keys(value)
-
-    @field_validator("max_late")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        optional_duration(value)
-        return value
-
-
 class Config(_Section):
+    """The core's sections; :func:`load_config` adds one field per feature section."""
+
     community: CommunityConfig = Field(default_factory=CommunityConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     content: ContentConfig = Field(default_factory=ContentConfig)
@@ -507,12 +234,6 @@ class Config(_Section):
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     discord: DiscordConfig = Field(default_factory=DiscordConfig)
-    polls: PollsConfig = Field(default_factory=PollsConfig)
-    ama: AmaConfig = Field(default_factory=AmaConfig)
-    onboarding: OnboardingConfig = Field(default_factory=OnboardingConfig)
-    roles: RolesConfig = Field(default_factory=RolesConfig)
-    faq: FaqConfig = Field(default_factory=FaqConfig)
-    digest: DigestConfig = Field(default_factory=DigestConfig)
 
     source: Path | None = Field(default=None, exclude=True)
     """The file this was read from; relative paths in it are resolved against its folder."""
@@ -535,6 +256,19 @@ class Config(_Section):
     @property
     def quizzes_dir(self) -> Path:
         return self.resolve(self.content.quizzes)
+
+    def section(self, name: str, model: type[T]) -> T:
+        """A feature's parsed section (its defaults when the file has none)."""
+        value = getattr(self, name, None)
+        if value is None:
+            return model()
+        if not isinstance(value, model):
+            raise TypeError(f"[{name}] is a {type(value).__name__}, not a {model.__name__}")
+        return value
+
+    def with_section(self, name: str, value: FeatureSettings) -> Config:
+        """A copy with one feature section replaced (tests, CLI overrides)."""
+        return self.model_copy(update={name: value})
 
     def database_url(self) -> str:
         value = self.storage.database
@@ -564,10 +298,24 @@ def load_config(path: Path) -> Config:
         data.pop("source")
         raise ConfigError([f"{path}: 'source' is not a configuration key"])
     try:
-        config = Config.model_validate(data)
+        config = config_model().model_validate(data)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, path, raw_text)) from None
     return config.model_copy(update={"source": path.resolve()})
+
+
+@functools.cache
+def config_model() -> type[Config]:
+    """The config model with a section for every feature that ships (enabled or not: a
+    disabled feature's section is still checked, so enabling it later holds no surprise)."""
+    from bot.features import catalog
+
+    sections: dict[str, Any] = {}
+    for feature in catalog().values():
+        if feature.Settings.model_fields:
+            sections[feature.section] = (feature.Settings, Field(default_factory=feature.Settings))
+    model: type[Config] = create_model("Config", __base__=Config, **sections)
+    return model
 
 
 def describe_validation_error(exc: ValidationError, path: Path, raw_text: str) -> list[str]:

@@ -1,13 +1,18 @@
-"""Validation of the content community managers edit (``rules/``, ``faq/``).
+"""Validation of the content community managers edit (``rules/``, ``faq/``, ``quizzes/``).
 
-Features add validators with :func:`content_validator`; ``community-bot check`` runs them all
-and lists every problem as ``file:line: problem``.
+Features declare their validators in ``content`` (folder name -> validator);
+``community-bot check`` runs those of the enabled features and lists every problem as
+``file:line: problem``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.core.feature import Feature
 
 
 class ContentError(Exception):
@@ -20,18 +25,6 @@ class ContentError(Exception):
 
 Validator = Callable[[Path], list[str]]
 """Takes a content folder, returns problems as ``file:line: message`` strings."""
-
-_VALIDATORS: dict[str, list[Validator]] = {"rules": [], "faq": [], "quizzes": []}
-
-
-def content_validator(folder: str) -> Callable[[Validator], Validator]:
-    """Register a validator for ``rules`` or ``faq``."""
-
-    def register(func: Validator) -> Validator:
-        _VALIDATORS[folder].append(func)
-        return func
-
-    return register
 
 
 def check_text_files(folder: Path) -> list[str]:
@@ -48,8 +41,10 @@ def check_text_files(folder: Path) -> list[str]:
     return problems
 
 
-def check_content(rules: Path, faq: Path, quizzes: Path | None = None) -> list[str]:
-    """Run every validator on the content folders (quizzes are optional)."""
+def check_content(
+    features: Sequence[type[Feature[Any]]], rules: Path, faq: Path, quizzes: Path | None = None
+) -> list[str]:
+    """Run the features' validators on the content folders (quizzes are optional)."""
     problems: list[str] = []
     folders = [("rules", rules), ("faq", faq)]
     if quizzes is not None and quizzes.is_dir():
@@ -59,6 +54,8 @@ def check_content(rules: Path, faq: Path, quizzes: Path | None = None) -> list[s
             problems.append(f"{folder}: the {name} folder does not exist")
             continue
         problems.extend(check_text_files(folder))
-        for validator in _VALIDATORS[name]:
-            problems.extend(validator(folder))
+        for feature in features:
+            validator = feature.content.get(name)
+            if validator is not None:
+                problems.extend(validator(folder))
     return problems

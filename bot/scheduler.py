@@ -24,7 +24,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,10 +44,14 @@ _IN_PASS: ContextVar[bool] = ContextVar("scheduler_in_pass", default=False)
 MAX_ATTEMPTS = 5
 
 
-def weekly_trigger(day: str, at: str, timezone: ZoneInfo) -> CronTrigger:
-    """Every week on ``day`` (mon..sun) at ``at`` (HH:MM), local time of ``timezone``."""
-    hour, minute = (int(part) for part in at.split(":"))
-    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=timezone)
+def weekly_trigger(day: str, at: time, timezone: ZoneInfo) -> CronTrigger:
+    """Every week on ``day`` (mon..sun) at ``at``, local time of ``timezone``."""
+    return CronTrigger(day_of_week=day, hour=at.hour, minute=at.minute, timezone=timezone)
+
+
+def daily_trigger(at: time, timezone: ZoneInfo) -> CronTrigger:
+    """Every day at ``at``, local time of ``timezone``."""
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=timezone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +154,15 @@ class Scheduler:
                 table.update()
                 .where(and_(table.c.kind == kind, table.c.key == key, table.c.done_at.is_(None)))
                 .values(done_at=self._clock.now())
+            )
+        return bool(result.rowcount)
+
+    async def drop(self, kind: str, key: str) -> bool:
+        """Delete the deadline ``(kind, key)`` row, done or not (erasing a member's data)."""
+        table = schema.deadlines
+        async with self._db.transaction() as conn:
+            result = await conn.execute(
+                table.delete().where(and_(table.c.kind == kind, table.c.key == key))
             )
         return bool(result.rowcount)
 

@@ -1,13 +1,5 @@
-"""Platform-neutral features. Each package has ``setup(registry)``; none imports a platform SDK."""
+"""Platform-neutral features, one package each (see ``cogs/README.md``).
 
-FEATURES: tuple[str, ...] = (
-    "help",
-    "moderation",
-    "welcome",
-    "polls",
-    "ama",
-    "roles",
-    "faq",
-    "digest",
-)
-"""Every feature that ships, in load order (middleware order is set by each feature)."""
+The core finds them by looking here: each package defines one ``Feature`` subclass whose
+``name`` is the package's name. None imports a platform SDK.
+"""

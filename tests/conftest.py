@@ -87,6 +87,19 @@ def make_app(example_config: Config, clock: FakeClock, db_url: str) -> Callable[
 Simulate = Callable[..., str]
 
 
+def example_config_in(folder: Path) -> Path:
+    """The example config, copied into ``folder`` with content paths pointing at the
+    repository and everything the bot writes (FAQ drafts) inside ``folder``: tests never
+    write into the source tree."""
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    for key in ("rules", "faq", "quizzes"):
+        text = text.replace(f'{key} = "{key}"', f"{key} = {str(ROOT / key)!r}", 1)
+    text = text.replace('drafts = "faq/drafts"', f"drafts = {str(folder / 'drafts')!r}", 1)
+    path = folder / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def simulate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Simulate:
     """Run a script through ``community-bot simulate`` with the example config on one database
@@ -96,7 +109,7 @@ def simulate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Simulate:
     def run(script: str, *start: str) -> str:
         path = tmp_path / "script.txt"
         path.write_text(script, encoding="utf-8")
-        args = ["simulate", str(path), "--config", str(ROOT / "config.example.toml"),
+        args = ["simulate", str(path), "--config", str(example_config_in(tmp_path)),
                 "--database", str(tmp_path / "sim.sqlite3")]  # fmt: skip
         if start:
             args += ["--start", start[0]]

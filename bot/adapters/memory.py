@@ -124,6 +124,10 @@ class MemoryPlatform:
     def capabilities(self) -> Capability:
         return self._capabilities
 
+    @property
+    def native_poll_min(self) -> timedelta:
+        return timedelta(0)
+
     def home_channel(self, community: CommunityRef) -> ChannelRef:
         return ChannelRef(community, self.channels[0])
 

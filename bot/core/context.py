@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
 from bot.core.events import ButtonPressed, CommandInvoked, Event, MessagePosted
-from bot.core.ids import ChannelRef, CommunityRef, MessageRef, Platform
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import Button, OutgoingMessage
 from bot.core.port import PlatformPort
 from bot.core.richtext import RichText, text
@@ -37,7 +37,13 @@ class Services:
     """The connected platforms, for work that starts outside an event (scheduled jobs)."""
     flush_events: Callable[[], Awaitable[None]] | None = None
     """Write buffered event-log rows now (before a job reads the log)."""
-    poll_channel: Callable[[Platform, str], Awaitable[ChannelRef | None]] | None = None
+    native_polls: dict[Platform, Callable[[str], Awaitable[ChannelRef | None]]] = field(
+        default_factory=dict
+    )
+    """Where a native poll (by the platform's poll id) was posted, for adapters whose vote
+    updates carry no chat (Telegram poll answers); filled by the feature that sends polls."""
+    forget_member: Callable[[MemberRef], Awaitable[dict[str, int]]] | None = None
+    """Set by the app: erase a member everywhere (the event log and every feature)."""
     wrap_port: Callable[[PlatformPort], PlatformPort] | None = None
     """Set by the app: wraps a platform's port so the bot's own posts are recorded."""
 
@@ -54,9 +60,6 @@ class Services:
         if port is None:
             raise RuntimeError(f"the {community.platform} platform is not connected ({community})")
         return port
-
-    """Where a native poll (by the platform's poll id) was posted: set by the polls feature,
-    used by adapters whose vote updates carry no chat (Telegram poll answers)."""
 
 
 @dataclass(slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.capabilities import Capability
@@ -32,6 +32,11 @@ class PlatformPort(Protocol):
 
     @property
     def capabilities(self) -> Capability: ...
+
+    @property
+    def native_poll_min(self) -> timedelta:
+        """The shortest native poll the platform allows (Discord: one hour)."""
+        ...
 
     def home_channel(self, community: CommunityRef) -> ChannelRef:
         """Where community-wide posts go (the group itself, or the main channel)."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.core.commands import CommandSpec
 from bot.core.context import Context
 from bot.core.events import Event
+
+if TYPE_CHECKING:
+    from bot.core.feature import Feature
 
 E = TypeVar("E", bound=Event)
 
@@ -40,13 +43,13 @@ class Registry:
         self.middleware: list[RegisteredMiddleware] = []
         self.chain: tuple[Middleware, ...] = ()
         """The middleware functions in order (kept ready for the per-event hot path)."""
-        self.features: list[str] = []
-        self.startup: list[Callable[[], Awaitable[None]]] = []
+        self.features: dict[str, Feature[Any]] = {}
+        """The enabled features by name, in load order."""
         self._feature = ""
 
     def begin_feature(self, name: str) -> None:
+        """Declarations that follow belong to the feature ``name``."""
         self._feature = name
-        self.features.append(name)
 
     def command(self, spec: CommandSpec, handler: Handler) -> None:
         """Declare a command; each platform renders it natively."""
@@ -71,10 +74,6 @@ class Registry:
         self.middleware.append(RegisteredMiddleware(order, name or self._feature, func))
         self.middleware.sort()
         self.chain = tuple(m.func for m in self.middleware)
-
-    def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
-        """Run ``hook`` at start-up, after migrations (e.g. to reload durable state)."""
-        self.startup.append(hook)
 
     def visible_commands(self) -> list[CommandSpec]:
         return sorted((c.spec for c in self.commands.values()), key=lambda s: s.name)

@@ -11,7 +11,7 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, select
@@ -27,6 +27,7 @@ from bot.core.events import (
     MessagePosted,
     PollVoted,
 )
+from bot.core.ids import CommunityRef, Platform
 from bot.core.permissions import Level
 from bot.storage import schema
 from bot.storage.database import Database
@@ -66,6 +67,18 @@ def stored_data(raw: Any) -> dict[str, Any]:
     except (TypeError, ValueError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+async def communities(db: Database, since: datetime) -> list[CommunityRef]:
+    """Every community with an event logged since ``since``."""
+    events = schema.events
+    async with db.read() as conn:
+        rows = await conn.execute(
+            select(events.c.platform, events.c.community)
+            .where(events.c.occurred_at >= since)
+            .distinct()
+        )
+        return [CommunityRef(Platform(platform), community) for platform, community in rows]
 
 
 def actor_class(actor: Actor) -> str:
@@ -343,3 +356,46 @@ class EventLog:
                 await self._timer
             self._timer = None
         await self.flush()
+
+    async def forget(self, platform: str, member: str) -> int:
+        """Erase a member from the event log, the member directory and the daily roll-up:
+        their own events go; where others replied or reacted to them, the target is cleared.
+        Returns how many rows were deleted or changed."""
+        await self.flush()
+        for cache in (self._members, self._known):
+            for key in [k for k in cache if k[0] == platform and k[2] == member]:
+                del cache[key]
+        for day in [k for k in self._days_written if k[0] == platform and k[3] == member]:
+            del self._days_written[day]
+        events = schema.events
+        changed = 0
+        async with self._db.transaction() as conn:
+            for table in (schema.members, schema.member_days):
+                result = await conn.execute(
+                    table.delete().where(table.c.platform == platform, table.c.member == member)
+                )
+                changed += int(result.rowcount or 0)
+            result = await conn.execute(
+                events.delete().where(events.c.platform == platform, events.c.member == member)
+            )
+            changed += int(result.rowcount or 0)
+            rows = (
+                await conn.execute(
+                    select(events.c.id, events.c.data).where(
+                        events.c.platform == platform, events.c.target == member
+                    )
+                )
+            ).all()
+            for row_id, raw in rows:
+                data = {
+                    key: value
+                    for key, value in stored_data(raw).items()
+                    if not (key in ("reply_to_member", "message_author") and value == member)
+                }
+                await conn.execute(
+                    events.update()
+                    .where(events.c.id == row_id)
+                    .values(target=None, data=data or None)
+                )
+            changed += len(rows)
+        return changed

@@ -9,7 +9,6 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Boolean,
     Column,
     Index,
     Integer,
@@ -83,20 +82,6 @@ deadlines = Table(
     UniqueConstraint("kind", "key", name="uq_deadlines_kind_key"),
     Index("ix_deadlines_due", "done_at", "due_at"),
 )
-
-member_levels = Table(
-    "member_levels",
-    metadata,
-    Column("platform", String(20), primary_key=True),
-    Column("community", String(64), primary_key=True),
-    Column("member", String(64), primary_key=True),
-    Column("level", String(20), nullable=False),
-    Column("since", UtcDateTime, nullable=False),
-    Column("locked", Boolean, nullable=False),
-    Column("set_by", String(64)),
-)
-"""Earned levels (newcomer, activist, expert), written by cogs.roles, read by every feature
-whose permissions depend on them (see bot.levels)."""
 
 members = Table(
     "members",

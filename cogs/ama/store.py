@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text, func, select
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, and_, func, select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import BigId
+from bot.storage.schema import BigId, metadata
 from bot.storage.types import UtcDateTime
-
-metadata = MetaData()
 
 sessions = Table(
     "ama_sessions",
@@ -235,3 +234,45 @@ class AmaStore:
                 .where(questions.c.id == question_id)
                 .values(removed_at=now, removed_reason=reason)
             )
+
+    async def forget(self, platform: str, member: str, now: datetime) -> int:
+        """Erase a member: their questions lose author and words (kept as removed rows, so
+        numbers and others' upvotes stay), their upvotes still count under a fresh anonymous
+        id, and sessions they hosted or opened no longer name them."""
+        mine = sessions.c.platform == platform
+        changed = 0
+        async with self.db.transaction() as conn:
+            in_platform = select(sessions.c.id).where(mine).scalar_subquery()
+            theirs = and_(questions.c.session_id.in_(in_platform), questions.c.author == member)
+            await conn.execute(
+                questions.update()
+                .where(theirs, questions.c.removed_at.is_(None))
+                .values(removed_at=now)
+            )
+            asked = await conn.execute(
+                questions.update()
+                .where(theirs)
+                .values(author="", author_name="", text="", removed_reason="erased")
+            )
+            changed += int(asked.rowcount or 0)
+            voted = (
+                await conn.execute(
+                    select(upvotes.c.question_id)
+                    .select_from(upvotes.join(questions, questions.c.id == upvotes.c.question_id))
+                    .where(questions.c.session_id.in_(in_platform), upvotes.c.member == member)
+                )
+            ).all()
+            for (question_id,) in voted:
+                await conn.execute(
+                    upvotes.update()
+                    .where(upvotes.c.question_id == question_id, upvotes.c.member == member)
+                    .values(member=f"erased-{uuid.uuid4().hex[:12]}")
+                )
+            changed += len(voted)
+            for column, name in ((sessions.c.host, "host_name"), (sessions.c.opened_by, None)):
+                values = {column.key: ""} | ({name: ""} if name else {})
+                result = await conn.execute(
+                    sessions.update().where(mine, column == member).values(**values)
+                )
+                changed += int(result.rowcount or 0)
+        return changed

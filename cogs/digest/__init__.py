@@ -7,31 +7,33 @@ a digest missed while the bot was down goes out at start-up if it is less than `
 
 from __future__ import annotations
 
+import argparse
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from bot.config import optional_duration
 from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.context import Context, Services
 from bot.core.errors import UserFacingError
 from bot.core.events import ButtonPressed
-from bot.core.ids import ChannelRef, CommunityRef, Platform
-from bot.core.messages import Button, ButtonStyle, OutgoingMessage
+from bot.core.feature import Feature, Recurring, button, command, deadline, recurring
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef
+from bot.core.messages import ButtonStyle, OutgoingMessage
+from bot.core.payloads import clip
 from bot.core.permissions import Level
-from bot.core.registry import Registry
 from bot.core.richtext import bold, text
-from bot.scheduler import Deadline, weekly_trigger
-from cogs.digest import report
-from cogs.digest.compose import STEP, Digest, build_digest, reason, week_key
+from bot.scheduler import weekly_trigger
+from cogs.digest import cli, report
+from cogs.digest.compose import Digest as DigestPostBody
+from cogs.digest.compose import build_digest, reason, week_key
 from cogs.digest.hero import HeroRules
 from cogs.digest.metrics import compute
+from cogs.digest.payloads import DigestPost, HeroDecision, Step
+from cogs.digest.settings import DigestSettings
 from cogs.digest.store import DigestStore
 
 log = logging.getLogger(__name__)
 
-HERO = "digest.hero"
-POST = "digest.post"
 
 DIGEST = CommandSpec(
     "digest",
@@ -50,89 +52,122 @@ STATS = CommandSpec(
 )
 
 
-def setup(registry: Registry, services: Services) -> None:
-    settings = services.config.digest
-    store = DigestStore(services.db)
-    rules = HeroRules(settings.new_member_hours, settings.min_points)
-    max_late = optional_duration(settings.max_late)
+class Digest(Feature[DigestSettings]):
+    """The weekly digest and moderators' report (recurring), /digest and /stats."""
 
-    async def flush() -> None:
-        if services.flush_events is not None:
-            await services.flush_events()
+    name = "digest"
+    requires = ("polls", "ama", "faq", "moderation")
 
-    async def compose(community: CommunityRef, end: datetime, *, final: bool) -> Digest:
-        t, tz = services.locale_for(community)
+    def __init__(self, services: Services, settings: DigestSettings) -> None:
+        super().__init__(services, settings)
+        self.store = DigestStore(services.db)
+        self.rules = HeroRules(settings.new_member_hours, settings.min_points)
+
+    @classmethod
+    def add_cli(cls, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        cli.add_commands(commands)
+
+    async def forget_member(self, member: MemberRef) -> int:
+        return await self.store.forget(member.platform.value, member.id)
+
+    def weekly(self, channels: dict[CommunityRef, str], prefix: str) -> Iterable[Recurring]:
+        for community, channel in channels.items():
+            _, tz = self.locale_for(community)
+            trigger = weekly_trigger(self.settings.day, self.settings.at, tz)
+            yield Recurring(f"{prefix}{community}", trigger, (community, channel),
+                            catch_up=self.settings.max_late)  # fmt: skip
+
+    def digests(self) -> Iterable[Recurring]:
+        return self.weekly(self.settings.channels, "digest.")
+
+    def reports(self) -> Iterable[Recurring]:
+        return self.weekly(self.settings.report_channels, "digest.report.")
+
+    @recurring("digests")
+    async def digest_job(self, slot: datetime, target: tuple[CommunityRef, str]) -> None:
+        community, channel = target
+        if self.settings.hero_confirm:
+            await self.propose_hero(community, channel, slot)
+            return
+        await self.post(community, channel, slot)
+
+    @recurring("reports")
+    async def report_job(self, slot: datetime, target: tuple[CommunityRef, str]) -> None:
+        community, channel = target
+        await self.flush()
+        t, _ = self.locale_for(community)
+        message = await report.weekly_report(self.db, community, slot, t)
+        await self.port_for(community).send(ChannelRef(community, channel), message)
+
+    async def flush(self) -> None:
+        if self.services.flush_events is not None:
+            await self.services.flush_events()
+
+    async def compose(
+        self, community: CommunityRef, end: datetime, *, final: bool
+    ) -> DigestPostBody:
+        t, tz = self.locale_for(community)
         week = week_key(end, tz)
-        override = await store.hero_decision(community, week) if settings.hero_confirm else None
+        override = (
+            await self.store.hero_decision(community, week) if self.settings.hero_confirm else None
+        )
         excluded: set[str] = set()
-        if settings.rotation_weeks:
-            since = end - timedelta(weeks=settings.rotation_weeks, days=1)
-            excluded = await store.recent_heroes(community, since)
-        if settings.hero_confirm and final and override is None:
+        if self.settings.rotation_weeks:
+            since = end - timedelta(weeks=self.settings.rotation_weeks, days=1)
+            excluded = await self.store.recent_heroes(community, since)
+        if self.settings.hero_confirm and final and override is None:
             override = ("skipped", None)  # nobody confirmed in time
         return await build_digest(
-            services.db,
+            self.db,
             community,
             end,
             t,
             tz,
-            community_name=services.config.community.name,
-            rules=rules,
+            community_name=self.config.community.name,
+            rules=self.rules,
             hero_override=override,
             excluded_heroes=excluded,
-            topic=await store.topic(community),
+            topic=await self.store.topic(community),
         )
 
-    async def post(community: CommunityRef, channel: str, slot: datetime) -> None:
-        await flush()
-        digest = await compose(community, slot, final=True)
+    async def post(self, community: CommunityRef, channel: str, slot: datetime) -> None:
+        await self.flush()
+        digest = await self.compose(community, slot, final=True)
         hero = digest.hero.member if digest.hero else None
-        if not await store.claim_post(community, digest.week, channel, hero, services.clock.now()):
+        if not await self.store.claim_post(
+            community, digest.week, channel, hero, self.clock.now()
+        ):
             log.info("digest %s %s: already posted", community, digest.week)
             return
         if digest.empty:
             log.info("digest %s %s: a quiet week, nothing to post", community, digest.week)
             return
-        port = services.port_for(community)
+        port = self.port_for(community)
         try:
             sent = await port.send(
                 ChannelRef(community, channel),
                 OutgoingMessage(digest.body(), tuple(digest.buttons[:8])),
             )
         except Exception:
-            await store.release_post(community, digest.week)  # the retry posts it
+            await self.store.release_post(community, digest.week)  # the retry posts it
             raise
-        await store.set_post_message(community, digest.week, sent.id)
-        await store.clear_topic(community)
+        await self.store.set_post_message(community, digest.week, sent.id)
+        await self.store.clear_topic(community)
 
-    def digest_job(community: CommunityRef, channel: str) -> Callable[[datetime], Awaitable[None]]:
-        async def run(slot: datetime) -> None:
-            if settings.hero_confirm:
-                await propose_hero(community, channel, slot)
-                return
-            await post(community, channel, slot)
-
-        return run
-
-    async def propose_hero(community: CommunityRef, channel: str, slot: datetime) -> None:
+    async def propose_hero(self, community: CommunityRef, channel: str, slot: datetime) -> None:
         """Ask the moderators first; the digest goes out on their decision or at ``max_late``."""
-        await flush()
-        t, tz = services.locale_for(community)
+        await self.flush()
+        t, tz = self.locale_for(community)
         week = week_key(slot, tz)
-        payload = {
-            "platform": community.platform.value,
-            "community": community.id,
-            "channel": channel,
-            "slot": slot.isoformat(),
-        }
-        digest = await compose(community, slot, final=False)
-        target = settings.report_channels.get(str(community))
-        decided = await store.hero_decision(community, week)
+        payload = DigestPost(community=community, channel=channel, slot=slot)
+        digest = await self.compose(community, slot, final=False)
+        target = self.settings.report_channels.get(community)
+        decided = await self.store.hero_decision(community, week)
         if digest.hero is None or target is None or decided is not None:
-            await services.scheduler.schedule(POST, f"{community}:{week}", slot, payload)
-            await services.scheduler.run_pending()
+            await self.schedule(payload, f"{community}:{week}", slot)
+            await self.scheduler.run_pending()
             return
-        await services.scheduler.schedule(POST, f"{community}:{week}", slot + max_late, payload)
+        await self.schedule(payload, f"{community}:{week}", slot + self.settings.max_late)
         name = digest.hero.member
         info = text(
             bold(t("digest.confirm_title", week=week)),
@@ -140,31 +175,30 @@ def setup(registry: Registry, services: Services) -> None:
             t("digest.hero", name=digest.hero_name, reason=reason(t, digest.hero)),
         )
         buttons = (
-            Button(t("digest.btn.confirm"), HERO, f"y:{week}:{name}"[:60], ButtonStyle.SUCCESS),
-            Button(t("digest.btn.skip"), HERO, f"n:{week}", ButtonStyle.SECONDARY),
+            HeroDecision(verdict="y", week=week, member=clip(name, 39)).button(
+                t("digest.btn.confirm"), ButtonStyle.SUCCESS
+            ),
+            HeroDecision(verdict="n", week=week).button(t("digest.btn.skip")),
         )
-        port = services.port_for(community)
+        port = self.port_for(community)
         await port.send(ChannelRef(community, target), OutgoingMessage(info, buttons))
 
-    async def on_post_deadline(deadline: Deadline) -> None:
-        data = deadline.payload
-        community = CommunityRef(Platform(data["platform"]), data["community"])
-        await post(community, data["channel"], datetime.fromisoformat(data["slot"]))
+    @deadline(DigestPost)
+    async def on_post_deadline(self, data: DigestPost) -> None:
+        await self.post(data.community, data.channel, data.slot)
 
-    services.scheduler.on_deadline(POST, on_post_deadline)
-
-    async def on_hero(ctx: Context) -> None:
+    @button(HeroDecision)
+    async def on_hero(self, ctx: Context, data: HeroDecision) -> None:
         event = ctx.event
         assert isinstance(event, ButtonPressed)
         if event.member.level < Level.MODERATOR:
             raise UserFacingError(
                 "command.not_allowed", name="digest", level=ctx.t("level.moderator")
             )
-        verdict, _, rest = event.payload.partition(":")
-        week, _, member = rest.partition(":")
+        week, member = data.week, data.member or ""
         community = event.community
-        decision = "confirmed" if verdict == "y" else "skipped"
-        done = await store.decide_hero(
+        decision = "confirmed" if data.verdict == "y" else "skipped"
+        done = await self.store.decide_hero(
             community, week, decision, member or None, event.member.ref.id, ctx.clock.now()
         )
         if not done:
@@ -172,30 +206,25 @@ def setup(registry: Registry, services: Services) -> None:
             return
         key = "digest.confirmed" if decision == "confirmed" else "digest.skipped"
         await ctx.reply(ctx.t(key, moderator=event.member.display_name, name=member))
-        await services.scheduler.schedule(
-            POST, f"{community}:{week}", ctx.clock.now(), await _pending_payload(community, week)
-        )
-        await services.scheduler.run_pending()
+        pending = await self._pending_payload(community, week)
+        await self.schedule(pending, f"{community}:{week}", ctx.clock.now())
+        await self.scheduler.run_pending()
 
-    async def _pending_payload(community: CommunityRef, week: str) -> dict[str, str]:
-        for pending in await services.scheduler.pending(POST):
+    async def _pending_payload(self, community: CommunityRef, week: str) -> DigestPost:
+        for pending in await self.scheduler.pending(DigestPost.kind):
             if pending.key == f"{community}:{week}":
-                return dict(pending.payload)
+                return DigestPost.unpack(pending.payload)
         raise UserFacingError("digest.decided_already")
 
-    async def on_step(ctx: Context) -> None:
-        event = ctx.event
-        assert isinstance(event, ButtonPressed)
-        step, _, detail = event.payload.partition(":")
-        if step == "thanks":
-            name = detail
-            await ctx.reply(ctx.t("digest.thanked", name=name), ephemeral=True)
-        elif step in ("ask", "poll", "ama", "faq", "topic"):
-            await ctx.reply(ctx.t(f"digest.tip.{step}"), ephemeral=True)
+    @button(Step)
+    async def on_step(self, ctx: Context, data: Step) -> None:
+        if data.step == "thanks":
+            await ctx.reply(ctx.t("digest.thanked", name=data.detail or ""), ephemeral=True)
         else:
-            raise UserFacingError("button.expired")
+            await ctx.reply(ctx.t(f"digest.tip.{data.step}"), ephemeral=True)
 
-    async def on_digest(ctx: Context) -> None:
+    @command(DIGEST)
+    async def on_digest(self, ctx: Context) -> None:
         action = ctx.args["action"]
         details = str(ctx.args.get("details") or "").strip()
         community = ctx.event.community
@@ -204,20 +233,21 @@ def setup(registry: Registry, services: Services) -> None:
                 raise UserFacingError("digest.topic_usage")
             actor = ctx.event.actor
             assert actor is not None
-            await store.set_topic(community, details[:500], actor.ref.id, ctx.clock.now())
+            await self.store.set_topic(community, details[:500], actor.ref.id, ctx.clock.now())
             await ctx.reply(ctx.t("digest.topic_set", topic=details[:500]), ephemeral=True)
             return
-        await flush()
+        await self.flush()
         # Up to and including this instant (what was just said counts).
-        digest = await compose(community, ctx.clock.now() + timedelta(seconds=1), final=False)
+        digest = await self.compose(community, ctx.clock.now() + timedelta(seconds=1), final=False)
         if digest.empty:
             await ctx.reply(ctx.t("digest.preview_empty"), ephemeral=True)
             return
         await ctx.reply(digest.body(), buttons=digest.buttons[:8], ephemeral=True)
 
-    async def on_stats(ctx: Context) -> None:
+    @command(STATS)
+    async def on_stats(self, ctx: Context) -> None:
         period: timedelta = ctx.args.get("period") or timedelta(days=7)
-        await flush()
+        await self.flush()
         metrics = await compute(
             ctx.db,
             ctx.event.community,
@@ -225,32 +255,3 @@ def setup(registry: Registry, services: Services) -> None:
             period.total_seconds() / 86400,
         )
         await ctx.reply(report.headline(ctx.t, metrics, period), ephemeral=True)
-
-    def report_job(community: CommunityRef, channel: str) -> Callable[[datetime], Awaitable[None]]:
-        async def run(slot: datetime) -> None:
-            await flush()
-            t, _ = services.locale_for(community)
-            message = await report.weekly_report(services.db, community, slot, t)
-            await services.port_for(community).send(ChannelRef(community, channel), message)
-
-        return run
-
-    for key, channel in settings.channels.items():
-        community = CommunityRef.parse(key)
-        _, tz = services.locale_for(community)
-        trigger = weekly_trigger(settings.day, settings.at, tz)
-        services.scheduler.add_recurring(
-            f"digest.{key}", trigger, digest_job(community, channel), catch_up=max_late
-        )
-    for key, channel in settings.report_channels.items():
-        community = CommunityRef.parse(key)
-        _, tz = services.locale_for(community)
-        trigger = weekly_trigger(settings.day, settings.at, tz)
-        services.scheduler.add_recurring(
-            f"digest.report.{key}", trigger, report_job(community, channel), catch_up=max_late
-        )
-
-    registry.command(DIGEST, on_digest)
-    registry.command(STATS, on_stats)
-    registry.button(STEP, on_step)
-    registry.button(HERO, on_hero)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import csv
 import io
 import sys
@@ -9,24 +11,106 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.adapters.console.simulate import CLOCK_KEY
+from bot.clitools import (
+    EXIT_OK,
+    EXIT_USAGE,
+    SubCommands,
+    config_option,
+    database_option,
+    database_url,
+)
 from bot.config import Config
 from bot.core.clock import SystemClock
 from bot.core.ids import CommunityRef
 from bot.i18n import translator
 from bot.storage.database import Database
+from bot.storage.eventlog import communities
 from cogs.digest.compose import build_digest
 from cogs.digest.hero import HeroRules
 from cogs.digest.metrics import compute
-from cogs.roles.stats import communities
-
-EXIT_OK = 0
-EXIT_USAGE = 2
+from cogs.digest.settings import DigestSettings
 
 
-def database_url(config: Config, database: str | None) -> str:
-    if not database:
-        return config.database_url()
-    return database if "://" in database else f"sqlite+aiosqlite:///{Path(database).resolve()}"
+def add_commands(commands: SubCommands) -> None:
+    digest = commands.add_parser("digest", help="the weekly digest")
+    digest_actions = digest.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
+    preview = digest_actions.add_parser(
+        "preview",
+        help="print the digest for the current week from the database",
+        description="Print the digest of the last 7 days (what would be posted now).",
+    )
+    stats = commands.add_parser("stats", help="community metrics")
+    stats_actions = stats.add_subparsers(dest="stats_command", metavar="ACTION", required=True)
+    export = stats_actions.add_parser(
+        "export",
+        help="write weekly metrics as CSV",
+        description="Write one CSV row per community and week (the 7 days up to each week's end).",
+    )
+    backfill = stats_actions.add_parser(
+        "backfill",
+        help="derive the member directory and daily roll-up for events logged before them",
+        description=(
+            "Fill what metrics read (member directory, reply/reaction targets, daily roll-up) for"
+            " events logged by an older version. Safe to run again."
+        ),
+    )
+    database_option(backfill)
+    config_option(backfill)
+    export.add_argument("--weeks", type=int, default=12, help="how many weeks back (default 12)")
+    export.add_argument("--out", type=Path, help="the CSV file (default: standard output)")
+    for parser in (preview, export):
+        parser.add_argument("--community", help="platform:id (default: every community seen)")
+        database_option(parser)
+        config_option(parser)
+    for parser in (preview, export, backfill):
+        parser.set_defaults(handler=run)
+
+
+def run(config: Config, args: argparse.Namespace) -> int:
+    url = database_url(config.database_url(), _absolute(args.database))
+    community = getattr(args, "community", None)
+    if community:
+        try:
+            CommunityRef.parse(community)
+        except ValueError as exc:
+            print(f"--community: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.command == "digest":
+        return asyncio.run(digest_preview(config, url, community))
+    if args.stats_command == "backfill":
+        return asyncio.run(_backfill(url))
+    if not 1 <= args.weeks <= 520:
+        print("--weeks must be between 1 and 520", file=sys.stderr)
+        return EXIT_USAGE
+    table = asyncio.run(stats_export(config, url, community, args.weeks, args.out))
+    if args.out is None:
+        sys.stdout.write(table or "")
+    else:
+        args.out.write_text(table or "", encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _absolute(database: str | None) -> str | None:
+    if database is None or "://" in database:
+        return database
+    return str(Path(database).resolve())
+
+
+async def _backfill(url: str) -> int:
+    from bot.storage.backfill import backfill
+
+    db = Database(url)
+    try:
+        await db.migrate()
+        result = await backfill(db)
+    finally:
+        await db.close()
+    print(
+        f"{result.events} events read; {result.targets} targets, {result.days} member-days,"
+        f" {result.members} members filled in"
+    )
+    return EXIT_OK
 
 
 async def _open(url: str) -> Database:
@@ -46,7 +130,7 @@ async def _communities(db: Database, config: Config, community: str | None) -> l
     if community:
         return [CommunityRef.parse(community)]
     found = await communities(db, (await _now(db)) - timedelta(days=365 * 5))
-    configured = [CommunityRef.parse(key) for key in config.digest.channels]
+    configured = list(config.section("digest", DigestSettings).channels)
     return sorted(set(found) | set(configured), key=str)
 
 
@@ -59,7 +143,8 @@ async def digest_preview(config: Config, url: str, community: str | None) -> int
         if not targets:
             print("no community in the database yet", file=sys.stderr)
             return EXIT_OK
-        rules = HeroRules(config.digest.new_member_hours, config.digest.min_points)
+        settings = config.section("digest", DigestSettings)
+        rules = HeroRules(settings.new_member_hours, settings.min_points)
         for target in targets:
             t = translator(config.community.locale_for(target))
             tz = config.community.timezone_for(target)

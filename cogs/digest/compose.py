@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.core.ids import CommunityRef
 from bot.core.messages import Button, ButtonStyle
+from bot.core.payloads import clip
 from bot.core.richtext import RichText, bold, italic, join_lines, text
 from bot.i18n import Translator
 from bot.storage.database import Database
@@ -20,10 +21,10 @@ from cogs.ama.store import sessions as ama_sessions
 from cogs.ama.store import upvotes as ama_upvotes
 from cogs.digest.activity import Activity, load_activity, load_names
 from cogs.digest.hero import HeroRules, Score, score_week
+from cogs.digest.payloads import Step
 from cogs.faq.store import FaqStore
 from cogs.polls.store import polls, votes
 
-STEP = "digest.step"
 EXCERPT = 140
 
 
@@ -130,11 +131,8 @@ async def build_digest(
             )
         )
         digest.buttons.append(
-            Button(
-                _cut(t("digest.btn.thanks", name=name)),
-                STEP,
-                f"thanks:{hero.member}"[:40],
-                ButtonStyle.SUCCESS,
+            Step(step="thanks", detail=clip(hero.member, 40)).button(
+                _cut(t("digest.btn.thanks", name=name)), ButtonStyle.SUCCESS
             )
         )
         digest.sections.append("hero")
@@ -153,31 +151,33 @@ async def build_digest(
             if excerpt:
                 line = line + text(": ", italic(excerpt))
             digest.lines.append(line)
-        digest.buttons.append(Button(t("digest.btn.ask"), STEP, "ask"))
+        digest.buttons.append(Step(step="ask").button(t("digest.btn.ask")))
         digest.sections.append("best")
     digest.add_section(
         "polls",
         t("digest.polls_title"),
         await _poll_lines(db, community, start, end, t),
-        Button(t("digest.btn.poll"), STEP, "poll"),
+        Step(step="poll").button(t("digest.btn.poll")),
     )
     digest.add_section(
         "ama",
         t("digest.ama_title"),
         await _ama_lines(db, community, start, end, t),
-        Button(t("digest.btn.ama"), STEP, "ama"),
+        Step(step="ama").button(t("digest.btn.ama")),
     )
     entries = await FaqStore(db).new_entries(start, end)
     digest.add_section(
         "faq",
         t("digest.faq_title"),
         [f"• {title} — /faq {entry_id}" for entry_id, title in entries[:8]],
-        Button(t("digest.btn.faq"), STEP, "faq"),
+        Step(step="faq").button(t("digest.btn.faq")),
     )
     if topic:
         digest.lines.append(text("\n", bold(t("digest.topic_title")), " ", topic))
         digest.buttons.append(
-            Button(t("digest.btn.topic"), STEP, f"topic:{digest.week}", ButtonStyle.PRIMARY)
+            Step(step="topic", detail=digest.week).button(
+                t("digest.btn.topic"), ButtonStyle.PRIMARY
+            )
         )
         digest.sections.append("topic")
     if hero is not None:

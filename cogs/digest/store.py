@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, MetaData, String, Table, Text, and_, select
+from sqlalchemy import Column, String, Table, Text, and_, select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import of_community
+from bot.storage.schema import metadata, of_community
 from bot.storage.types import UtcDateTime
-
-metadata = MetaData()
 
 topics = Table(
     "digest_topics",
@@ -141,3 +139,21 @@ class DigestStore:
         )
         async with self.db.read() as conn:
             return {str(hero) for (hero,) in await conn.execute(query)}
+
+    async def forget(self, platform: str, member: str) -> int:
+        """Erase a member: past heroes and decisions no longer name them (the week stays)."""
+        changed = 0
+        async with self.db.transaction() as conn:
+            for table, column, value in (
+                (heroes, heroes.c.member, None),
+                (heroes, heroes.c.decided_by, None),
+                (posts, posts.c.hero, None),
+                (topics, topics.c.set_by, ""),
+            ):
+                result = await conn.execute(
+                    table.update()
+                    .where(table.c.platform == platform, column == member)
+                    .values({column.key: value})
+                )
+                changed += int(result.rowcount or 0)
+        return changed

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.config import FaqConfig
+from bot.clitools import EXIT_OK, EXIT_USAGE, SubCommands, config_option
+from bot.config import Config
 from cogs.faq.entries import FaqLibrary
 from cogs.faq.matcher import Decision, FaqIndex, Match, MatcherKind, Thresholds
 from cogs.faq.service import language_of
-
-EXIT_OK = 0
-EXIT_USAGE = 2
+from cogs.faq.settings import FaqSettings
 
 
 def build_index(folder: Path, matcher: MatcherKind) -> FaqIndex | None:
@@ -31,7 +31,7 @@ def build_index(folder: Path, matcher: MatcherKind) -> FaqIndex | None:
     return FaqIndex(result.entries, matcher)
 
 
-def ask(text: str, folder: Path, settings: FaqConfig, *, as_json: bool) -> int:
+def ask(text: str, folder: Path, settings: FaqSettings, *, as_json: bool) -> int:
     index = build_index(folder, settings.matcher)
     if index is None:
         return EXIT_USAGE
@@ -98,7 +98,7 @@ def read_labelled(path: Path) -> tuple[list[Labelled], list[str]]:
     return rows, problems
 
 
-def evaluate(path: Path, folder: Path, settings: FaqConfig, *, as_json: bool) -> int:
+def evaluate(path: Path, folder: Path, settings: FaqSettings, *, as_json: bool) -> int:
     rows, problems = read_labelled(path)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -168,3 +168,45 @@ def evaluate(path: Path, folder: Path, settings: FaqConfig, *, as_json: bool) ->
 def _miss(text: str, expect: str | None, match: Match) -> dict[str, Any]:
     return {"text": text, "expect": expect, "got": match.entry_id,
             "decision": match.decision.value, "score": match.confidence}  # fmt: skip
+
+
+def add_commands(commands: SubCommands) -> None:
+    faq = commands.add_parser("faq", help="try the FAQ matcher")
+    actions = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
+    ask_parser = actions.add_parser(
+        "ask",
+        help="show which FAQ entry answers TEXT",
+        description="Show the chosen entry, its confidence and the decision for TEXT.",
+    )
+    ask_parser.add_argument("text", help="the member's message")
+    eval_parser = actions.add_parser(
+        "eval",
+        help="measure the matcher on a labelled file",
+        description=(
+            'Run FILE (JSON lines {"text": ..., "expect": entry id or null}) and print top-1'
+            " accuracy and the false-answer rate."
+        ),
+    )
+    eval_parser.add_argument("file", type=Path, help="the labelled JSON-lines file")
+    for parser in (ask_parser, eval_parser):
+        parser.add_argument("--faq", type=Path, help="FAQ folder (default: [content] faq)")
+        parser.add_argument(
+            "--matcher", choices=("auto", "lexical", "semantic"), help="default: [faq] matcher"
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        config_option(parser)
+        parser.set_defaults(handler=run)
+
+
+def run(config: Config, args: argparse.Namespace) -> int:
+    settings = config.section("faq", FaqSettings)
+    if args.matcher:
+        settings = settings.model_copy(update={"matcher": args.matcher})
+    folder = args.faq or config.faq_dir
+    try:
+        if args.faq_command == "ask":
+            return ask(args.text, folder, settings, as_json=args.json)
+        return evaluate(args.file, folder, settings, as_json=args.json)
+    except RuntimeError as exc:
+        print(f"faq: {exc}", file=sys.stderr)
+        return EXIT_USAGE

@@ -8,20 +8,18 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.config import FaqConfig
 from bot.core.clock import Clock
-from bot.core.messages import Button, ButtonStyle, OutgoingMessage
+from bot.core.messages import ButtonStyle, OutgoingMessage
 from bot.core.richtext import RichText, bold, text
 from bot.i18n import Translator
 from cogs.faq import markdown
 from cogs.faq.entries import FaqEntry, FaqLibrary
 from cogs.faq.matcher import FaqIndex, Match, Thresholds
+from cogs.faq.payloads import Helped
+from cogs.faq.settings import FaqSettings
 
 log = logging.getLogger(__name__)
 
-VOTE = "faq.vote"
-PICK = "faq.pick"
-SHOW = "faq.show"
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -38,7 +36,7 @@ def language_of(message: str) -> str | None:
 class FaqService:
     """Keeps the index in step with ``faq/``; searching never waits for a rebuild."""
 
-    def __init__(self, library: FaqLibrary, settings: FaqConfig, clock: Clock) -> None:
+    def __init__(self, library: FaqLibrary, settings: FaqSettings, clock: Clock) -> None:
         self.library = library
         self.settings = settings
         self.clock = clock
@@ -117,7 +115,12 @@ class FaqService:
         if lead is not None:
             body = lead + "\n" + body
         buttons = (
-            Button(t("faq.helped"), VOTE, f"{answer_id}:y", ButtonStyle.SUCCESS),
-            Button(t("faq.not_helped"), VOTE, f"{answer_id}:n", ButtonStyle.SECONDARY),
+            Helped(answer=answer_id, verdict="y").button(t("faq.helped"), ButtonStyle.SUCCESS),
+            Helped(answer=answer_id, verdict="n").button(t("faq.not_helped")),
         )
         return OutgoingMessage(body, buttons)
+
+
+def label(title: str) -> str:
+    """A button label: the title, cut to what every platform shows."""
+    return title if len(title) <= 60 else title[:59] + "…"

@@ -7,6 +7,7 @@ set when a member picks a suggestion (``picked``), or when a human replied befor
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +18,6 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -28,9 +28,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.ids import ChannelRef, CommunityRef, Platform
 from bot.storage.database import Database
+from bot.storage.schema import metadata
 from bot.storage.types import UtcDateTime
-
-metadata = MetaData()
 
 answers = Table(
     "faq_answers",
@@ -273,3 +272,31 @@ class FaqStore:
         )
         async with self.db.read() as conn:
             return [(entry_id, title) for entry_id, title in await conn.execute(query)]
+
+    async def forget(self, platform: str, member: str) -> int:
+        """Erase a member: answers keep their numbers (the FAQ metrics stay true) without
+        naming who asked or who answered; 👍/👎 votes count on under a fresh anonymous id."""
+        changed = 0
+        async with self.db.transaction() as conn:
+            for column in (answers.c.asker, answers.c.answered_by):
+                result = await conn.execute(
+                    answers.update()
+                    .where(answers.c.platform == platform, column == member)
+                    .values({column.key: None})
+                )
+                changed += int(result.rowcount or 0)
+            voted = (
+                await conn.execute(
+                    select(votes.c.answer_id)
+                    .select_from(votes.join(answers, answers.c.id == votes.c.answer_id))
+                    .where(answers.c.platform == platform, votes.c.member == member)
+                )
+            ).all()
+            for (answer_id,) in voted:
+                await conn.execute(
+                    votes.update()
+                    .where(votes.c.answer_id == answer_id, votes.c.member == member)
+                    .values(member=f"erased-{uuid.uuid4().hex[:12]}")
+                )
+            changed += len(voted)
+        return changed

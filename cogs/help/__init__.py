@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.core.commands import CommandSpec, Param, ParamKind
-from bot.core.context import Context, Services
+from bot.core.context import Context
+from bot.core.feature import Feature, NoSettings, command
 from bot.core.registry import Registry
 from bot.core.richtext import RichText, bold, join_lines, text
 
@@ -14,11 +15,15 @@ HELP = CommandSpec(
 )
 
 
-def setup(registry: Registry, services: Services) -> None:
-    async def show_help(ctx: Context) -> None:
-        await ctx.reply(render_help(ctx, registry, ctx.args.get("command")), ephemeral=True)
+class Help(Feature[NoSettings]):
+    """The command list, filtered by the member's level."""
 
-    registry.command(HELP, show_help)
+    name = "help"
+
+    @command(HELP)
+    async def show_help(self, ctx: Context) -> None:
+        registry = self.services.registry
+        await ctx.reply(render_help(ctx, registry, ctx.args.get("command")), ephemeral=True)
 
 
 def render_help(ctx: Context, registry: Registry, name: str | None) -> RichText:

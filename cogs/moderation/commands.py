@@ -10,11 +10,12 @@ from bot.core.context import Context
 from bot.core.durations import parse_duration
 from bot.core.errors import UserFacingError
 from bot.core.events import CommandInvoked
+from bot.core.feature import Feature, NoSettings, command
 from bot.core.ids import MemberRef
 from bot.core.permissions import Level
-from bot.core.registry import Registry
-from cogs.moderation.handlers import SLOWMODE_END, Handlers
-from cogs.moderation.service import Moderation
+from bot.i18n import Translator
+from cogs.moderation.payloads import SlowmodeEnd
+from cogs.moderation.service import ModerationService
 
 MOD = Level.MODERATOR
 NATIVE_SLOWMODE_MAX = 6 * 3600
@@ -83,11 +84,15 @@ SPECS = {
 }
 
 
-def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
-    async def reason_of(ctx: Context) -> str:
+class Commands(Feature[NoSettings]):
+    """Moderator commands (and /report, /rules for members); mixed into the feature."""
+
+    mod: ModerationService
+
+    async def reason_of(self, ctx: Context) -> str:
         return str(ctx.args.get("reason") or ctx.t("moderation.no_reason"))
 
-    def target(ctx: Context) -> MemberRef:
+    def target(self, ctx: Context) -> MemberRef:
         member: MemberRef = ctx.args["member"]
         actor = ctx.event.actor
         if actor is not None and member == actor.ref:
@@ -95,16 +100,16 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
         return member
 
     async def simple(
-        ctx: Context, action: str, *, points: int = 0, duration: timedelta | None = None
+        self, ctx: Context, action: str, *, points: int = 0, duration: timedelta | None = None
     ) -> None:
-        member = target(ctx)
-        case = await mod.sanction(
+        member = self.target(ctx)
+        case = await self.mod.sanction(
             ctx.port,
             ctx.t,
             ctx.event.community,
             member,
             action=action,
-            reason=await reason_of(ctx),
+            reason=await self.reason_of(ctx),
             moderator=ctx.event.actor,
             channel=ctx.event.channel_ref,
             points=points,
@@ -119,31 +124,37 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
             )
         )
 
-    async def warn(ctx: Context) -> None:
-        await simple(ctx, "warn", points=1)
+    @command(SPECS["warn"])
+    async def warn(self, ctx: Context) -> None:
+        await self.simple(ctx, "warn", points=1)
 
-    async def mute(ctx: Context) -> None:
+    @command(SPECS["mute"])
+    async def mute(self, ctx: Context) -> None:
         duration: timedelta = ctx.args["duration"]
-        await simple(ctx, "mute", duration=duration)
+        await self.simple(ctx, "mute", duration=duration)
 
-    async def kick(ctx: Context) -> None:
-        await simple(ctx, "kick")
+    @command(SPECS["kick"])
+    async def kick(self, ctx: Context) -> None:
+        await self.simple(ctx, "kick")
 
-    async def ban(ctx: Context) -> None:
-        await simple(ctx, "ban")
+    @command(SPECS["ban"])
+    async def ban(self, ctx: Context) -> None:
+        await self.simple(ctx, "ban")
 
-    async def unmute(ctx: Context) -> None:
-        member = target(ctx)
+    @command(SPECS["unmute"])
+    async def unmute(self, ctx: Context) -> None:
+        member = self.target(ctx)
         await ctx.port.unmute(ctx.event.community, member)
-        await _record(ctx, "unmute", member)
+        await self._record(ctx, "unmute", member)
 
-    async def unban(ctx: Context) -> None:
-        member = target(ctx)
+    @command(SPECS["unban"])
+    async def unban(self, ctx: Context) -> None:
+        member = self.target(ctx)
         await ctx.port.unban(ctx.event.community, member)
-        await _record(ctx, "unban", member)
+        await self._record(ctx, "unban", member)
 
-    async def _record(ctx: Context, action: str, member: MemberRef) -> None:
-        case = await mod.store.add_case(
+    async def _record(self, ctx: Context, action: str, member: MemberRef) -> None:
+        case = await self.mod.store.add_case(
             ctx.event.community,
             ctx.clock.now(),
             action=action,
@@ -153,7 +164,7 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
             moderator_name=ctx.event.actor.display_name if ctx.event.actor else None,
             reason=ctx.t("moderation.no_reason"),
         )
-        await mod.post_case(ctx.port, ctx.t, ctx.event.community, case)
+        await self.mod.post_case(ctx.port, ctx.t, ctx.event.community, case)
         await ctx.reply(
             ctx.t(
                 "moderation.done",
@@ -163,7 +174,8 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
             )
         )
 
-    async def slowmode(ctx: Context) -> None:
+    @command(SPECS["slowmode"])
+    async def slowmode(self, ctx: Context) -> None:
         channel = ctx.event.channel_ref
         assert channel is not None
         raw = str(ctx.args["interval"]).lower()
@@ -176,7 +188,7 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
         native = Capability.NATIVE_SLOW_MODE in ctx.port.capabilities and seconds <= (
             NATIVE_SLOWMODE_MAX
         )
-        previous = mod.slowmodes.pop((community, channel.id), None)
+        previous = self.mod.slowmodes.pop((community, channel.id), None)
         if native or (
             previous is None
             and seconds == 0
@@ -184,26 +196,17 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
         ):
             await ctx.port.set_slow_mode(channel, seconds)
         elif seconds:
-            mod.slowmodes[(community, channel.id)] = seconds
+            self.mod.slowmodes[(community, channel.id)] = seconds
         until = ctx.clock.now() + lasting if lasting and seconds else None
         actor = ctx.event.actor
-        await mod.store.set_slowmode(
+        await self.mod.store.set_slowmode(
             community, channel.id, seconds, native, until, actor.ref.id if actor else None
         )
         key = f"{community}|{channel.id}"
         if until is not None:
-            await ctx.services.scheduler.schedule(
-                SLOWMODE_END,
-                key,
-                until,
-                {
-                    "platform": community.platform.value,
-                    "community": community.id,
-                    "channel": channel.id,
-                },
-            )
+            await self.schedule(SlowmodeEnd(community=community, channel=channel.id), key, until)
         else:
-            await ctx.services.scheduler.cancel(SLOWMODE_END, key)
+            await self.cancel(SlowmodeEnd, key)
         if seconds == 0:
             await ctx.reply(ctx.t("moderation.slowmode_off"))
         else:
@@ -219,31 +222,33 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
             else:
                 await ctx.reply(ctx.t("moderation.slowmode_on", interval=duration))
 
-    async def case(ctx: Context) -> None:
+    @command(SPECS["case"])
+    async def case(self, ctx: Context) -> None:
         number: int = ctx.args["number"]
         community = ctx.event.community
-        if ctx.args.get("reason") and not await mod.store.set_reason(
+        if ctx.args.get("reason") and not await self.mod.store.set_reason(
             community, number, ctx.args["reason"], ctx.clock.now()
         ):
             raise UserFacingError("moderation.no_case", number=number)
-        found = await mod.store.get_case(community, number)
+        found = await self.mod.store.get_case(community, number)
         if found is None:
             raise UserFacingError("moderation.no_case", number=number)
-        total = await mod.store.active_points(community, found.member, ctx.clock.now())
-        await ctx.reply(mod.describe(ctx.t, found, total), ephemeral=True)
+        total = await self.mod.store.active_points(community, found.member, ctx.clock.now())
+        await ctx.reply(self.mod.describe(ctx.t, found, total), ephemeral=True)
 
-    async def warnings(ctx: Context) -> None:
+    @command(SPECS["warnings"])
+    async def warnings(self, ctx: Context) -> None:
         member: MemberRef = ctx.args["member"]
         community = ctx.event.community
         now = ctx.clock.now()
-        total = await mod.store.active_points(community, member.id, now)
-        recent = await mod.store.member_cases(community, member.id)
+        total = await self.mod.store.active_points(community, member.id, now)
+        recent = await self.mod.store.member_cases(community, member.id)
         lines = [
             ctx.t(
                 "moderation.warnings_head",
                 member=member.id,
                 count=total,
-                expire=ctx.t.duration(mod.rules.policy.warnings.expire_after),
+                expire=ctx.t.duration(self.mod.rules.policy.warnings.expire_after),
             )
         ]
         for item in recent:
@@ -264,42 +269,45 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
             lines.append(ctx.t("moderation.warnings_none"))
         await ctx.reply("\n".join(lines), ephemeral=True)
 
-    async def purge(ctx: Context) -> None:
+    @command(SPECS["purge"])
+    async def purge(self, ctx: Context) -> None:
         member: MemberRef = ctx.args["member"]
         count: int = ctx.args.get("count") or 20
         channel = ctx.event.channel_ref
         assert channel is not None
-        recent = mod.recent.get(channel, ())
+        recent = self.mod.recent.get(channel, ())
         targets = [m for m, author in reversed(recent) if author == member.id][:count]
         for message in targets:
             await ctx.port.delete(message)
-        kept = [(m, a) for m, a in mod.recent.get(channel, ()) if m not in set(targets)]
-        if channel in mod.recent:
-            mod.recent[channel].clear()
-            mod.recent[channel].extend(kept)
+        kept = [(m, a) for m, a in self.mod.recent.get(channel, ()) if m not in set(targets)]
+        if channel in self.mod.recent:
+            self.mod.recent[channel].clear()
+            self.mod.recent[channel].extend(kept)
         await ctx.reply(
             ctx.t("moderation.purged", count=len(targets), member=member.id), ephemeral=True
         )
 
-    async def raid(ctx: Context) -> None:
+    @command(SPECS["raid"])
+    async def raid(self, ctx: Context) -> None:
         community = ctx.event.community
         if ctx.args["state"] == "on":
-            await mod.store.start_raid(community, ctx.clock.now())
+            await self.mod.store.start_raid(community, ctx.clock.now())
             await ctx.reply(ctx.t("moderation.raid_on"))
         else:
-            count = await handlers.lift_raid(ctx.port, ctx.t, community)
+            count = await self.mod.lift_raid(ctx.port, ctx.t, community)
             await ctx.reply(ctx.t("moderation.raid_lifted", count=count))
 
-    async def report(ctx: Context) -> None:
+    @command(SPECS["report"])
+    async def report(self, ctx: Context) -> None:
         event = ctx.event
         assert isinstance(event, CommandInvoked)
         if event.reply_to is None or event.reply_to_author is None:
             raise UserFacingError("moderation.report_how")
         evidence = ""
-        for message, _author in mod.recent.get(event.reply_to.channel, ()):
+        for message, _author in self.mod.recent.get(event.reply_to.channel, ()):
             if message == event.reply_to:
                 evidence = ctx.t("moderation.report_message", message=message.id)
-        created = await mod.store.add_case(
+        created = await self.mod.store.add_case(
             event.community,
             ctx.clock.now(),
             action="report",
@@ -307,29 +315,26 @@ def register(registry: Registry, mod: Moderation, handlers: Handlers) -> None:
             member_name=event.reply_to_author.id,
             moderator=event.author.ref.id,
             moderator_name=event.author.display_name,
-            reason=await reason_of(ctx),
+            reason=await self.reason_of(ctx),
             evidence=evidence or None,
             channel=event.reply_to.channel.id,
             message=event.reply_to.id,
         )
-        await mod.post_case(
+        await self.mod.post_case(
             ctx.port,
             ctx.t,
             event.community,
             created,
-            buttons=mod.alert_buttons(ctx.t, event.community, created),
+            buttons=self.mod.alert_buttons(ctx.t, event.community, created),
         )
         await ctx.reply(ctx.t("moderation.report_thanks"), ephemeral=True)
 
-    async def show_rules(ctx: Context) -> None:
-        lines = [ctx.t("moderation.rules_title")]
-        lines += [f"{number}. {rule}" for number, rule in sorted(mod.rules.rules.items())]
-        await ctx.reply("\n".join(lines))
+    @command(SPECS["rules"])
+    async def show_rules(self, ctx: Context) -> None:
+        await ctx.reply("\n".join(self.rules_lines(ctx.t)))
 
-    handlers_by_name = {
-        "warn": warn, "mute": mute, "unmute": unmute, "kick": kick, "ban": ban, "unban": unban,
-        "slowmode": slowmode, "case": case, "warnings": warnings, "purge": purge, "raid": raid,
-        "report": report, "rules": show_rules,
-    }  # fmt: skip
-    for name, spec in SPECS.items():
-        registry.command(spec, handlers_by_name[name])
+    def rules_lines(self, t: Translator) -> list[str]:
+        """The community rules, numbered, under their title (also for onboarding)."""
+        lines = [t("moderation.rules_title")]
+        lines += [f"{number}. {rule}" for number, rule in sorted(self.mod.rules.rules.items())]
+        return lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.core.context import Context, Services
+from bot.core.context import Context
 from bot.core.events import (
     ButtonPressed,
     CommandInvoked,
@@ -13,41 +13,44 @@ from bot.core.events import (
     MessageEdited,
     MessagePosted,
 )
-from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
+from bot.core.feature import Feature, NoSettings, button, deadline, middleware, on
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
-from bot.core.port import PlatformPort
 from bot.core.registry import Next
 from bot.core.richtext import text
-from bot.i18n import Translator
-from bot.levels import at_least, earned_level
-from bot.scheduler import Deadline
 from cogs.moderation.limiter import Breach, Limits
+from cogs.moderation.payloads import AlertDelete, AlertDismiss, AlertWarn, RaidQuiet
 from cogs.moderation.service import (
-    Moderation,
+    ModerationService,
     Violation,
     count_links,
     count_mentions,
     strongest,
 )
+from cogs.roles.api import EarnedLevels
+from cogs.welcome.api import Onboarding
 
 log = logging.getLogger(__name__)
 
-RAID_QUIET = "moderation.raid_quiet"
-SLOWMODE_END = "moderation.slowmode_end"
+MIDDLEWARE_ORDER = 100
+"""Moderation sees every message before the other features."""
 
 
 def member_key(community: str, channel: str, member: str) -> int:
     return hash((community, channel, member))
 
 
-class Handlers:
-    def __init__(self, mod: Moderation) -> None:
-        self.mod = mod
+class Checks(Feature[NoSettings]):
+    """Every message checked before the features, joins watched, alert buttons handled."""
+
+    mod: ModerationService
+    optional = ("welcome", "roles")
 
     # -- every message, before the features --------------------------------------------------
 
-    async def middleware(self, ctx: Context, call_next: Next) -> None:
+    @middleware(MIDDLEWARE_ORDER)
+    async def check_every_message(self, ctx: Context, call_next: Next) -> None:
         event = ctx.event
         if isinstance(event, MessagePosted | MessageEdited):
             self.mod.remember(event.message, event.author.ref.id)
@@ -146,13 +149,13 @@ class Handlers:
                     evidence=content,
                 )
             )
-        links_from = ctx.config.roles.links_from
-        if links_from != "newcomer" and author.level < Level.HELPER and count_links(content):
-            earned = await earned_level(ctx.db, community, author.ref.id)
-            if not at_least(earned, links_from):
+        roles = self.peer("roles", EarnedLevels)
+        if roles is not None and author.level < Level.HELPER and count_links(content):
+            needed = await roles.missing_for(community, author.ref.id, "links")
+            if needed is not None:
                 violations.append(Violation(
                     action="delete", rule=None, reason="moderation.reason.links_level",
-                    reason_params={"level": ctx.t(f"roles.level.{links_from}")}, points=0,
+                    reason_params={"level": ctx.t(f"roles.level.{needed}")}, points=0,
                     duration=None, evidence=content))  # fmt: skip
         if isinstance(event, MessagePosted) and (override is None or override.frequency):
             violation = self._frequency(key, now, content, override)
@@ -238,6 +241,7 @@ class Handlers:
 
     # -- joins ------------------------------------------------------------------------------
 
+    @on(MemberJoined)
     async def on_join(self, ctx: Context) -> None:
         event = ctx.event
         assert isinstance(event, MemberJoined)
@@ -278,10 +282,9 @@ class Handlers:
         community = event.community
         now = ctx.clock.now()
         quiet = timedelta(minutes=self.mod.rules.policy.raid.quiet_minutes)
-        gate = ctx.config.onboarding.rules_gate and "welcome" in ctx.config.features.enabled
-        if gate:
-            await ctx.services.scheduler.schedule(RAID_QUIET, str(community), now + quiet, {
-                "platform": community.platform.value, "community": community.id})  # fmt: skip
+        onboarding = self.peer("welcome", Onboarding)
+        if onboarding is not None and onboarding.gates_newcomers():
+            await self.schedule(RaidQuiet(community=community), str(community), now + quiet)
             return
         await self.mod.store.hold(community, event.member.ref.id, now)
         try:
@@ -289,37 +292,15 @@ class Handlers:
         except Exception:
             log.warning("could not hold %s during a raid", event.member.ref.id, exc_info=True)
         quiet = timedelta(minutes=self.mod.rules.policy.raid.quiet_minutes)
-        await ctx.services.scheduler.schedule(
-            RAID_QUIET,
-            str(community),
-            now + quiet,
-            {"platform": community.platform.value, "community": community.id},
-        )
+        await self.schedule(RaidQuiet(community=community), str(community), now + quiet)
 
-    async def lift_raid(self, port: PlatformPort, t: Translator, community: CommunityRef) -> int:
-        """End raid mode: release held members and tell the moderators. Returns how many."""
-        members = await self.mod.store.lift_raid(community, self.mod.clock.now())
-        self.mod.joins.clear(str(community))
-        for member in members:
-            try:
-                await port.unmute(community, MemberRef(community.platform, member))
-            except Exception:
-                log.warning("could not release %s after a raid", member, exc_info=True)
-        channel = self.mod.modlog_channel(community)
-        if channel is not None:
-            await port.send(
-                channel, OutgoingMessage(text(t("moderation.raid_lifted", count=len(members))))
-            )
-        return len(members)
-
-    async def on_raid_quiet(self, services: Services, deadline: Deadline) -> None:
-        community = CommunityRef(
-            Platform(deadline.payload["platform"]), deadline.payload["community"]
-        )
-        port = services.port_for(community)
-        t, _ = services.locale_for(community)
+    @deadline(RaidQuiet)
+    async def on_raid_quiet(self, data: RaidQuiet) -> None:
+        community = data.community
+        port = self.port_for(community)
+        t, _ = self.locale_for(community)
         if await self.mod.store.raid_active(community):
-            await self.lift_raid(port, t, community)
+            await self.mod.lift_raid(port, t, community)
 
     async def _modlog(self, ctx: Context, message: str) -> None:
         channel = self.mod.modlog_channel(ctx.event.community)
@@ -330,23 +311,23 @@ class Handlers:
 
     # -- moderators' buttons on alerts --------------------------------------------------------
 
-    async def on_alert_button(self, ctx: Context) -> None:
+    @button(AlertDelete)
+    @button(AlertWarn)
+    @button(AlertDismiss)
+    async def on_alert_button(
+        self, ctx: Context, data: AlertDelete | AlertWarn | AlertDismiss
+    ) -> None:
         event = ctx.event
         assert isinstance(event, ButtonPressed)
         if event.member.level < Level.MODERATOR:
             await ctx.reply(ctx.t("moderation.moderators_only"), ephemeral=True)
             return
-        community_id, _, number = event.payload.rpartition("/")
-        community = (
-            CommunityRef(event.community.platform, community_id)
-            if community_id
-            else event.community
-        )
-        case = await self.mod.store.get_case(community, int(number) if number.isdigit() else 0)
+        community = CommunityRef(event.community.platform, data.community or event.community.id)
+        case = await self.mod.store.get_case(community, data.number)
         if case is None:
-            await ctx.reply(ctx.t("moderation.no_case", number=number), ephemeral=True)
+            await ctx.reply(ctx.t("moderation.no_case", number=data.number), ephemeral=True)
             return
-        if event.action == "mod.dismiss":
+        if isinstance(data, AlertDismiss):
             await ctx.reply(
                 ctx.t(
                     "moderation.dismissed", case=case.number, moderator=event.member.display_name
@@ -355,7 +336,7 @@ class Handlers:
             return
         if case.channel and case.message:
             await ctx.port.delete(MessageRef(ChannelRef(community, case.channel), case.message))
-        if event.action == "mod.warn":
+        if isinstance(data, AlertWarn):
             await self.mod.sanction(
                 ctx.port,
                 ctx.t,

@@ -20,6 +20,7 @@ from bot.core.richtext import text
 from bot.i18n import Translator
 from cogs.moderation.limiter import FloodTracker, JoinBurst
 from cogs.moderation.matcher import Scan
+from cogs.moderation.payloads import AlertDelete, AlertDismiss, AlertWarn
 from cogs.moderation.rules import RuleSet
 from cogs.moderation.store import Case, ModerationStore
 
@@ -59,7 +60,7 @@ def verdict_of(rules: RuleSet, scan: Scan) -> tuple[str | None, Any]:
     return (best[0], best[1]) if best else (None, None)
 
 
-class Moderation:
+class ModerationService:
     """State and actions of the moderation feature for one bot process."""
 
     def __init__(self, rules: RuleSet, store: ModerationStore, clock: Clock) -> None:
@@ -272,12 +273,34 @@ class Moderation:
         self, t: Translator, community: CommunityRef, case: Case
     ) -> tuple[Button, ...]:
         # The mod log may be another chat (a private moderators' group): name the community.
-        payload = f"{community.id}/{case.number}"
+        number = case.number
         return (
-            Button(t("moderation.button.delete"), "mod.delete", payload, ButtonStyle.DANGER),
-            Button(t("moderation.button.warn"), "mod.warn", payload, ButtonStyle.PRIMARY),
-            Button(t("moderation.button.dismiss"), "mod.dismiss", payload),
+            AlertDelete(community=community.id, number=number).button(
+                t("moderation.button.delete"), ButtonStyle.DANGER
+            ),
+            AlertWarn(community=community.id, number=number).button(
+                t("moderation.button.warn"), ButtonStyle.PRIMARY
+            ),
+            AlertDismiss(community=community.id, number=number).button(
+                t("moderation.button.dismiss")
+            ),
         )
+
+    async def lift_raid(self, port: PlatformPort, t: Translator, community: CommunityRef) -> int:
+        """End raid mode: release held members and tell the moderators. Returns how many."""
+        members = await self.store.lift_raid(community, self.clock.now())
+        self.joins.clear(str(community))
+        for member in members:
+            try:
+                await port.unmute(community, MemberRef(community.platform, member))
+            except Exception:
+                log.warning("could not release %s after a raid", member, exc_info=True)
+        channel = self.modlog_channel(community)
+        if channel is not None:
+            await port.send(
+                channel, OutgoingMessage(text(t("moderation.raid_lifted", count=len(members))))
+            )
+        return len(members)
 
     def now_seconds(self) -> float:
         return self.clock.now().timestamp()

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -23,10 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import BigId
+from bot.storage.schema import BigId, metadata
 from bot.storage.types import UtcDateTime
-
-metadata = MetaData()
 
 cases = Table(
     "mod_cases",
@@ -314,3 +311,24 @@ class ModerationStore:
                     held_at=now,
                 )
             )
+
+
+async def forget_member(db: Database, platform: str, member: str) -> int:
+    """Erase a member from the moderation tables. The mod log keeps its cases about them
+    (number, action, rule, reason, member id: what a later decision or an appeal needs) but
+    loses their name and the evidence (their words); a hold during a raid goes."""
+    async with db.transaction() as conn:
+        erased = await conn.execute(
+            cases.update()
+            .where(cases.c.platform == platform, cases.c.member == member)
+            .values(member_name="", evidence=None)
+        )
+        staff = await conn.execute(
+            cases.update()
+            .where(cases.c.platform == platform, cases.c.moderator == member)
+            .values(moderator_name=None)
+        )
+        holds = await conn.execute(
+            held.delete().where(held.c.platform == platform, held.c.member == member)
+        )
+    return int(erased.rowcount or 0) + int(staff.rowcount or 0) + int(holds.rowcount or 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,7 +13,6 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -23,10 +23,8 @@ from sqlalchemy import (
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import BigId
+from bot.storage.schema import BigId, metadata
 from bot.storage.types import UtcDateTime
-
-metadata = MetaData()
 
 polls = Table(
     "polls",
@@ -240,6 +238,31 @@ class PollStore:
             await conn.execute(
                 polls.update().where(polls.c.id == poll_id).values(results_message=message)
             )
+
+    async def forget(self, platform: str, member: str) -> int:
+        """Erase a member: their votes still count (results stay true) under a fresh
+        anonymous id per poll, and the polls they started no longer name them."""
+        async with self.db.transaction() as conn:
+            rows = (
+                await conn.execute(
+                    select(votes.c.poll_id)
+                    .select_from(votes.join(polls, polls.c.id == votes.c.poll_id))
+                    .where(polls.c.platform == platform, votes.c.member == member)
+                    .distinct()
+                )
+            ).all()
+            for (poll_id,) in rows:
+                await conn.execute(
+                    votes.update()
+                    .where(votes.c.poll_id == poll_id, votes.c.member == member)
+                    .values(member=f"erased-{uuid.uuid4().hex[:12]}")
+                )
+            started = await conn.execute(
+                polls.update()
+                .where(polls.c.platform == platform, polls.c.created_by == member)
+                .values(created_by="")
+            )
+        return len(rows) + int(started.rowcount or 0)
 
 
 class PollClosed(Exception):

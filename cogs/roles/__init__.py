@@ -11,25 +11,26 @@ still need for the next one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import and_, select
-
-from bot.config import Requirements
 from bot.core.capabilities import Capability
 from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.context import Context, Services
 from bot.core.errors import UserFacingError
+from bot.core.feature import Feature, Recurring, command, recurring
 from bot.core.ids import CommunityRef, MemberRef
 from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
-from bot.core.registry import Registry
 from bot.core.richtext import join_lines, text
-from bot.storage.database import Database
-from bot.storage.schema import member_levels
-from cogs.roles.stats import Contribution, communities, contributions
+from bot.core.settings import EarnedLevel
+from bot.scheduler import daily_trigger
+from bot.storage.eventlog import communities
+from cogs.roles.api import Unlock
+from cogs.roles.settings import Requirements, RolesSettings
+from cogs.roles.stats import Contribution, contributions
+from cogs.roles.store import LevelStore
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +67,10 @@ def earned(item: Contribution, activist: Requirements, expert: Requirements) -> 
 
 
 def decide(
-    current: str, since: datetime | None, item: Contribution, services: Services, now: datetime
+    current: str, since: datetime | None, item: Contribution, roles: RolesSettings, now: datetime
 ) -> str:
     """The level after a run: promotions at once; demotions after the grace period and only
     below 90% of a requirement of the current level."""
-    roles = services.config.roles
     target = earned(item, roles.activist, roles.expert)
     if LEVELS.index(target) >= LEVELS.index(current):
         return target
@@ -84,68 +84,57 @@ def decide(
     return current
 
 
-class LevelStore:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+class Roles(Feature[RolesSettings]):
+    """Earned levels recomputed daily; /profile and /level; the EarnedLevels read API."""
 
-    @staticmethod
-    def _key(community: CommunityRef, member: str) -> Any:
-        return and_(
-            member_levels.c.platform == community.platform.value,
-            member_levels.c.community == community.id,
-            member_levels.c.member == member,
-        )
+    name = "roles"
 
-    async def all(self, community: CommunityRef) -> dict[str, dict[str, Any]]:
-        async with self.db.read() as conn:
-            rows = (
-                (
-                    await conn.execute(
-                        select(member_levels).where(
-                            member_levels.c.platform == community.platform.value,
-                            member_levels.c.community == community.id,
-                        )
-                    )
-                )
-                .mappings()
-                .all()
-            )
-        return {row["member"]: dict(row) for row in rows}
+    def __init__(self, services: Services, settings: RolesSettings) -> None:
+        super().__init__(services, settings)
+        self.store = LevelStore(services.db)
 
-    async def set(
-        self,
-        community: CommunityRef,
-        member: str,
-        level: str,
-        now: datetime,
-        *,
-        locked: bool = False,
-        set_by: str | None = None,
+    async def earned_level(self, community: CommunityRef, member: str) -> EarnedLevel:
+        level = await self.store.level(community, member)
+        return level if level in ("activist", "expert") else "newcomer"  # type: ignore[return-value]
+
+    async def missing_for(
+        self, community: CommunityRef, member: str, unlock: Unlock
+    ) -> EarnedLevel | None:
+        needed = self.settings.links_from if unlock == "links" else self.settings.polls_from
+        if needed == "newcomer":
+            return None
+        level = await self.earned_level(community, member)
+        return None if LEVELS.index(level) >= LEVELS.index(needed) else needed
+
+    async def forget_member(self, member: MemberRef) -> int:
+        return await self.store.forget(member.platform.value, member.id)
+
+    def _role_of(self, level: str) -> str:
+        if level == "activist":
+            return self.settings.activist.role
+        if level == "expert":
+            return self.settings.expert.role
+        return ""
+
+    def daily(self) -> Iterable[Recurring]:
+        tz = self.config.community.timezone
+        yield Recurring("roles.recompute", daily_trigger(self.settings.run_at, tz))
+
+    @recurring("daily", catch_up=timedelta(hours=20))
+    async def recompute(self, slot: datetime, _: None) -> None:
+        if self.services.flush_events is not None:
+            await self.services.flush_events()
+        now = self.clock.now()
+        since = now - timedelta(days=self.settings.window_days)
+        for community in await communities(self.db, since):
+            await self.recompute_community(community, since, now)
+
+    async def recompute_community(
+        self, community: CommunityRef, since: datetime, now: datetime
     ) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(member_levels.delete().where(self._key(community, member)))
-            await conn.execute(member_levels.insert().values(
-                platform=community.platform.value, community=community.id, member=member,
-                level=level, since=now, locked=locked, set_by=set_by))  # fmt: skip
-
-
-def setup(registry: Registry, services: Services) -> None:
-    store = LevelStore(services.db)
-    roles = services.config.roles
-    hour, minute = (int(part) for part in roles.run_at.split(":"))
-
-    async def recompute(slot: datetime) -> None:
-        if services.flush_events is not None:
-            await services.flush_events()
-        now = services.clock.now()
-        since = now - timedelta(days=roles.window_days)
-        for community in await communities(services.db, since):
-            await recompute_community(community, since, now)
-
-    async def recompute_community(community: CommunityRef, since: datetime, now: datetime) -> None:
-        t, tz = services.locale_for(community)
-        stats = await contributions(services.db, community, since, tz)
-        known = await store.all(community)
+        t, tz = self.locale_for(community)
+        stats = await contributions(self.db, community, since, tz)
+        known = await self.store.all(community)
         promoted: list[tuple[str, str]] = []
         for member in set(stats) | set(known):
             row = known.get(member)
@@ -156,15 +145,15 @@ def setup(registry: Registry, services: Services) -> None:
                 current,
                 row["since"] if row else None,
                 stats.get(member, Contribution()),
-                services,
+                self.settings,
                 now,
             )
             if new != current or (row is None and new != "newcomer"):
-                await store.set(community, member, new, now)
-                await apply_roles(community, member, current, new)
+                await self.store.set(community, member, new, now)
+                await self.apply_roles(community, member, current, new)
                 if LEVELS.index(new) > LEVELS.index(current):
                     promoted.append((member, new))
-        port = services.ports.get(community.platform)
+        port = self.services.ports.get(community.platform)
         if promoted and port is not None:
             lines = [t("roles.congrats_head")] + [
                 t("roles.congrats_line", name=member, level=t(f"roles.level.{level}"))
@@ -172,14 +161,14 @@ def setup(registry: Registry, services: Services) -> None:
             ]
             await port.send(port.home_channel(community), OutgoingMessage(text("\n".join(lines))))
 
-    async def apply_roles(community: CommunityRef, member: str, old: str, new: str) -> None:
+    async def apply_roles(self, community: CommunityRef, member: str, old: str, new: str) -> None:
         """Swap the platform role of the old level for the new one, where roles exist."""
-        port = services.ports.get(community.platform)
+        port = self.services.ports.get(community.platform)
         if port is None or Capability.ROLES not in port.capabilities or old == new:
             return
         ref = MemberRef(community.platform, member)
         for level, granted in ((old, False), (new, True)):
-            role = _role_of(services, level)
+            role = self._role_of(level)
             if not role:
                 continue
             try:
@@ -187,32 +176,33 @@ def setup(registry: Registry, services: Services) -> None:
             except Exception:
                 log.warning("could not change role %s of %s", role, member, exc_info=True)
 
-    async def profile(ctx: Context) -> None:
+    @command(PROFILE)
+    async def profile(self, ctx: Context) -> None:
         actor = ctx.event.actor
         assert actor is not None
         member: MemberRef = ctx.args.get("member") or actor.ref
         community = ctx.event.community
         now = ctx.clock.now()
-        if services.flush_events is not None:
-            await services.flush_events()
+        if self.services.flush_events is not None:
+            await self.services.flush_events()
         stats = await contributions(
-            services.db, community, now - timedelta(days=roles.window_days), ctx.tz
+            self.db, community, now - timedelta(days=self.settings.window_days), ctx.tz
         )
         item = stats.get(member.id, Contribution())
-        row = (await store.all(community)).get(member.id)
+        row = (await self.store.all(community)).get(member.id)
         level = row["level"] if row else "newcomer"
         lines: list[Any] = [
             ctx.t(
                 "roles.profile_head",
                 name=member.id,
                 level=ctx.t(f"roles.level.{level}"),
-                days=roles.window_days,
+                days=self.settings.window_days,
             )
         ]
         lines += [ctx.t(f"roles.field.{name}", count=item.value(name)) for name in FIELDS]
         if level != "expert":
             following = "activist" if level == "newcomer" else "expert"
-            needs = roles.activist if following == "activist" else roles.expert
+            needs = self.settings.activist if following == "activist" else self.settings.expert
             missing = [
                 ctx.t(f"roles.need.{name}", count=getattr(needs, name) - item.value(name))
                 for name in FIELDS if item.value(name) < getattr(needs, name)
@@ -233,15 +223,16 @@ def setup(registry: Registry, services: Services) -> None:
             lines.append(ctx.t("roles.locked"))
         await ctx.reply(join_lines(lines), ephemeral=True)
 
-    async def set_level(ctx: Context) -> None:
+    @command(SETLEVEL)
+    async def set_level(self, ctx: Context) -> None:
         member: MemberRef = ctx.args["member"]
         level = str(ctx.args["level"])
         locked = ctx.args.get("lock") == "lock"
         actor = ctx.event.actor
         if level not in LEVELS:
             raise UserFacingError("roles.bad_level")
-        before = (await store.all(ctx.event.community)).get(member.id)
-        await store.set(
+        before = (await self.store.all(ctx.event.community)).get(member.id)
+        await self.store.set(
             ctx.event.community,
             member.id,
             level,
@@ -249,7 +240,7 @@ def setup(registry: Registry, services: Services) -> None:
             locked=locked,
             set_by=actor.ref.id if actor else None,
         )
-        await apply_roles(
+        await self.apply_roles(
             ctx.event.community, member.id, before["level"] if before else "newcomer", level
         )
         await ctx.reply(
@@ -260,21 +251,3 @@ def setup(registry: Registry, services: Services) -> None:
                 locked=ctx.t("roles.locked_short") if locked else "",
             )
         )
-
-    registry.command(PROFILE, profile)
-    registry.command(SETLEVEL, set_level)
-    services.scheduler.add_recurring(
-        "roles.recompute",
-        CronTrigger(hour=hour, minute=minute, timezone=services.config.community.timezone),
-        recompute,
-        catch_up=timedelta(hours=20),
-    )
-
-
-def _role_of(services: Services, level: str) -> str:
-    roles = services.config.roles
-    if level == "activist":
-        return roles.activist.role
-    if level == "expert":
-        return roles.expert.role
-    return ""

@@ -96,16 +96,3 @@ async def contributions(
         for (member,) in right:
             result[member].quiz_correct += 1
     return dict(result)
-
-
-async def communities(db: Database, since: datetime) -> list[CommunityRef]:
-    from bot.core.ids import Platform
-
-    events = schema.events
-    async with db.read() as conn:
-        rows = await conn.execute(
-            select(events.c.platform, events.c.community)
-            .where(events.c.occurred_at >= since)
-            .distinct()
-        )
-        return [CommunityRef(Platform(platform), community) for platform, community in rows]

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, MetaData, String, Table, and_, select
+from sqlalchemy import Column, String, Table, and_, select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
+from bot.storage.schema import metadata
 from bot.storage.types import UtcDateTime
-
-metadata = MetaData()
 
 onboarding = Table(
     "onboarding",
@@ -105,3 +104,14 @@ class GateStore:
                 .values(removed_at=now)
             )
         return bool(result.rowcount)
+
+    async def forget(self, platform: str, member: str) -> list[str]:
+        """Delete a member's gate rows; returns the communities (ids) they were in."""
+        where = and_(onboarding.c.platform == platform, onboarding.c.member == member)
+        async with self.db.transaction() as conn:
+            communities = [
+                str(row[0])
+                for row in (await conn.execute(select(onboarding.c.community).where(where))).all()
+            ]
+            await conn.execute(onboarding.delete().where(where))
+        return communities

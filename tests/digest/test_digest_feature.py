@@ -17,6 +17,7 @@ from bot.cli import main
 from bot.config import Config
 from bot.core.clock import FakeClock
 from bot.core.ids import CommunityRef, Platform
+from cogs.digest import Digest
 from cogs.digest.metrics import compute
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,7 @@ CONSOLE = CommunityRef(Platform.CONSOLE, "console")
 
 
 def with_digest(config: Config, **changes: object) -> Config:
-    return config.model_copy(update={"digest": config.digest.model_copy(update=changes)})
+    return config.with_section("digest", Digest.settings_from(config).updated(**changes))
 
 
 async def helpful_week(platform: MemoryPlatform) -> None:

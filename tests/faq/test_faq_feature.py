@@ -15,6 +15,7 @@ from bot.adapters.memory import MemoryPlatform
 from bot.app import BotApp
 from bot.config import Config
 from bot.core.clock import FakeClock
+from cogs.faq import Faq
 from cogs.faq.store import answers, votes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +32,7 @@ async def rows(app: BotApp) -> list[dict[str, object]]:
 
 
 def with_faq(config: Config, **changes: object) -> Config:
-    return config.model_copy(update={"faq": config.faq.model_copy(update=changes)})
+    return config.with_section("faq", Faq.settings_from(config).updated(**changes))
 
 
 async def test_answer_with_feedback_and_a_miss_reaching_helpers(
@@ -64,7 +65,7 @@ def test_links_in_answers_carry_utm(example_config: Config, clock: FakeClock) ->
 
     library = FaqLibrary(ROOT / "faq")
     library.reload()
-    service = FaqService(library, example_config.faq, clock)
+    service = FaqService(library, Faq.settings_from(example_config), clock)
     [appeal] = [e for e in library.entries if e.id == "appeal"]
     entry = appeal.__class__(
         id="appeal",

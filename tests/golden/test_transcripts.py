@@ -28,7 +28,9 @@ def normalized(transcript: str) -> str:
 
 
 def run(script: Path, database: Path) -> tuple[int, str]:
-    args = ["simulate", str(script), "--config", str(ROOT / "config.example.toml"),
+    from tests.conftest import example_config_in
+
+    args = ["simulate", str(script), "--config", str(example_config_in(database.parent)),
             "--database", str(database), "--start", START]  # fmt: skip
     from contextlib import redirect_stdout
     from io import StringIO

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from bot.adapters.memory import MemoryPlatform
 from bot.app import BotApp
-from bot.config import Config, OnboardingConfig
+from bot.config import Config
 from bot.core.clock import FakeClock
+from cogs.welcome.settings import OnboardingSettings
 
 
 def kinds(platform: MemoryPlatform, kind: str) -> list[str]:
@@ -69,11 +70,11 @@ async def test_thirty_joins_get_one_batched_welcome(app: BotApp, platform: Memor
 
 
 async def test_question_stops_bots(example_config: Config, clock: FakeClock, db_url: str) -> None:
-    onboarding = OnboardingConfig(
+    onboarding = OnboardingSettings(
         question="What is rule 1 about?", answers=["Respect"], decoys=["Memes", "Money"]
     )
     app = BotApp(
-        example_config.model_copy(update={"onboarding": onboarding}),
+        example_config.with_section("onboarding", onboarding),
         clock=clock,
         database_url=db_url,
     )
@@ -93,12 +94,12 @@ async def test_question_stops_bots(example_config: Config, clock: FakeClock, db_
 
 
 async def test_own_welcome_text(example_config: Config, clock: FakeClock, db_url: str) -> None:
-    onboarding = OnboardingConfig(welcome={
+    onboarding = OnboardingSettings(welcome={
         "en": "Hi {name}! {community} is glad. {within} left.",
         "telegram:-100123": "Only for that group, {name}.",
     })  # fmt: skip
     app = BotApp(
-        example_config.model_copy(update={"onboarding": onboarding}),
+        example_config.with_section("onboarding", onboarding),
         clock=clock,
         database_url=db_url,
     )
@@ -119,6 +120,6 @@ def test_welcome_placeholders_are_checked() -> None:
     from pydantic import ValidationError
 
     with pytest.raises(ValidationError, match="unknown placeholder"):
-        OnboardingConfig(welcome={"en": "Hi {nickname}"})
+        OnboardingSettings(welcome={"en": "Hi {nickname}"})
     with pytest.raises(ValidationError, match="no translations for locale"):
-        OnboardingConfig(welcome={"xx": "Hi"})
+        OnboardingSettings(welcome={"xx": "Hi"})

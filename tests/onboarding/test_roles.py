@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli import main
 from cogs.roles import decide, earned
+from cogs.roles.settings import RolesSettings
 from cogs.roles.stats import Contribution
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,38 +66,27 @@ def test_active_helpful_member_becomes_activist(
 
 
 def test_grace_period_and_ninety_percent_rule() -> None:
-    from bot.config import RolesConfig
-
-    class FakeServices:
-        class config:
-            roles = RolesConfig()
-
     now = datetime(2026, 11, 27, tzinfo=UTC)
     active = Contribution(days={"1", "2", "3"}, replies=3, reactors={"a", "b", "c"})
     idle = Contribution()
     almost = Contribution(days={"1", "2", "3"}, replies=3, reactors={"a", "b", "c"})
     almost.replies = 2  # 2 of 3 is below 90%
-    roles = RolesConfig()
+    roles = RolesSettings()
     assert earned(active, roles.activist, roles.expert) == "activist"
-    services = FakeServices()
     recently = now - timedelta(days=3)
-    assert decide("activist", recently, idle, services, now) == "activist"  # type: ignore[arg-type]
+    assert decide("activist", recently, idle, roles, now) == "activist"
     long_ago = now - timedelta(days=30)
-    assert decide("activist", long_ago, idle, services, now) == "newcomer"  # type: ignore[arg-type]
-    assert decide("activist", long_ago, almost, services, now) == "newcomer"  # type: ignore[arg-type]
+    assert decide("activist", long_ago, idle, roles, now) == "newcomer"
+    assert decide("activist", long_ago, almost, roles, now) == "newcomer"
     nearly = Contribution(days={"1", "2", "3"}, replies=3, reactors={"a", "b", "c"})
-    assert decide("activist", long_ago, nearly, services, now) == "activist"  # type: ignore[arg-type]
+    assert decide("activist", long_ago, nearly, roles, now) == "activist"
 
 
 async def test_benefits_and_platform_roles(example_config, clock, db_url) -> None:  # type: ignore[no-untyped-def]
     from bot.app import BotApp
 
-    roles = example_config.roles.model_copy(
-        update={"links_from": "activist", "polls_from": "activist"}
-    )
-    app = BotApp(
-        example_config.model_copy(update={"roles": roles}), clock=clock, database_url=db_url
-    )
+    roles = RolesSettings().updated(links_from="activist", polls_from="activist")
+    app = BotApp(example_config.with_section("roles", roles), clock=clock, database_url=db_url)
     await app.start()
     try:
         platform = app.console_platform()

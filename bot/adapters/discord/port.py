@@ -71,6 +71,7 @@ class DiscordPort:
         | Capability.REACTIONS | Capability.EDIT_MESSAGES | Capability.DIRECT_MESSAGES
         | Capability.THREADS | Capability.ROLES | Capability.NATIVE_POLLS
     )  # fmt: skip
+    native_poll_min = timedelta(hours=1)
 
     def __init__(self, client: discord.Client, clock: Clock) -> None:
         self.client = client

@@ -96,6 +96,10 @@ class TelegramPort:
     def capabilities(self) -> Capability:
         return CAPABILITIES
 
+    @property
+    def native_poll_min(self) -> timedelta:
+        return timedelta(0)
+
     def home_channel(self, community: CommunityRef) -> ChannelRef:
         return ChannelRef(community, community.id)
 

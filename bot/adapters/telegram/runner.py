@@ -247,8 +247,8 @@ class TelegramRunner:
         answer = update.poll_answer
         if answer is not None and answer.poll_id not in self.port.poll_chats:
             # A poll sent before a restart: ask the polls feature where it was posted.
-            lookup = self.services.poll_channel
-            channel = await lookup(Platform.TELEGRAM, answer.poll_id) if lookup else None
+            lookup = self.services.native_polls.get(Platform.TELEGRAM)
+            channel = await lookup(answer.poll_id) if lookup else None
             if channel is not None:
                 self.port.poll_chats[answer.poll_id] = int(channel.id)
         for event in await self.translator.translate(update, self.port.poll_chats.get):

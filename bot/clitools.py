@@ -1,0 +1,34 @@
+"""What feature CLI subcommands share with ``bot.cli``: exit codes and the ``--config`` flag."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TypeAlias
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+CONFIG_HELP = "config file (default: config.toml if it exists, else config.example.toml)"
+
+SubCommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""What ``add_subparsers`` returns; features add their commands to it."""
+
+
+def config_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Accept ``--config FILE`` after the command name too."""
+    parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=CONFIG_HELP)
+    return parser
+
+
+def database_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--database", help="database file or URL (default: from the config)")
+    return parser
+
+
+def database_url(configured: str, given: str | None) -> str:
+    """``--database`` as a SQLAlchemy URL (a bare path is a SQLite file), else the config's."""
+    if given is None:
+        return configured
+    return given if "://" in given else f"sqlite+aiosqlite:///{given}"
