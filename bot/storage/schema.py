@@ -112,6 +112,23 @@ member_days = Table(
 """Who posted and who engaged, per UTC day: the active share and retention read this."""
 
 
+def all_tables() -> MetaData:
+    """The one MetaData with the core's tables and every shipped feature's (imported here,
+    since features declare their tables in their own modules)."""
+    from bot.features import catalog
+
+    catalog()
+    return metadata
+
+
+def community_columns(*, primary_key: bool = False) -> list[Column[str]]:
+    """The ``platform`` and ``community`` columns every per-community table starts with."""
+    return [
+        Column("platform", String(20), primary_key=primary_key, nullable=False),
+        Column("community", String(64), primary_key=primary_key, nullable=False),
+    ]
+
+
 def of_community(table: Table, community: CommunityRef) -> list[ColumnElement[bool]]:
     """The conditions that select one community's rows of a table with platform/community."""
     return [table.c.platform == community.platform.value, table.c.community == community.id]

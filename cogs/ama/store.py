@@ -7,19 +7,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, and_, func, select
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    func,
+    select,
+)
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import BigId, metadata
+from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
 
 sessions = Table(
     "ama_sessions",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("platform", String(20), nullable=False),
-    Column("community", String(64), nullable=False),
+    *community_columns(),
     Column("channel", String(64), nullable=False),
     Column("topic", Text, nullable=False),
     Column("host", String(64), nullable=False),
@@ -29,13 +40,14 @@ sessions = Table(
     Column("collect_until", UtcDateTime, nullable=False),
     Column("takes_place_at", UtcDateTime),
     Column("closed_at", UtcDateTime),
+    Index("ix_ama_open", "platform", "community", "closed_at"),
 )
 
 questions = Table(
     "ama_questions",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("session_id", BigId, ForeignKey("ama_sessions.id"), nullable=False),
+    Column("session_id", BigId, ForeignKey("ama_sessions.id", ondelete="CASCADE"), nullable=False),
     Column("number", Integer, nullable=False),
     Column("author", String(64), nullable=False),
     Column("author_name", String(100), nullable=False),
@@ -46,12 +58,15 @@ questions = Table(
     Column("answer_link", Text),
     Column("removed_at", UtcDateTime),
     Column("removed_reason", Text),
+    UniqueConstraint("session_id", "number", name="uq_ama_question_number"),
 )
 
 upvotes = Table(
     "ama_votes",
     metadata,
-    Column("question_id", BigId, ForeignKey("ama_questions.id"), primary_key=True),
+    Column(
+        "question_id", BigId, ForeignKey("ama_questions.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("member", String(64), primary_key=True),
     Column("voted_at", UtcDateTime, nullable=False),
 )

@@ -8,14 +8,13 @@ from sqlalchemy import Column, String, Table, Text, and_, select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import metadata, of_community
+from bot.storage.schema import community_columns, metadata, of_community
 from bot.storage.types import UtcDateTime
 
 topics = Table(
     "digest_topics",
     metadata,
-    Column("platform", String(20), primary_key=True),
-    Column("community", String(64), primary_key=True),
+    *community_columns(primary_key=True),
     Column("topic", Text, nullable=False),
     Column("set_by", String(64), nullable=False),
     Column("set_at", UtcDateTime, nullable=False),
@@ -23,8 +22,7 @@ topics = Table(
 heroes = Table(
     "digest_heroes",
     metadata,
-    Column("platform", String(20), primary_key=True),
-    Column("community", String(64), primary_key=True),
+    *community_columns(primary_key=True),
     Column("week", String(20), primary_key=True),
     Column("member", String(64)),
     Column("decision", String(12), nullable=False),
@@ -34,8 +32,7 @@ heroes = Table(
 posts = Table(
     "digest_posts",
     metadata,
-    Column("platform", String(20), primary_key=True),
-    Column("community", String(64), primary_key=True),
+    *community_columns(primary_key=True),
     Column("week", String(20), primary_key=True),
     Column("channel", String(64), nullable=False),
     Column("message", String(64)),

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -28,15 +29,14 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.ids import ChannelRef, CommunityRef, Platform
 from bot.storage.database import Database
-from bot.storage.schema import metadata
+from bot.storage.schema import community_columns, metadata
 from bot.storage.types import UtcDateTime
 
 answers = Table(
     "faq_answers",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("platform", String(20), nullable=False),
-    Column("community", String(64), nullable=False),
+    *community_columns(),
     Column("channel", String(64), nullable=False),
     Column("thread", String(64)),
     Column("question_message", String(64)),
@@ -52,6 +52,15 @@ answers = Table(
     Column("helped", Integer, nullable=False, server_default="0"),
     Column("not_helped", Integer, nullable=False, server_default="0"),
     Column("helpers_told_at", UtcDateTime),
+    Index(
+        "ix_faq_answers_channel_entry",
+        "platform",
+        "community",
+        "channel",
+        "entry_id",
+        "created_at",
+    ),
+    Index("ix_faq_answers_question", "platform", "community", "question_message"),
 )
 votes = Table(
     "faq_votes",

@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Index,
     Integer,
     String,
     Table,
     Text,
+    UniqueConstraint,
     and_,
     func,
     or_,
@@ -22,15 +24,14 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import BigId, metadata
+from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
 
 cases = Table(
     "mod_cases",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("platform", String(20), nullable=False),
-    Column("community", String(64), nullable=False),
+    *community_columns(),
     Column("number", Integer, nullable=False),
     Column("action", String(20), nullable=False),
     Column("member", String(64), nullable=False),
@@ -48,13 +49,14 @@ cases = Table(
     Column("revoked_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime),
+    UniqueConstraint("platform", "community", "number", name="uq_mod_cases_number"),
+    Index("ix_mod_cases_member", "platform", "community", "member"),
 )
 
 slowmodes = Table(
     "mod_slowmodes",
     metadata,
-    Column("platform", String(20), primary_key=True),
-    Column("community", String(64), primary_key=True),
+    *community_columns(primary_key=True),
     Column("channel", String(64), primary_key=True),
     Column("interval_seconds", Integer, nullable=False),
     Column("native", Boolean, nullable=False),
@@ -65,8 +67,7 @@ slowmodes = Table(
 raids = Table(
     "mod_raids",
     metadata,
-    Column("platform", String(20), primary_key=True),
-    Column("community", String(64), primary_key=True),
+    *community_columns(primary_key=True),
     Column("started_at", UtcDateTime, nullable=False),
     Column("last_join_at", UtcDateTime, nullable=False),
     Column("lifted_at", UtcDateTime),
@@ -75,8 +76,7 @@ raids = Table(
 held = Table(
     "mod_held",
     metadata,
-    Column("platform", String(20), primary_key=True),
-    Column("community", String(64), primary_key=True),
+    *community_columns(primary_key=True),
     Column("member", String(64), primary_key=True),
     Column("held_at", UtcDateTime, nullable=False),
 )

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -23,15 +24,14 @@ from sqlalchemy import (
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import BigId, metadata
+from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
 
 polls = Table(
     "polls",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("platform", String(20), nullable=False),
-    Column("community", String(64), nullable=False),
+    *community_columns(),
     Column("channel", String(64), nullable=False),
     Column("thread", String(64)),
     Column("message", String(64)),
@@ -48,12 +48,14 @@ polls = Table(
     Column("closes_at", UtcDateTime, nullable=False),
     Column("closed_at", UtcDateTime),
     Column("results_message", String(64)),
+    Index("ix_polls_native", "platform", "native_id"),
+    Index("ix_polls_message", "platform", "community", "message"),
 )
 
 votes = Table(
     "poll_votes",
     metadata,
-    Column("poll_id", BigId, ForeignKey("polls.id"), primary_key=True),
+    Column("poll_id", BigId, ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True),
     Column("member", String(64), primary_key=True),
     Column("option", Integer, primary_key=True),
     Column("voted_at", UtcDateTime, nullable=False),

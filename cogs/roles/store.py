@@ -9,14 +9,13 @@ from sqlalchemy import Boolean, Column, String, Table, and_, select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import metadata
+from bot.storage.schema import community_columns, metadata
 from bot.storage.types import UtcDateTime
 
 member_levels = Table(
     "member_levels",
     metadata,
-    Column("platform", String(20), primary_key=True),
-    Column("community", String(64), primary_key=True),
+    *community_columns(primary_key=True),
     Column("member", String(64), primary_key=True),
     Column("level", String(20), nullable=False),
     Column("since", UtcDateTime, nullable=False),

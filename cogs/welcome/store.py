@@ -9,14 +9,13 @@ from sqlalchemy import Column, String, Table, and_, select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import metadata
+from bot.storage.schema import community_columns, metadata
 from bot.storage.types import UtcDateTime
 
 onboarding = Table(
     "onboarding",
     metadata,
-    Column("platform", String(20), primary_key=True),
-    Column("community", String(64), primary_key=True),
+    *community_columns(primary_key=True),
     Column("member", String(64), primary_key=True),
     Column("member_name", String(100), nullable=False),
     Column("joined_at", UtcDateTime, nullable=False),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
+from bot.storage.schema import all_tables
+
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=None,
+    target_metadata=all_tables(),  # the core's tables and every feature's: for `alembic check`
     render_as_batch=True,  # SQLite has almost no ALTER TABLE; batch mode copies tables
     transactional_ddl=True,
 )
