@@ -68,6 +68,7 @@ class BotApp:
         erased = {"event log": await self.eventlog.forget(member.platform.value, member.id)}
         for feature in self.features:
             erased[feature.name] = await feature.forget_member(member)
+        erased["finished deadlines"] = await self.scheduler.forget_done(member.id)
         return erased
 
     async def _log_event(self, ctx: Context, call_next: Next) -> None:

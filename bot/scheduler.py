@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Text, and_, cast, or_, select
 
 from bot.core.clock import Clock, FakeClock, ensure_utc
 from bot.storage import schema
@@ -165,6 +165,24 @@ class Scheduler:
                 table.delete().where(and_(table.c.kind == kind, table.c.key == key))
             )
         return bool(result.rowcount)
+
+    async def forget_done(self, value: str) -> int:
+        """Delete finished deadline rows whose key or payload names ``value`` (a member id):
+        their history is not worth keeping a member's data for. Pending rows are the
+        owning feature's to update."""
+        table = schema.deadlines
+        quoted = f'%"{_like_escape(value)}"%'
+        async with self._db.transaction() as conn:
+            result = await conn.execute(
+                table.delete().where(
+                    table.c.done_at.is_not(None),
+                    or_(
+                        cast(table.c.payload, Text).like(quoted, escape="\\"),
+                        table.c.key.like(f"%{_like_escape(value)}%", escape="\\"),
+                    ),
+                )
+            )
+        return int(result.rowcount or 0)
 
     async def pending(self, kind: str | None = None) -> list[Deadline]:
         """Deadlines not yet done, soonest first."""
@@ -410,6 +428,10 @@ class Scheduler:
             replace_existing=True,
             misfire_grace_time=None,
         )
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _next_fire(trigger: Any, previous: datetime | None, now: datetime) -> datetime | None:

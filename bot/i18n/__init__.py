@@ -1,18 +1,21 @@
 """The translation layer: every user-facing string is a catalog key.
 
-Catalogs are TOML files in ``bot/i18n/catalogs/<locale>.toml``; nested tables give
-dotted keys (``[help] title = ...`` is ``help.title``). A value may be a table of CLDR
-plural forms (``one``, ``few``, ``many``, ``other``) chosen by the ``count`` parameter.
+The core's catalogs are TOML files in ``bot/i18n/catalogs/<locale>.toml``; each feature adds
+its own in ``cogs/<feature>/i18n/<locale>.toml``. Nested tables give dotted keys (``[help]
+title = ...`` is ``help.title``); two files may not define the same key. A value may be a
+table of CLDR plural forms (``one``, ``few``, ``many``, ``other``) chosen by the ``count`` parameter.
 A key missing in a locale falls back to English.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from babel import Locale
@@ -28,41 +31,69 @@ class CatalogError(ValueError):
     """A catalog file is malformed."""
 
 
+FEATURE_PACKAGE = "cogs"
+"""Features ship their catalogs in ``<package>/<feature>/i18n/`` (found by path, not import)."""
+
+
 def available_locales() -> tuple[str, ...]:
-    """Locales that ship a catalog."""
+    """Locales that ship a core catalog."""
     folder = resources.files("bot.i18n") / "catalogs"
     names = (p.name for p in folder.iterdir())
     return tuple(sorted(n.removesuffix(".toml") for n in names if n.endswith(".toml")))
 
 
+def feature_catalog_folders() -> Iterator[Path]:
+    """Every feature's ``i18n`` folder, in name order."""
+    spec = importlib.util.find_spec(FEATURE_PACKAGE)
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        yield from sorted(p for p in Path(root).glob("*/i18n") if p.is_dir())
+
+
 @cache
 def load_catalog(locale: str) -> Mapping[str, Entry]:
-    """Flattened catalog of one locale (cached: catalogs ship with the code)."""
-    path = resources.files("bot.i18n") / "catalogs" / f"{locale}.toml"
+    """Flattened catalog of one locale: the core's and every feature's (cached)."""
+    core = resources.files("bot.i18n") / "catalogs" / f"{locale}.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = core.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CatalogError(f"no catalog for locale {locale!r}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"catalogs/{locale}.toml: {exc}") from None
     flat: dict[str, Entry] = {}
-    _flatten(data, "", flat, locale)
+    _merge(text, f"catalogs/{locale}.toml", flat)
+    for folder in feature_catalog_folders():
+        path = folder / f"{locale}.toml"
+        if path.is_file():
+            _merge(
+                path.read_text(encoding="utf-8"), f"{folder.parent.name}/i18n/{path.name}", flat
+            )
     return flat
 
 
-def _flatten(node: Mapping[str, Any], prefix: str, out: dict[str, Entry], locale: str) -> None:
+def _merge(text: str, where: str, out: dict[str, Entry]) -> None:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{where}: {exc}") from None
+    found: dict[str, Entry] = {}
+    _flatten(data, "", found, where)
+    twice = sorted(set(found) & set(out))
+    if twice:
+        raise CatalogError(f"{where}: keys defined in another catalog too: {', '.join(twice)}")
+    out.update(found)
+
+
+def _flatten(node: Mapping[str, Any], prefix: str, out: dict[str, Entry], where: str) -> None:
     for key, value in node.items():
         full = f"{prefix}{key}"
         if isinstance(value, str):
             out[full] = value
         elif isinstance(value, dict) and value and set(value) <= PLURAL_FORMS:
             if "other" not in value or not all(isinstance(v, str) for v in value.values()):
-                raise CatalogError(f"catalogs/{locale}.toml: {full}: plural table needs 'other'")
+                raise CatalogError(f"{where}: {full}: plural table needs 'other'")
             out[full] = dict(value)
         elif isinstance(value, dict):
-            _flatten(value, full + ".", out, locale)
+            _flatten(value, full + ".", out, where)
         else:
-            raise CatalogError(f"catalogs/{locale}.toml: {full}: expected text or a table")
+            raise CatalogError(f"{where}: {full}: expected text or a table")
 
 
 class Translator:

@@ -316,7 +316,8 @@ class ModerationStore:
 async def forget_member(db: Database, platform: str, member: str) -> int:
     """Erase a member from the moderation tables. The mod log keeps its cases about them
     (number, action, rule, reason, member id: what a later decision or an appeal needs) but
-    loses their name and the evidence (their words); a hold during a raid goes."""
+    loses their name and the evidence (their words); cases they reported or decided no
+    longer name them; a hold during a raid goes."""
     async with db.transaction() as conn:
         erased = await conn.execute(
             cases.update()
@@ -326,7 +327,7 @@ async def forget_member(db: Database, platform: str, member: str) -> int:
         staff = await conn.execute(
             cases.update()
             .where(cases.c.platform == platform, cases.c.moderator == member)
-            .values(moderator_name=None)
+            .values(moderator="", moderator_name="")
         )
         holds = await conn.execute(
             held.delete().where(held.c.platform == platform, held.c.member == member)
