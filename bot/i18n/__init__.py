@@ -3,8 +3,8 @@
 The core's catalogs are TOML files in ``bot/i18n/catalogs/<locale>.toml``; each feature adds
 its own in ``cogs/<feature>/i18n/<locale>.toml``. Nested tables give dotted keys (``[help]
 title = ...`` is ``help.title``); two files may not define the same key. A value may be a
-table of CLDR plural forms (``one``, ``few``, ``many``, ``other``) chosen by the ``count`` parameter.
-A key missing in a locale falls back to English.
+table of CLDR plural forms (``one``, ``few``, ``many``, ``other``) chosen by the ``count``
+parameter. A key missing in a locale falls back to English.
 """
 
 from __future__ import annotations
