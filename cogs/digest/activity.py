@@ -16,11 +16,11 @@ from bot.core.ids import CommunityRef
 from bot.storage import schema
 from bot.storage.database import Database
 from bot.storage.schema import of_community
-from cogs.ama.store import questions as ama_questions
-from cogs.ama.store import sessions as ama_sessions
-from cogs.ama.store import upvotes as ama_upvotes
-from cogs.moderation.store import cases
-from cogs.polls.store import polls, votes
+from cogs.ama.api import questions as ama_questions
+from cogs.ama.api import sessions as ama_sessions
+from cogs.ama.api import upvotes as ama_upvotes
+from cogs.moderation.api import cases
+from cogs.polls.api import polls, votes
 
 STAFF = ("helper", "moderator", "admin", "bot")
 

@@ -16,14 +16,14 @@ from bot.core.payloads import clip
 from bot.core.richtext import RichText, bold, italic, join_lines, text
 from bot.i18n import Translator
 from bot.storage.database import Database
-from cogs.ama.store import questions as ama_questions
-from cogs.ama.store import sessions as ama_sessions
-from cogs.ama.store import upvotes as ama_upvotes
+from cogs.ama.api import questions as ama_questions
+from cogs.ama.api import sessions as ama_sessions
+from cogs.ama.api import upvotes as ama_upvotes
 from cogs.digest.activity import Activity, load_activity, load_names
 from cogs.digest.hero import HeroRules, Score, score_week
 from cogs.digest.payloads import Step
-from cogs.faq.store import FaqStore
-from cogs.polls.store import polls, votes
+from cogs.faq.api import new_entries
+from cogs.polls.api import polls, votes
 
 EXCERPT = 140
 
@@ -165,7 +165,7 @@ async def build_digest(
         await _ama_lines(db, community, start, end, t),
         Step(step="ama").button(t("digest.btn.ama")),
     )
-    entries = await FaqStore(db).new_entries(start, end)
+    entries = await new_entries(db, start, end)
     digest.add_section(
         "faq",
         t("digest.faq_title"),

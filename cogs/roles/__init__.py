@@ -88,6 +88,7 @@ class Roles(Feature[RolesSettings]):
     """Earned levels recomputed daily; /profile and /level; the EarnedLevels read API."""
 
     name = "roles"
+    requires = ("polls", "ama")
 
     def __init__(self, services: Services, settings: RolesSettings) -> None:
         super().__init__(services, settings)

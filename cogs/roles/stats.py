@@ -16,9 +16,9 @@ from sqlalchemy import and_, select
 from bot.core.ids import CommunityRef
 from bot.storage import schema
 from bot.storage.database import Database
-from cogs.ama.store import questions as ama_questions
-from cogs.ama.store import sessions as ama_sessions
-from cogs.polls.store import polls, votes
+from cogs.ama.api import questions as ama_questions
+from cogs.ama.api import sessions as ama_sessions
+from cogs.polls.api import polls, votes
 
 
 @dataclass(slots=True)

@@ -58,3 +58,63 @@ def test_the_checker_catches_an_import(tmp_path: Path) -> None:
         "import importlib\nimportlib.import_module('discord')\n"
     )
     assert {"telegram.ext", "discord.ui", "discord"} <= imported_modules(sample)
+
+
+# -- the shape of features ------------------------------------------------------------------
+
+FEATURE_ROOT = ROOT / "cogs"
+
+
+def feature_of(path: Path) -> str:
+    return path.relative_to(FEATURE_ROOT).parts[0]
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "bot").rglob("*.py")), ids=lambda p: p.relative_to(ROOT).as_posix()
+)
+def test_the_core_imports_no_feature(path: Path) -> None:
+    leaks = {m for m in imported_modules(path) if m == "cogs" or m.startswith("cogs.")}
+    where = path.relative_to(ROOT)
+    assert not leaks, f"{where} imports {sorted(leaks)}: the core names no feature"
+
+
+FEATURE_FILES = sorted(p for p in FEATURE_ROOT.rglob("*.py") if p.parent != FEATURE_ROOT)
+
+
+@pytest.mark.parametrize("path", FEATURE_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_features_reach_each_other_only_through_declared_apis(path: Path) -> None:
+    from bot.features import catalog
+
+    own = feature_of(path)
+    declared = set(catalog()[own].requires) | set(catalog()[own].optional)
+    for module in imported_modules(path):
+        parts = module.split(".")
+        if parts[0] != "cogs" or len(parts) < 2 or parts[1] == own:
+            continue
+        other = parts[1]
+        assert parts[2:] == ["api"], f"{path.name} imports {module}: use cogs.{other}.api"
+        assert other in declared, f"{own} uses {other} without requires/optional naming it"
+
+
+@pytest.mark.parametrize("path", FEATURE_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_feature_modules_stay_small(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= 400, f"{path.relative_to(ROOT)} has {lines} lines: split it by concern"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "setup":
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            assert length <= 30, f"{path.name}: setup() is {length} lines"
+
+
+def test_every_feature_package_defines_its_feature() -> None:
+    from bot.features import catalog
+
+    packages = {p.name for p in FEATURE_ROOT.iterdir() if (p / "__init__.py").is_file()}
+    assert set(catalog()) == packages
+
+
+def test_the_import_checker_sees_a_private_import(tmp_path: Path) -> None:
+    sample = tmp_path / "peek.py"
+    sample.write_text("from cogs.polls.store import votes\nimport cogs.faq.api\n")
+    assert {"cogs.polls.store", "cogs.faq.api"} <= imported_modules(sample)
