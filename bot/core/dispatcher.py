@@ -109,6 +109,13 @@ class Dispatcher:
             if tell_author:
                 await self._guard(ctx, ctx.reply(ctx.t(exc.key, **exc.params), ephemeral=True))
         except UserFacingError as exc:
+            event = ctx.event
+            if isinstance(event, ButtonPressed):
+                log.info(
+                    "button %s:%s pressed by %s in %s refused: %s",
+                    *(event.action, event.payload[:80], event.member.ref.id, event.community),
+                    exc.key,
+                )
             await self._guard(ctx, ctx.reply(ctx.t(exc.key, **exc.params), ephemeral=True))
         except Exception:
             log.exception("feature %s failed on %s", feature or "?", ctx.event.kind)

@@ -103,15 +103,23 @@ class ButtonData(BaseModel):
             raise PayloadError(f"{cls.action}: expected {len(names)} field(s) in {payload!r}")
         values: dict[str, Any] = {}
         for name, part in zip(names, parts, strict=True):
-            if part != "" or not _optional(cls.model_fields[name].annotation):
+            info = cls.model_fields[name]
+            if len(part.encode()) > _width(cls.__name__, name, info.annotation, info.metadata):
+                raise PayloadError(f"{cls.action}: {name} is too long in {payload!r}")
+            if part != "" or not _optional(info.annotation):
                 values[name] = part
         try:
-            return cls.model_validate(values)
+            data = cls.model_validate(values)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
             )
             raise PayloadError(f"{cls.action}: {problems} in {payload!r}") from None
+        for name in names:
+            value = getattr(data, name)
+            if isinstance(value, int) and not -(2**63) <= value < 2**63:
+                raise PayloadError(f"{cls.action}: {name} is out of range in {payload!r}")
+        return data
 
 
 class DeadlineData(BaseModel):
@@ -214,7 +222,7 @@ def _width(model: str, name: str, annotation: Any, metadata: list[Any]) -> int:
     if annotation is bool:
         return 1
     if annotation is int:
-        return _INT_WIDTH
+        return _INT_WIDTH  # int64 in decimal; pydantic bounds below keep values in range
     if get_origin(annotation) is Literal:
         return max(len(str(v).encode()) for v in get_args(annotation))
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):

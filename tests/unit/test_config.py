@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,40 @@ def test_cli_check_reports_bad_content(tmp_path: Path, capsys: pytest.CaptureFix
     err = capsys.readouterr().err
     assert code == 2
     assert "bad.txt:2: not UTF-8" in err and "faq folder does not exist" in err
+
+
+def test_a_feature_without_what_it_reads_is_named_with_both(tmp_path: Path) -> None:
+    content = EXAMPLE.replace(
+        'enabled = ["help", "moderation", "welcome", "polls", "ama", "roles", "faq", "digest",'
+        ' "privacy"]',
+        'enabled = ["help", "digest", "faq"]',
+    )
+    [problem] = problems_of(tmp_path, content)
+    assert "features.enabled" in problem
+    assert "feature 'digest' needs 'polls', 'ama', 'moderation'" in problem
+
+
+def test_a_disabled_feature_s_section_is_still_checked(tmp_path: Path) -> None:
+    content = EXAMPLE.replace('enabled = ["help", "moderation"', 'enabled = ["help"]\n#', 1)
+    content = content.replace('accept_within = "30m"', 'accept_within = "soon"')
+    [problem] = problems_of(tmp_path, content)
+    assert "onboarding.accept_within: not a duration: 'soon'" in problem
+
+
+def test_help_lists_what_the_enabled_features_add(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--config", str(ROOT / "config.example.toml"), "--help"])
+    full = capsys.readouterr().out
+    for name in ("rules", "faq", "digest", "stats", "member", "simulate"):
+        assert name in full
+    only_help = write(tmp_path, '[features]\nenabled = ["help"]\n')
+    with pytest.raises(SystemExit):
+        main(["--config", str(only_help), "--help"])
+    core = capsys.readouterr().out
+    commands = set(re.findall(r"^    (\w+) ", core, re.M))
+    assert {"run", "simulate", "check", "member"} <= commands
+    assert not commands & {"faq", "rules", "digest", "stats"}
+    with pytest.raises(SystemExit):
+        main(["--config", str(only_help), "faq", "ask", "hi"])  # not a command without the FAQ
