@@ -55,8 +55,9 @@ def test_the_example_feature_works(
     config.write_text(text, encoding="utf-8")
     script = tmp_path / "demo.txt"
     script.write_text("alice: /remind 10m call the venue\n~ 11m\nbob [Done]\n", encoding="utf-8")
+    database = str(tmp_path / "sim.sqlite3")
     code = main(["simulate", str(script), "--config", str(config),
-                 "--database", str(tmp_path / "sim.sqlite3"), "--start", "2026-11-27T10:00"])  # fmt: skip
+                 "--database", database, "--start", "2026-11-27T10:00"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
     assert "#general bot → alice: I will remind you in 10 minutes." in out
