@@ -20,7 +20,7 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.config import Config
 from bot.core.clock import FakeClock
@@ -33,7 +33,7 @@ START = datetime(2026, 11, 27, 10, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_events(platform: MemoryPlatform, count: int) -> list[MessagePosted]:
+def make_events(platform: ConsolePlatform, count: int) -> list[MessagePosted]:
     channel = platform.channel("general")
     # 5,000 members taking turns, one message every 10 ms: a busy chat, but no one floods.
     actors = [Actor(MemberRef(Platform.CONSOLE, f"m{i}"), f"m{i}") for i in range(5000)]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.config import Config
 from bot.core.clock import Clock
 from bot.core.context import Context, Services
@@ -98,7 +98,7 @@ class BotApp:
 
     def console_platform(
         self, *, sink: Callable[[str], None] | None = None, stamp: bool = False
-    ) -> MemoryPlatform:
+    ) -> ConsolePlatform:
         """The console platform from ``[console]``, connected to the dispatcher."""
         console = self.config.console
         levels: dict[str, Level] = {}
@@ -108,8 +108,8 @@ class BotApp:
             (console.admins, Level.ADMIN),
         ):
             levels.update(dict.fromkeys(names, level))
-        community = CommunityRef(MemoryPlatform.PLATFORM, console.community)
-        platform = MemoryPlatform(
+        community = CommunityRef(ConsolePlatform.PLATFORM, console.community)
+        platform = ConsolePlatform(
             clock=self.clock,
             community_id=console.community,
             bot_name=console.bot_name,

@@ -211,6 +211,18 @@ def _run(config: Config) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    webhook_secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+    if config.telegram.enabled and config.telegram.mode == "webhook":
+        import re
+
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
+            print(
+                "[telegram] mode = 'webhook' needs TELEGRAM_WEBHOOK_SECRET: 16 to 256 letters,"
+                " digits, '_' or '-' (Telegram sends it with every update; without it anyone"
+                " who finds the URL could post fake updates)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     discord_token = os.environ.get("DISCORD_BOT_TOKEN", "").strip()
     if config.discord.enabled and not discord_token:
         print(
@@ -244,7 +256,7 @@ def _run(config: Config) -> int:
                     token,
                     app.services,
                     app.dispatcher.dispatch,
-                    webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
+                    webhook_secret=webhook_secret,
                 )
                 try:
                     await runner.start()

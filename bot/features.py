@@ -93,10 +93,16 @@ def install(services: Services, config: Config) -> list[AnyFeature]:
         built.append(feature)
     # Bound after every feature exists, so a feature's hooks may look up its peers.
     for feature in built:
-        registry.begin_feature(feature.name)
-        for declared in feature.declarations:
-            _bind(feature, declared, services)
+        bind(feature, services)
     return built
+
+
+def bind(feature: AnyFeature, services: Services) -> None:
+    """Register one built feature's marked methods with the registry and the scheduler."""
+    services.registry.begin_feature(feature.name)
+    services.registry.features[feature.name] = feature
+    for declared in feature.declarations:
+        _bind(feature, declared, services)
 
 
 def _bind(feature: AnyFeature, declared: Declaration, services: Services) -> None:

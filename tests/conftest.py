@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.config import Config, load_config
 from bot.core.clock import FakeClock
@@ -70,7 +70,7 @@ async def app(example_config: Config, clock: FakeClock, db_url: str) -> AsyncIte
 
 
 @pytest.fixture
-def platform(app: BotApp) -> MemoryPlatform:
+def platform(app: BotApp) -> ConsolePlatform:
     return app.console_platform()
 
 

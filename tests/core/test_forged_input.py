@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.core.events import ButtonPressed
 from bot.core.ids import CommunityRef, Platform
@@ -17,7 +17,7 @@ from bot.storage import schema
 from cogs.polls.api import polls, votes
 
 
-async def press(app: BotApp, platform: MemoryPlatform, action: str, payload: str) -> None:
+async def press(app: BotApp, platform: ConsolePlatform, action: str, payload: str) -> None:
     latest = next(reversed(platform.messages.values()))
     await app.dispatcher.dispatch(
         ButtonPressed(
@@ -49,7 +49,7 @@ async def vote_rows(app: BotApp) -> int:
     ],
 )
 async def test_forged_presses_are_refused(
-    app: BotApp, platform: MemoryPlatform, action: str, payload: str,
+    app: BotApp, platform: ConsolePlatform, action: str, payload: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
     await platform.post("alice", "general", "/poll 1h Lunch? | Pizza | Pasta")
@@ -62,7 +62,7 @@ async def test_forged_presses_are_refused(
 
 
 async def test_a_vote_button_from_another_community_is_refused(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
     await platform.post("alice", "general", "/poll 1h Lunch? | Pizza | Pasta")
     async with app.db.transaction() as conn:  # the poll now belongs to another group

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.cli import main
 from bot.config import Config
@@ -29,14 +29,14 @@ def with_digest(config: Config, **changes: object) -> Config:
     return config.with_section("digest", Digest.settings_from(config).updated(**changes))
 
 
-async def helpful_week(platform: MemoryPlatform) -> None:
+async def helpful_week(platform: ConsolePlatform) -> None:
     await platform.post("bob", "general", "how do I export my data?")
     await platform.post("alice", "general", "Settings, then Export", reply_to_member="bob")
     for reactor in ("bob", "carol", "dave"):
         await platform.react(reactor, "👍", "alice")
 
 
-async def test_every_section_with_its_next_step(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_every_section_with_its_next_step(app: BotApp, platform: ConsolePlatform) -> None:
     await helpful_week(platform)
     await platform.post("alice", "general", "/poll 1h Pizza or sushi? | Pizza | Sushi")
     await platform.press("bob", "Pizza")
@@ -69,13 +69,13 @@ async def test_every_section_with_its_next_step(app: BotApp, platform: MemoryPla
     assert "[image weekly-report.png" in out
 
 
-async def test_quiet_week_posts_nothing(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_quiet_week_posts_nothing(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.post("bob", "general", "hello")
     await app.scheduler.advance_to(MONDAY_10 + timedelta(minutes=1))
     assert not any("📰 Weekly digest" in line for line in platform.transcript)
 
 
-async def test_preview_for_moderators_only(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_preview_for_moderators_only(app: BotApp, platform: ConsolePlatform) -> None:
     await helpful_week(platform)
     await platform.post("mod", "general", "/digest preview")
     assert "Hero of the week" in "\n".join(platform.transcript[-8:])
@@ -122,7 +122,7 @@ async def test_without_a_decision_the_digest_goes_out_late_without_hero(
         await app.close()
 
 
-async def test_a_hero_rests_for_the_rotation_weeks(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_a_hero_rests_for_the_rotation_weeks(app: BotApp, platform: ConsolePlatform) -> None:
     await helpful_week(platform)
     await app.scheduler.advance_to(MONDAY_10 + timedelta(minutes=1))
     await helpful_week(platform)
@@ -132,7 +132,7 @@ async def test_a_hero_rests_for_the_rotation_weeks(app: BotApp, platform: Memory
 
 
 async def test_metrics_retention_faq_and_next_steps(
-    app: BotApp, platform: MemoryPlatform, clock: FakeClock
+    app: BotApp, platform: ConsolePlatform, clock: FakeClock
 ) -> None:
     for name in ("nina", "omar", "pia"):
         await platform.join(name)
@@ -187,7 +187,7 @@ def test_preview_and_export_from_a_simulated_database(
 
 
 async def test_backfill_fills_what_old_events_lack(
-    app: BotApp, platform: MemoryPlatform, capsys: pytest.CaptureFixture[str], db_url: str
+    app: BotApp, platform: ConsolePlatform, capsys: pytest.CaptureFixture[str], db_url: str
 ) -> None:
     from sqlalchemy import delete, func, select, update
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.config import Config
 from bot.core.clock import FakeClock
@@ -21,7 +21,7 @@ from cogs.faq.store import answers, votes
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def last_lines(platform: MemoryPlatform, count: int = 8) -> str:
+def last_lines(platform: ConsolePlatform, count: int = 8) -> str:
     return "\n".join(platform.transcript[-count:])
 
 
@@ -36,7 +36,7 @@ def with_faq(config: Config, **changes: object) -> Config:
 
 
 async def test_answer_with_feedback_and_a_miss_reaching_helpers(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
     await platform.post("alice", "general", "how do I reset my password?")
     answer = last_lines(platform, 4)
@@ -78,7 +78,7 @@ def test_links_in_answers_carry_utm(example_config: Config, clock: FakeClock) ->
     ]
 
 
-async def test_chat_and_off_topic_get_no_answer(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_chat_and_off_topic_get_no_answer(app: BotApp, platform: ConsolePlatform) -> None:
     for line in ("good morning everyone!", "lol that stream was wild",
                  "what is the capital of australia?"):  # fmt: skip
         await platform.post("erin", "general", line)
@@ -88,7 +88,7 @@ async def test_chat_and_off_topic_get_no_answer(app: BotApp, platform: MemoryPla
 
 
 async def test_suggestion_buttons_answer_when_picked(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
     await platform.post("dave", "general", "can i post an ad for my shop")
     assert "Did you mean one of these?" in platform.transcript[-1]
@@ -102,7 +102,7 @@ async def test_suggestion_buttons_answer_when_picked(
 
 
 async def test_same_entry_within_cooldown_points_to_the_answer(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
     await platform.post("alice", "general", "how do I reset my password?")
     first = max(platform.messages, key=int)
@@ -116,7 +116,7 @@ async def test_same_entry_within_cooldown_points_to_the_answer(
 
 
 async def test_members_talking_to_each_other_are_left_alone(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
     await platform.post("bob", "general", "I changed my settings yesterday")
     await platform.post("alice", "general", "how do I reset my password?", reply_to_member="bob")
@@ -180,7 +180,7 @@ async def test_delayed_answer_survives_a_restart(
         await second.close()
 
 
-async def test_quick_reply_by_a_helper(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_quick_reply_by_a_helper(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.post("alice", "general", "my order arrived broken")
     await platform.post("mod", "general", "/quick refund", reply_to_member="alice")
     out = last_lines(platform, 5)
@@ -197,7 +197,7 @@ async def test_quick_reply_by_a_helper(app: BotApp, platform: MemoryPlatform) ->
     assert "@alice, here is the answer:" in last_lines(platform, 5)
 
 
-async def test_faq_command_search_and_topics(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_faq_command_search_and_topics(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.post("alice", "general", "/faq")
     assert "FAQ topics" in last_lines(platform, 20) and "(password)" in last_lines(platform, 20)
     await platform.post("alice", "general", "/faq reset password")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.cli import main
 from bot.config import Config
@@ -17,15 +17,15 @@ from bot.core.clock import FakeClock
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def lines_with(platform: MemoryPlatform, needle: str) -> list[str]:
+def lines_with(platform: ConsolePlatform, needle: str) -> list[str]:
     return [line for line in platform.transcript if needle in line]
 
 
-def kinds(platform: MemoryPlatform) -> list[str]:
+def kinds(platform: ConsolePlatform) -> list[str]:
     return [action.kind for action in platform.actions]
 
 
-async def test_flood_ends_in_a_mute_and_a_case(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_flood_ends_in_a_mute_and_a_case(app: BotApp, platform: ConsolePlatform) -> None:
     for n in range(7):  # 6 messages in 10 s are allowed, the 7th is a flood
         await platform.post("bob", "general", f"message {n}")
     assert kinds(platform)[:2] == ["delete", "mute"]
@@ -44,7 +44,7 @@ async def test_flood_ends_in_a_mute_and_a_case(app: BotApp, platform: MemoryPlat
     assert platform.transcript[-1] == "#general bob: sorry, calmer now"
 
 
-async def test_duplicates_mentions_and_links(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_duplicates_mentions_and_links(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.post("carol", "general", "@a @b @c @d @e @f hello")
     assert "more than 5 mentions in one message" in "\n".join(platform.transcript)
     await platform.post(
@@ -57,7 +57,7 @@ async def test_duplicates_mentions_and_links(app: BotApp, platform: MemoryPlatfo
 
 
 async def test_stop_word_warns_and_the_ladder_climbs(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
     await platform.post("alice", "general", "you are an 1d10t")
     assert kinds(platform)[0] == "delete"
@@ -72,7 +72,7 @@ async def test_stop_word_warns_and_the_ladder_climbs(
     assert any("3 warning points reached (after case #3)" in line for line in platform.transcript)
 
 
-async def test_warnings_expire(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_warnings_expire(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.post("alice", "general", "idiot")
     await platform.post("mod", "general", "/warnings alice")
     assert "alice has 1 active warning point" in platform.transcript[-2]
@@ -83,7 +83,7 @@ async def test_warnings_expire(app: BotApp, platform: MemoryPlatform) -> None:
 
 
 async def test_exempt_levels_and_commands_need_moderators(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
     await platform.post("helper", "general", "idiot")  # helpers are exempt
     assert "delete" not in kinds(platform)
@@ -91,7 +91,7 @@ async def test_exempt_levels_and_commands_need_moderators(
     assert "/mute is for the moderator team" in platform.transcript[-1]
 
 
-async def test_moderator_commands(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_moderator_commands(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.post("bob", "general", "hi")
     await platform.post("mod", "general", "/mute @bob 2h spamming")
     assert [a.details["until"] for a in platform.actions if a.kind == "mute"] == [
@@ -118,7 +118,7 @@ async def test_moderator_commands(app: BotApp, platform: MemoryPlatform) -> None
     ]  # fmt: skip
 
 
-async def test_purge_and_report(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_purge_and_report(app: BotApp, platform: ConsolePlatform) -> None:
     for n in range(3):
         await platform.post("bob", "general", f"buy my stuff {n}")
         await platform.post("alice", "general", f"no thanks {n}")
@@ -165,7 +165,7 @@ async def test_escalate_alert_buttons(
 
 
 async def test_emulated_slow_mode_survives_a_restart(
-    app: BotApp, platform: MemoryPlatform, make_app: object
+    app: BotApp, platform: ConsolePlatform, make_app: object
 ) -> None:
     await platform.post("mod", "general", "/slowmode 30s 1h")
     assert "Slow mode is on for 1 hour: one message every 30 seconds" in platform.transcript[-1]
@@ -196,9 +196,9 @@ async def test_emulated_slow_mode_survives_a_restart(
 
 
 async def test_native_slow_mode_is_used_when_the_platform_has_it(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
-    native = MemoryPlatform(
+    native = ConsolePlatform(
         clock=app.clock, channels=["general", "mod-log"],
         capabilities=platform.capabilities | Capability.NATIVE_SLOW_MODE,
         levels=platform.levels,
@@ -214,7 +214,7 @@ async def test_native_slow_mode_is_used_when_the_platform_has_it(
 
 
 async def test_raid_mode_holds_new_members_until_quiet(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
     for n in range(12):
         await platform.join(f"newbie{n}")
@@ -252,7 +252,7 @@ async def test_raid_mode_without_the_rules_gate(
         await app.close()
 
 
-async def test_nickname_is_checked_on_join(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_nickname_is_checked_on_join(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.join("b1tch")
     assert lines_with(platform, "Case #1 · alert for moderators · b1tch")
 
@@ -293,7 +293,7 @@ def test_simulate_flood_and_expiry(script_runner: object) -> None:
     assert "bob has 0 active warning points" in out
 
 
-async def test_command_text_obeys_stop_words(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_command_text_obeys_stop_words(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.post("mod", "general", "/ama open 1h Roadmap")
     await platform.post("alice", "general", "/ask why is the admin such an idiot?")
     assert "Question #1" not in "\n".join(platform.transcript)

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.core.capabilities import Capability
 from bot.core.events import PollVoted
 from bot.core.port import SentPoll
 
 
-def platform_with(app: BotApp, capabilities: Capability) -> MemoryPlatform:
-    platform = MemoryPlatform(clock=app.clock, channels=["general"], capabilities=capabilities)
+def platform_with(app: BotApp, capabilities: Capability) -> ConsolePlatform:
+    platform = ConsolePlatform(clock=app.clock, channels=["general"], capabilities=capabilities)
     platform.connect(lambda event: app.dispatcher.dispatch(event, platform))
     app.services.ports[platform.platform] = platform
     return platform
 
 
-async def test_native_poll_mirrors_votes_and_closes(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_native_poll_mirrors_votes_and_closes(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
     native = platform_with(app, platform.capabilities | Capability.NATIVE_POLLS)
     await native.post("alice", "general", "/poll 1m Tea or coffee? | Tea | Coffee")
     [sent] = [a for a in native.actions if a.kind == "send_poll"]
@@ -36,7 +38,7 @@ async def test_native_poll_mirrors_votes_and_closes(app: BotApp, platform: Memor
     assert "Tea     ████████████  2 (100%)" in results and "Turnout: 2 voters" in results
 
 
-async def test_reaction_poll(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_reaction_poll(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.post("alice", "general", "/poll 1m Best day? | Friday | Saturday --reactions")
     reactions = [a.details["emoji"] for a in platform.actions if a.kind == "add_reaction"]
     assert reactions == ["1️⃣", "2️⃣"]

@@ -7,7 +7,7 @@ import shlex
 import sys
 from collections.abc import Callable
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.i18n import Translator
 
@@ -16,7 +16,7 @@ class ConsoleSession:
     """Reads lines, speaks as the current member in the current channel."""
 
     def __init__(
-        self, app: BotApp, platform: MemoryPlatform, t: Translator, write: Callable[[str], None]
+        self, app: BotApp, platform: ConsolePlatform, t: Translator, write: Callable[[str], None]
     ) -> None:
         self.app = app
         self.platform = platform

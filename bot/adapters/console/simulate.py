@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from bot.adapters.console.platform import ConsolePlatform
 from bot.adapters.console.script import Join, Leave, Post, Press, React, Step, Wait
-from bot.adapters.memory import MemoryPlatform
 from bot.app import BotApp
 from bot.config import Config
 from bot.core.clock import FakeClock
@@ -22,7 +22,7 @@ async def simulate(
     write: Callable[[str], None],
     start: datetime | None = None,
     database_url: str | None = None,
-) -> MemoryPlatform:
+) -> ConsolePlatform:
     """Run ``steps``; every transcript line goes to ``write``. Returns the platform for tests.
 
     The clock starts at ``start``, or else at the later of now and the time where the last
@@ -51,7 +51,7 @@ async def simulate(
     return platform
 
 
-async def run_step(app: BotApp, platform: MemoryPlatform, step: Step) -> None:
+async def run_step(app: BotApp, platform: ConsolePlatform, step: Step) -> None:
     """Carry out one script step."""
     match step:
         case Join(name=name):

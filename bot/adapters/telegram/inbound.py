@@ -71,7 +71,7 @@ def _when(value: datetime | None) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-class Translator:
+class UpdateTranslator:
     """Builds events from updates for one bot (its username decides which commands are ours)."""
 
     def __init__(self, bot_username: str, level_of: LevelOf) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import json
 import logging
 import time
@@ -28,7 +29,7 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.adapters.telegram.inbound import Translator, community_of
+from bot.adapters.telegram.inbound import UpdateTranslator, community_of
 from bot.adapters.telegram.port import TelegramPort
 from bot.config import TelegramConfig
 from bot.core.context import Services
@@ -83,7 +84,7 @@ class TelegramRunner:
         )
         self.port = TelegramPort(self.bot, services.clock)
         self.dispatch_port: PlatformPort = self.port
-        self.translator: Translator | None = None
+        self.translator: UpdateTranslator | None = None
         self._admins: dict[int, tuple[float, dict[int, Level]]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._memberships: dict[tuple[str, str, str], float] = {}
@@ -101,7 +102,7 @@ class TelegramRunner:
             await self.bot.initialize()
         except TelegramError as exc:
             raise TokenRejected(f"Telegram refused to start: {exc}") from exc
-        self.translator = Translator(self.bot.username, self.level_of)
+        self.translator = UpdateTranslator(self.bot.username, self.level_of)
         self.dispatch_port = self.services.connect_port(self.port)
         try:
             await self.sync_commands()
@@ -296,7 +297,10 @@ class TelegramRunner:
         )
 
     async def _webhook(self, request: web.Request) -> web.Response:
-        if self.webhook_secret and request.headers.get(SECRET_HEADER) != self.webhook_secret:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not self.webhook_secret or not hmac.compare_digest(
+            given.encode(), self.webhook_secret.encode()
+        ):
             log.warning("telegram: webhook call with a wrong secret from %s", request.remote)
             return web.Response(status=403)
         try:

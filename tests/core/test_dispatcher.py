@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.config import CommunityOverride, Config
 from bot.core.clock import FakeClock
@@ -81,7 +81,7 @@ def add_feature(app: BotApp, name: str = "test") -> list[str]:
 
 
 async def test_middleware_runs_first_and_can_stop_an_event(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
     seen = add_feature(app)
     await platform.post("alice", "general", "hello")
@@ -90,7 +90,7 @@ async def test_middleware_runs_first_and_can_stop_an_event(
 
 
 async def test_a_failing_handler_does_not_stop_the_others(
-    app: BotApp, platform: MemoryPlatform, caplog: pytest.LogCaptureFixture
+    app: BotApp, platform: ConsolePlatform, caplog: pytest.LogCaptureFixture
 ) -> None:
     seen = add_feature(app)
     with caplog.at_level(logging.ERROR):
@@ -107,7 +107,9 @@ async def test_a_failing_handler_does_not_stop_the_others(
     assert "feature test failed on message_posted" in caplog.text
 
 
-async def test_command_levels_arguments_and_buttons(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_command_levels_arguments_and_buttons(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
     seen = add_feature(app)
     await platform.post("bob", "general", "hi")
     await platform.post("alice", "general", "/kick bob")  # alice is a plain member
@@ -124,14 +126,14 @@ async def test_command_levels_arguments_and_buttons(app: BotApp, platform: Memor
     assert "I don't know the command /undo" in platform.transcript[-1]  # UserFacingError text
 
 
-async def test_reply_sets_the_command_target(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_reply_sets_the_command_target(app: BotApp, platform: ConsolePlatform) -> None:
     seen = add_feature(app)
     await platform.post("bob", "general", "spam spam")
     await platform.post("mod", "general", "/kick flooding", reply_to_member="bob")
     assert seen[-1] == "kick:bob:flooding"
 
 
-async def test_unknown_command_and_expired_button(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_unknown_command_and_expired_button(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.post("alice", "general", "/teleport now")
     assert "I don't know the command /teleport" in platform.transcript[-1]
     channel = platform.channel("general")

@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.storage import schema
 from bot.storage.database import Database, head_revision
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CONFIG = str(ROOT / "config.example.toml")
 
 
@@ -117,6 +117,7 @@ async def test_events_are_logged_without_text(
     assert with_text == 0
 
 
+@pytest.mark.slow
 def test_sigkill_during_simulate_leaves_a_database_that_opens(tmp_path: Path) -> None:
     database = tmp_path / "killed.sqlite3"
     script = tmp_path / "long.txt"

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.adapters.memory import MemoryPlatform
+from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.config import Config
 from bot.core.clock import FakeClock
 from cogs.welcome.settings import OnboardingSettings
 
 
-def kinds(platform: MemoryPlatform, kind: str) -> list[str]:
+def kinds(platform: ConsolePlatform, kind: str) -> list[str]:
     return [a.details.get("member", "") for a in platform.actions if a.kind == kind]
 
 
-async def test_newcomer_cannot_post_until_accepting(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_newcomer_cannot_post_until_accepting(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
     await platform.join("nina")
     await platform.post("nina", "general", "hello?")
     assert (
@@ -34,7 +36,7 @@ async def test_newcomer_cannot_post_until_accepting(app: BotApp, platform: Memor
 
 
 async def test_who_never_accepts_is_removed_and_the_welcome_deleted(
-    app: BotApp, platform: MemoryPlatform
+    app: BotApp, platform: ConsolePlatform
 ) -> None:
     await platform.join("ghost")
     await platform.join("nina")
@@ -49,7 +51,9 @@ async def test_who_never_accepts_is_removed_and_the_welcome_deleted(
     assert "Welcome, @ghost" in platform.messages[deleted[0]].text
 
 
-async def test_thirty_joins_get_one_batched_welcome(app: BotApp, platform: MemoryPlatform) -> None:
+async def test_thirty_joins_get_one_batched_welcome(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
     for n in range(30):
         await platform.join(f"m{n}")
     await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=2))

@@ -2,7 +2,7 @@
 
 It keeps channels, members and messages, turns member actions (post, join, press a button,
 react) into neutral events, carries out the bot's actions on its own state, records every
-action in :attr:`MemoryPlatform.actions`, and writes a readable transcript line for each.
+action in :attr:`ConsolePlatform.actions`, and writes a readable transcript line for each.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class RecordedAction:
     details: Mapping[str, Any] = field(default_factory=dict)
 
 
-class MemoryPlatform:
+class ConsolePlatform:
     """The console platform's community, and a ``PlatformPort`` over it."""
 
     PLATFORM = Platform.CONSOLE
@@ -347,7 +347,7 @@ class MemoryPlatform:
 
     async def _emit(self, event: Event) -> None:
         if self._dispatch is None:
-            raise RuntimeError("MemoryPlatform is not connected to a dispatcher")
+            raise RuntimeError("ConsolePlatform is not connected to a dispatcher")
         await self._dispatch(event)
 
     def _local(self, when: datetime | None) -> str:

@@ -8,9 +8,11 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.telegram.fake_bot_api import FakeBotAPI, text_message, user
+import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.adapters.telegram.fake_bot_api import FakeBotAPI, text_message, user
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def set_key(config: str, section: str, key: str, value: str) -> str:
@@ -42,6 +44,7 @@ def make_config(tmp_path: Path, url: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 async def test_run_polls_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
     """The console stays enabled as in the example: without a terminal the bot runs as a
     service (it does not stop at the end of input) until SIGTERM."""
@@ -78,3 +81,20 @@ async def test_run_without_a_token_exits_2(tmp_path: Path) -> None:
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     assert b"TELEGRAM_BOT_TOKEN is not set" in stderr
+
+
+@pytest.mark.parametrize("secret", ["", "short", "has spaces in it, twenty+"])
+def test_webhook_mode_refuses_to_start_without_a_proper_secret(
+    tmp_path: Path, secret: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from bot.cli import main
+
+    path = make_config(tmp_path, "http://127.0.0.1:9/bot")
+    text = set_key(path.read_text(encoding="utf-8"), "telegram", "mode", '"webhook"')
+    text = set_key(text, "telegram", "webhook_url", '"https://bot.example.test/telegram"')
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", secret)
+    assert main(["run", "--config", str(path)]) == 2
+    assert "needs TELEGRAM_WEBHOOK_SECRET" in capsys.readouterr().err

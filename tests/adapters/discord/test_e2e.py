@@ -16,7 +16,7 @@ from bot.adapters.discord.runner import DiscordRunner
 from bot.app import BotApp
 from bot.config import Config, DiscordConfig
 from bot.core.clock import SystemClock
-from tests.discord.fake_discord import (
+from tests.adapters.discord.fake_discord import (
     ALICE,
     BOB,
     CHANNEL_ID,
@@ -113,7 +113,7 @@ async def test_a_message_gets_an_faq_answer_with_buttons(bot: Bot) -> None:
     assert custom_ids[0].startswith("faq.vote:")
 
 
-SPAM_WORDS = (Path(__file__).resolve().parents[2] / "rules/stopwords/spam.txt").read_text()
+SPAM_WORDS = (Path(__file__).resolve().parents[3] / "rules/stopwords/spam.txt").read_text()
 
 
 async def test_stop_word_is_deleted(bot: Bot) -> None:
@@ -332,7 +332,7 @@ def test_run_without_a_token_says_so(
 ) -> None:
     from bot.cli import main
 
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     config = tmp_path / "config.toml"
     source = (root / "config.example.toml").read_text(encoding="utf-8")
     config.write_text(
@@ -401,7 +401,7 @@ async def test_moderator_commands_hit_their_routes(bot: Bot) -> None:
 
 
 async def test_a_question_in_a_thread_is_answered_in_the_thread(bot: Bot) -> None:
-    from tests.discord.fake_discord import THREAD_ID
+    from tests.adapters.discord.fake_discord import THREAD_ID
 
     fake = bot.fake
     question = fake.message(ALICE, "how do I reset my password?", channel_id=THREAD_ID)

@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.adapters.console.repl import ConsoleSession
 from bot.app import BotApp
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 async def test_console_commands(app: BotApp) -> None:
@@ -40,6 +42,7 @@ async def test_console_commands(app: BotApp) -> None:
     assert any("Unknown console command :bogus" in line for line in written)
 
 
+@pytest.mark.slow
 def test_run_starts_on_the_console_and_stops_at_end_of_input(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     example = (ROOT / "config.example.toml").read_text(encoding="utf-8")

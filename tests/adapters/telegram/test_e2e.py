@@ -23,7 +23,7 @@ from bot.core.context import Context
 from bot.core.events import PollVoted
 from bot.core.messages import PollSpec
 from cogs.polls.store import PollStore
-from tests.telegram.fake_bot_api import (
+from tests.adapters.telegram.fake_bot_api import (
     GROUP,
     FakeBotAPI,
     button_press,
@@ -35,7 +35,7 @@ from tests.telegram.fake_bot_api import (
     user,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MOD_CHAT = -1009999
 ADMIN = user(42, "Ada", "ada")
 MEMBER = user(7, "Max", "max")
