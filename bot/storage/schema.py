@@ -6,6 +6,8 @@ text (a Discord snowflake or a negative Telegram chat id both fit); times are UT
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -20,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.core.ids import CommunityRef
+from bot.core.ids import CommunityRef, Platform
 from bot.storage.types import UtcDateTime
 
 metadata = MetaData()
@@ -127,6 +129,11 @@ def community_columns(*, primary_key: bool = False) -> list[Column[str]]:
         Column("platform", String(20), primary_key=primary_key, nullable=False),
         Column("community", String(64), primary_key=primary_key, nullable=False),
     ]
+
+
+def community_of(row: Any) -> CommunityRef:
+    """The community of a row with ``platform`` and ``community`` columns."""
+    return CommunityRef(Platform(row["platform"]), row["community"])
 
 
 def of_community(table: Table, community: CommunityRef) -> list[ColumnElement[bool]]:

@@ -16,7 +16,7 @@ from bot.core.durations import parse_duration
 from bot.core.errors import UserFacingError
 from bot.core.events import ButtonPressed, CommandInvoked
 from bot.core.feature import Feature, Recurring, button, command, deadline, recurring
-from bot.core.ids import ChannelRef, CommunityRef, MemberRef, Platform
+from bot.core.ids import ChannelRef, MemberRef
 from bot.core.messages import ButtonStyle, OutgoingMessage
 from bot.core.permissions import Level
 from bot.core.richtext import RichText, bold, join_lines, text
@@ -287,7 +287,7 @@ class Ama(Feature[AmaSettings]):
         session = await self.store.get(data.session)
         if session is None or not await self.store.close(session.id, self.clock.now()):
             return
-        community = CommunityRef(Platform(session.platform), session.community)
+        community = session.community_ref
         port = self.port_for(community)
         t, _ = self.locale_for(community)
         listing = ranked(t, session, await self.store.questions(session.id))

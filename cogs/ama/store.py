@@ -21,7 +21,7 @@ from sqlalchemy import (
     select,
 )
 
-from bot.core.ids import CommunityRef
+from bot.core.ids import CommunityRef, Platform
 from bot.storage.database import Database
 from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
@@ -84,6 +84,10 @@ class Session:
     collect_until: datetime
     takes_place_at: datetime | None
     closed_at: datetime | None
+
+    @property
+    def community_ref(self) -> CommunityRef:
+        return CommunityRef(Platform(self.platform), self.community)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,9 +27,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.ids import ChannelRef, CommunityRef, Platform
+from bot.core.ids import ChannelRef, CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import community_columns, metadata
+from bot.storage.schema import community_columns, community_of, metadata
 from bot.storage.types import UtcDateTime
 
 answers = Table(
@@ -104,7 +104,7 @@ class AnswerRow:
 
     @classmethod
     def of(cls, row: Any) -> AnswerRow:
-        community = CommunityRef(Platform(row["platform"]), row["community"])
+        community = community_of(row)
         return cls(
             id=int(row["id"]),
             channel=ChannelRef(community, row["channel"], row["thread"]),

@@ -13,11 +13,12 @@ from bot.core.capabilities import Capability
 from bot.core.clock import Clock
 from bot.core.errors import NotSupported
 from bot.core.events import Actor
-from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage
 from bot.core.port import PlatformPort
 from bot.core.richtext import text
 from bot.i18n import Translator
+from bot.storage.schema import community_of
 from cogs.moderation.limiter import FloodTracker, JoinBurst
 from cogs.moderation.matcher import Scan
 from cogs.moderation.payloads import AlertDelete, AlertDismiss, AlertWarn
@@ -82,7 +83,7 @@ class ModerationService:
         for row in await self.store.slowmodes():
             if row["native"] or (row["until"] is not None and row["until"] <= now):
                 continue
-            community = CommunityRef(Platform(row["platform"]), row["community"])
+            community = community_of(row)
             self.slowmodes[(community, row["channel"])] = int(row["interval_seconds"])
 
     def remember(self, message: MessageRef, author: str) -> None:

@@ -95,7 +95,7 @@ class PollPublisher(Feature[PollsSettings]):
                 return
         elif poll.results_message is not None:
             return  # results already posted
-        community = CommunityRef(Platform(poll.platform), poll.community)
+        community = poll.community_ref
         port = self.port_for(community)
         channel = ChannelRef(community, poll.channel, poll.thread)
         if poll.kind == "native" and poll.message and poll.native_id:

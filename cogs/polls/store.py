@@ -22,7 +22,7 @@ from sqlalchemy import (
     select,
 )
 
-from bot.core.ids import CommunityRef
+from bot.core.ids import CommunityRef, Platform
 from bot.storage.database import Database
 from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
@@ -82,6 +82,10 @@ class Poll:
     closes_at: datetime
     closed_at: datetime | None
     results_message: str | None
+
+    @property
+    def community_ref(self) -> CommunityRef:
+        return CommunityRef(Platform(self.platform), self.community)
 
 
 def _poll(row: Any) -> Poll:
