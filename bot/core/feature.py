@@ -28,7 +28,17 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Literal,
+    TypeVar,
+    cast,
+    get_args,
+    get_origin,
+)
 from zoneinfo import ZoneInfo
 
 from bot.core.commands import CommandSpec
@@ -237,13 +247,15 @@ class Feature(Generic[S]):
     def peer(self, name: str, api: type[A]) -> A | None:
         """The read API (a ``runtime_checkable`` Protocol from ``cogs/<name>/api.py``) of
         another feature declared in ``requires`` or ``optional``; None when it is not enabled."""
+        cache: dict[str, Any] = self.__dict__.setdefault("_peers", {})
+        if name in cache:  # the enabled features never change: look up (and check) once
+            return cast(A | None, cache[name])
         if name not in self.requires and name not in self.optional:
             raise LookupError(f"{self.name} uses {name} without declaring it")
         found = self.services.registry.features.get(name)
-        if found is None:
-            return None
-        if not isinstance(found, api):
+        if found is not None and not isinstance(found, api):
             raise TypeError(f"feature {name!r} does not provide {api.__name__}")
+        cache[name] = found
         return found
 
     async def schedule(self, data: DeadlineData, key: str, due_at: datetime) -> None:
