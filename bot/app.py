@@ -118,6 +118,7 @@ class BotApp:
             sink=sink,
             timezone=self.config.community.timezone_for(community),
             stamp=stamp,
+            owner=console.admins[0] if console.admins else None,
         )
         port = self.services.connect_port(platform)
         platform.connect(lambda event: self.dispatcher.dispatch(event, port))

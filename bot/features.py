@@ -22,6 +22,7 @@ from bot.core.events import ButtonPressed
 from bot.core.feature import Declaration, Feature
 from bot.core.payloads import ButtonData, DeadlineData, PayloadError
 from bot.core.registry import Handler
+from bot.storage.button_uses import ButtonUses
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -132,6 +133,9 @@ def _bind(feature: AnyFeature, declared: Declaration, services: Services) -> Non
 
 
 def _button_handler(data: type[ButtonData], method: Any) -> Handler:
+    """Who may press and whether it is single-use are checked here, for every button, from
+    what its ``ButtonData`` declares; then the typed payload goes to the handler."""
+
     async def handle(ctx: Context) -> None:
         event = ctx.event
         assert isinstance(event, ButtonPressed)
@@ -143,7 +147,26 @@ def _button_handler(data: type[ButtonData], method: Any) -> Handler:
                 data.action, event.member.ref.id, event.community, exc,
             )  # fmt: skip
             raise UserFacingError("button.expired") from None
-        await method(ctx, payload)
+        if event.member.level < data.pressed_by:
+            log.info(
+                "button %s pressed by %s (%s): for %s and up",
+                *(data.action, event.member.ref.id, event.member.level.name),
+                data.pressed_by.name,
+            )
+            level = ctx.t(f"level.{data.pressed_by.name.lower()}")
+            raise UserFacingError("button.not_for_you", level=level)
+        if not data.single_use:
+            await method(ctx, payload)
+            return
+        uses = ButtonUses(ctx.services.db, event, data.single_use)
+        first = await uses.claim(ctx.clock.now())
+        if first is not None:
+            raise UserFacingError("button.used", name=first)
+        try:
+            await method(ctx, payload)
+        except BaseException:
+            await uses.release()  # refused or failed: the decision is still open
+            raise
 
     return handle
 

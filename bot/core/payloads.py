@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from bot.core.ids import ChannelRef
 from bot.core.messages import MAX_BUTTON_DATA_BYTES, Button, ButtonStyle
+from bot.core.permissions import Level
 from bot.core.settings import CommunityKey
 
 _INT_WIDTH = 20  # a signed 64-bit integer in decimal
@@ -45,6 +46,11 @@ class ButtonData(BaseModel):
 
     action: ClassVar[str] = ""
     sep: ClassVar[str] = ":"
+    pressed_by: ClassVar[Level] = Level.MEMBER
+    """The lowest level that may press it; others are told it is not for them."""
+    single_use: ClassVar[str] = ""
+    """A group name: the first press of any button of that group under one message wins
+    (a moderator's decision on an alert); later presses are told who decided."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

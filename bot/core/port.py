@@ -10,6 +10,7 @@ from bot.core.capabilities import Capability
 from bot.core.events import ButtonPressed, CommandInvoked
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import OutgoingMessage, PollSpec
+from bot.core.permissions import Level
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,20 @@ class SentPoll:
 
     message: MessageRef
     poll_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a member stands in a community, for rank checks before acting on them."""
+
+    level: Level
+    is_bot: bool = False
+    is_self: bool = False
+    """The bot itself."""
+    is_owner: bool = False
+    """The owner of the server or group: nobody acts on them."""
+    rank: int | None = None
+    """The position of their highest role where the platform orders roles (Discord)."""
 
 
 class PlatformPort(Protocol):
@@ -46,6 +61,10 @@ class PlatformPort(Protocol):
         self, channel: ChannelRef, message: OutgoingMessage, *, reply_to: MessageRef | None = None
     ) -> MessageRef:
         """Post a message in a channel, optionally as a reply."""
+        ...
+
+    async def standing(self, community: CommunityRef, member: MemberRef) -> Standing:
+        """The member's level, whether they are the bot or the owner, and their role rank."""
         ...
 
     async def respond(

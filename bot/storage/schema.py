@@ -30,6 +30,14 @@ metadata = MetaData()
 # SQLite only auto-increments an INTEGER PRIMARY KEY (scale-out.md §3.2 pitfall 5).
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
+def community_columns(*, primary_key: bool = False) -> list[Column[str]]:
+    """The ``platform`` and ``community`` columns every per-community table starts with."""
+    return [
+        Column("platform", String(20), primary_key=primary_key, nullable=False),
+        Column("community", String(64), primary_key=primary_key, nullable=False),
+    ]
+
+
 meta = Table(
     "meta",
     metadata,
@@ -85,6 +93,19 @@ deadlines = Table(
     Index("ix_deadlines_due", "done_at", "due_at"),
 )
 
+button_uses = Table(
+    "button_uses",
+    metadata,
+    *community_columns(primary_key=True),
+    Column("message", String(64), primary_key=True),
+    Column("use_group", String(64), primary_key=True),
+    Column("pressed_by", String(64), nullable=False),
+    Column("pressed_by_name", String(100), nullable=False),
+    Column("pressed_at", UtcDateTime, nullable=False),
+)
+"""Single-use buttons: who pressed first under a message (the core claims it before the
+handler runs)."""
+
 members = Table(
     "members",
     metadata,
@@ -121,14 +142,6 @@ def all_tables() -> MetaData:
 
     catalog()
     return metadata
-
-
-def community_columns(*, primary_key: bool = False) -> list[Column[str]]:
-    """The ``platform`` and ``community`` columns every per-community table starts with."""
-    return [
-        Column("platform", String(20), primary_key=primary_key, nullable=False),
-        Column("community", String(64), primary_key=primary_key, nullable=False),
-    ]
 
 
 def community_of(row: Any) -> CommunityRef:

@@ -191,10 +191,6 @@ class Digest(Feature[DigestSettings]):
     async def on_hero(self, ctx: Context, data: HeroDecision) -> None:
         event = ctx.event
         assert isinstance(event, ButtonPressed)
-        if event.member.level < Level.MODERATOR:
-            raise UserFacingError(
-                "command.not_allowed", name="digest", level=ctx.t("level.moderator")
-            )
         week, member = data.week, data.member or ""
         community = event.community
         decision = "confirmed" if data.verdict == "y" else "skipped"

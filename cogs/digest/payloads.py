@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from bot.core.payloads import ButtonData, CommunityDeadline
+from bot.core.permissions import Level
 
 
 class Step(ButtonData):
@@ -22,6 +23,8 @@ class HeroDecision(ButtonData):
     """A moderator confirms (``y``) or skips (``n``) the proposed hero of a week."""
 
     action = "digest.hero"
+    pressed_by = Level.MODERATOR
+    single_use = "digest.hero"
     verdict: Literal["y", "n"]
     week: Annotated[str, Field(max_length=10)]
     member: Annotated[str, Field(max_length=39)] | None = None

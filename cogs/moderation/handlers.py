@@ -319,9 +319,6 @@ class Checks(Feature[NoSettings]):
     ) -> None:
         event = ctx.event
         assert isinstance(event, ButtonPressed)
-        if event.member.level < Level.MODERATOR:
-            await ctx.reply(ctx.t("moderation.moderators_only"), ephemeral=True)
-            return
         community = CommunityRef(event.community.platform, data.community or event.community.id)
         case = await self.mod.store.get_case(community, data.number)
         if case is None:

@@ -1,13 +1,15 @@
 """Per-member frequency limits with bounded memory, and join-burst (raid) detection.
 
-State per tracked member and channel is one small slotted object: a GCRA "theoretical arrival
-time" for the message rate (N messages in T seconds, bursts included), the hash and count of the
-last repeated text, and the last post time for emulated slow mode. Members idle for longer than
-every window are evicted as new traffic arrives, and the table has a hard cap.
+State per tracked member and channel is one small slotted object: the times of the last N
+messages in a ring (the rate limit means exactly "at most N messages in any T seconds"), the
+hash and count of the last repeated text, and the last post time for emulated slow mode.
+Members idle for longer than every window are evicted as new traffic arrives, and the table has
+a hard cap.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,10 +33,14 @@ class Limits:
 
 
 class _State:
-    __slots__ = ("dup_count", "dup_hash", "dup_since", "last", "slow_last", "slow_told", "tat")
+    __slots__ = (
+        "dup_count", "dup_hash", "dup_since", "head", "last", "slow_last", "slow_told", "times",
+    )  # fmt: skip
 
     def __init__(self) -> None:
-        self.tat = 0.0
+        self.times: array[float] | None = None
+        """The times of the last ``messages`` messages (a ring; -inf where none yet)."""
+        self.head = 0
         self.dup_hash = 0
         self.dup_count = 0
         self.dup_since = 0.0
@@ -94,14 +100,18 @@ class FloodTracker:
             self._state(key, now)
             return Breach.LINKS
         state = self._state(key, now)
-        # GCRA: allow ``messages`` at once, then one every per_seconds / messages.
-        interval = limits.per_seconds / limits.messages
-        tat = max(state.tat, now)
-        if tat - now > limits.per_seconds - interval + 1e-9:
-            breach: Breach | None = Breach.RATE
+        # At most ``messages`` in any ``per_seconds``: this one breaks the limit when the
+        # oldest of the last ``messages`` is less than ``per_seconds`` ago.
+        times = state.times
+        if times is None or len(times) != limits.messages:
+            times = state.times = array("d", [float("-inf")] * limits.messages)
+            state.head = 0
+        breach: Breach | None = None
+        if now - times[state.head] < limits.per_seconds:
+            breach = Breach.RATE
         else:
-            state.tat = tat + interval
-            breach = None
+            times[state.head] = now
+            state.head = (state.head + 1) % limits.messages
         if (
             text_hash
             and text_hash == state.dup_hash
@@ -118,7 +128,7 @@ class FloodTracker:
         """Forget a member's counters (after a sanction, so one flood is one case)."""
         state = self._states.get(key)
         if state is not None:
-            state.tat = 0.0
+            state.times = None
             state.dup_hash = 0
             state.dup_count = 0
 

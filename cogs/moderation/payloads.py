@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from bot.core.payloads import ButtonData, ChannelDeadline, CommunityDeadline
+from bot.core.permissions import Level
 
 
 class _Alert(ButtonData):
@@ -14,6 +15,8 @@ class _Alert(ButtonData):
     moderators' group), so it names the community the case belongs to."""
 
     sep = "/"
+    pressed_by = Level.MODERATOR
+    single_use = "mod.alert"  # one decision per alert: a second moderator is told who acted
     community: Annotated[str, Field(max_length=30)]
     number: int
 

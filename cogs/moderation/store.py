@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     Column,
     Index,
     Integer,
@@ -26,6 +25,7 @@ from bot.core.ids import CommunityRef
 from bot.storage.database import Database
 from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
+from cogs.moderation.store_modes import ModesStore, held
 
 cases = Table(
     "mod_cases",
@@ -51,34 +51,6 @@ cases = Table(
     Column("updated_at", UtcDateTime),
     UniqueConstraint("platform", "community", "number", name="uq_mod_cases_number"),
     Index("ix_mod_cases_member", "platform", "community", "member"),
-)
-
-slowmodes = Table(
-    "mod_slowmodes",
-    metadata,
-    *community_columns(primary_key=True),
-    Column("channel", String(64), primary_key=True),
-    Column("interval_seconds", Integer, nullable=False),
-    Column("native", Boolean, nullable=False),
-    Column("until", UtcDateTime),
-    Column("set_by", String(64)),
-)
-
-raids = Table(
-    "mod_raids",
-    metadata,
-    *community_columns(primary_key=True),
-    Column("started_at", UtcDateTime, nullable=False),
-    Column("last_join_at", UtcDateTime, nullable=False),
-    Column("lifted_at", UtcDateTime),
-)
-
-held = Table(
-    "mod_held",
-    metadata,
-    *community_columns(primary_key=True),
-    Column("member", String(64), primary_key=True),
-    Column("held_at", UtcDateTime, nullable=False),
 )
 
 
@@ -116,7 +88,7 @@ def _case(row: Any) -> Case:
     return Case(**{name: row[name] for name in Case.__slots__})
 
 
-class ModerationStore:
+class ModerationStore(ModesStore):
     """Reads and writes of the moderation tables."""
 
     def __init__(self, db: Database) -> None:
@@ -215,102 +187,62 @@ class ModerationStore:
             )
         return int(result.rowcount)
 
-    # -- slow mode ------------------------------------------------------------------------------
+    # -- state a case leaves -------------------------------------------------------------------
 
-    async def set_slowmode(
-        self,
-        community: CommunityRef,
-        channel: str,
-        interval: int,
-        native: bool,
-        until: datetime | None,
-        set_by: str | None,
-    ) -> None:
-        key = and_(
-            slowmodes.c.platform == community.platform.value,
-            slowmodes.c.community == community.id,
-            slowmodes.c.channel == channel,
-        )
-        async with self.db.transaction() as conn:
-            await conn.execute(slowmodes.delete().where(key))
-            if interval > 0:
-                await conn.execute(
-                    slowmodes.insert().values(
-                        platform=community.platform.value,
-                        community=community.id,
-                        channel=channel,
-                        interval_seconds=interval,
-                        native=native,
-                        until=until,
-                        set_by=set_by,
-                    )
-                )
-
-    async def slowmodes(self) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            rows = (await conn.execute(select(slowmodes))).mappings().all()
-        return [dict(row) for row in rows]
-
-    # -- raids ------------------------------------------------------------------------------------
-
-    async def start_raid(self, community: CommunityRef, now: datetime) -> None:
-        key = and_(raids.c.platform == community.platform.value, raids.c.community == community.id)
-        async with self.db.transaction() as conn:
-            await conn.execute(raids.delete().where(key))
-            await conn.execute(
-                raids.insert().values(
-                    platform=community.platform.value,
-                    community=community.id,
-                    started_at=now,
-                    last_join_at=now,
-                )
-            )
-
-    async def raid_active(self, community: CommunityRef) -> bool:
+    async def latest_of(
+        self, community: CommunityRef, member: str, actions: tuple[str, ...]
+    ) -> Case | None:
+        """The member's newest case among ``actions`` that was not revoked."""
         async with self.db.read() as conn:
             row = (
-                await conn.execute(
-                    select(raids.c.started_at).where(
-                        raids.c.platform == community.platform.value,
-                        raids.c.community == community.id,
-                        raids.c.lifted_at.is_(None),
+                (
+                    await conn.execute(
+                        select(cases)
+                        .where(
+                            _where(community),
+                            cases.c.member == member,
+                            cases.c.action.in_(actions),
+                            cases.c.revoked_at.is_(None),
+                        )
+                        .order_by(cases.c.number.desc())
+                        .limit(1)
                     )
                 )
-            ).first()
-        return row is not None
-
-    async def lift_raid(self, community: CommunityRef, now: datetime) -> list[str]:
-        """End raid mode; returns the members who were held."""
-        key_raid = and_(
-            raids.c.platform == community.platform.value, raids.c.community == community.id
-        )
-        key_held = and_(
-            held.c.platform == community.platform.value, held.c.community == community.id
-        )
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                raids.update().where(key_raid, raids.c.lifted_at.is_(None)).values(lifted_at=now)
+                .mappings()
+                .first()
             )
-            members = (await conn.execute(select(held.c.member).where(key_held))).scalars().all()
-            await conn.execute(held.delete().where(key_held))
-        return [str(m) for m in members]
+        return None if row is None else _case(row)
 
-    async def hold(self, community: CommunityRef, member: str, now: datetime) -> None:
-        key = and_(
-            held.c.platform == community.platform.value,
-            held.c.community == community.id,
-            held.c.member == member,
-        )
+    async def muted(self, community: CommunityRef, member: str, now: datetime) -> Muted | None:
+        """The mute in force on the member, if any (by the cases the bot recorded)."""
+        last = await self.latest_of(community, member, ("mute", "unmute", "ban", "unban"))
+        if last is None or last.action != "mute":
+            return None
+        if last.duration_seconds is None:
+            return Muted(last.number, None)
+        until = last.created_at + timedelta(seconds=last.duration_seconds)
+        return Muted(last.number, until) if until > now else None
+
+    async def banned(self, community: CommunityRef, member: str) -> bool:
+        last = await self.latest_of(community, member, ("ban", "unban"))
+        return last is not None and last.action == "ban"
+
+    async def revoke_case(self, community: CommunityRef, number: int, now: datetime) -> bool:
+        """Pardon a case: its points stop counting, metrics and the hero ignore it."""
         async with self.db.transaction() as conn:
-            await conn.execute(held.delete().where(key))
-            await conn.execute(
-                held.insert().values(
-                    platform=community.platform.value,
-                    community=community.id,
-                    member=member,
-                    held_at=now,
-                )
+            result = await conn.execute(
+                cases.update()
+                .where(_where(community), cases.c.number == number, cases.c.revoked_at.is_(None))
+                .values(revoked_at=now, updated_at=now)
             )
+        return bool(result.rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class Muted:
+    case: int
+    until: datetime | None
+    """None: until a moderator unmutes."""
 
 
 async def forget_member(db: Database, platform: str, member: str) -> int:

@@ -95,7 +95,7 @@ async def test_a_moderator_confirms_the_hero_first(
         assert not any("📰 Weekly digest" in line for line in platform.transcript)
         assert any("Hero proposal" in line for line in platform.transcript)
         await platform.press("bob", "Confirm the hero")
-        assert "is for the moderator team" in platform.transcript[-1]
+        assert "This button is for moderators." in platform.transcript[-1]
         await platform.press("mod", "Confirm the hero")
         out = "\n".join(platform.transcript)
         assert "mod confirmed alice as hero of the week" in out

@@ -156,7 +156,7 @@ async def test_escalate_alert_buttons(
         assert "delete" not in kinds(platform)  # the message stays until a moderator decides
         assert lines_with(platform, "Case #1 · alert for moderators · alice")
         await platform.press("alice", "Warn")
-        assert "Only moderators can do this." in platform.transcript[-1]
+        assert "This button is for moderators." in platform.transcript[-1]
         await platform.press("mod", "Warn")
         assert kinds(platform).count("delete") == 1
         assert lines_with(platform, "Case #2 · warning · alice · by mod")

@@ -31,7 +31,7 @@ from bot.core.events import (
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import Button, OutgoingMessage, PollSpec
 from bot.core.permissions import Level
-from bot.core.port import SentPoll
+from bot.core.port import SentPoll, Standing
 from bot.core.richtext import RichText
 
 log = logging.getLogger(__name__)
@@ -91,12 +91,15 @@ class ConsolePlatform:
         sink: Callable[[str], None] | None = None,
         timezone: ZoneInfo | None = None,
         stamp: bool = False,
+        owner: str | None = None,
     ) -> None:
         self.clock = clock
         self.community = CommunityRef(Platform.CONSOLE, community_id)
         self.bot_name = bot_name
         self.channels = list(channels)
         self.levels = dict(levels or {})
+        self.owner = owner
+        """The console community's owner (the first admin of ``[console]``), if any."""
         self._capabilities = capabilities
         self._sink = sink
         self._tz = timezone or ZoneInfo("UTC")
@@ -127,6 +130,11 @@ class ConsolePlatform:
     @property
     def native_poll_min(self) -> timedelta:
         return timedelta(0)
+
+    async def standing(self, community: CommunityRef, member: MemberRef) -> Standing:
+        is_self = member.id == self.bot_name
+        level = Level.ADMIN if is_self else self.levels.get(member.id, Level.MEMBER)
+        return Standing(level, is_bot=is_self, is_self=is_self, is_owner=member.id == self.owner)
 
     def home_channel(self, community: CommunityRef) -> ChannelRef:
         return ChannelRef(community, self.channels[0])

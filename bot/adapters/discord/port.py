@@ -23,7 +23,8 @@ from bot.core.errors import ActionRefused
 from bot.core.events import ButtonPressed, CommandInvoked
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage, PollSpec
-from bot.core.port import SentPoll
+from bot.core.permissions import Level
+from bot.core.port import SentPoll, Standing
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ class DiscordPort:
         """Interactions still waiting for (or able to take) an answer, by interaction id."""
         self.renew: Renewal | None = None
         """Set by the runner: schedules the next timeout of a mute longer than 28 days."""
+        self.level_of: Callable[[Any], Level] | None = None
+        """Set by the runner: a member's level from their permissions and roles."""
 
     # -- lookups ----------------------------------------------------------------------------------
 
@@ -108,6 +111,21 @@ class DiscordPort:
             # Discord's own permission names, as server settings show them (not translated).
             listed = ", ".join(name.replace("_", " ").title() for name in missing)
             raise MissingPermission("refused.permission", permissions=listed)
+
+    async def standing(self, community: CommunityRef, member: MemberRef) -> Standing:
+        guild = self.guild(community)
+        try:
+            found = await self.member(community, member)
+        except (discord.NotFound, discord.HTTPException):
+            return Standing(Level.MEMBER)  # not (or no longer) in the server
+        me = self.client.user
+        return Standing(
+            self.level_of(found) if self.level_of else Level.MEMBER,
+            is_bot=found.bot,
+            is_self=me is not None and found.id == me.id,
+            is_owner=found.id == guild.owner_id,
+            rank=found.top_role.position,
+        )
 
     def require_above(self, community: CommunityRef, target: discord.Member) -> None:
         guild = self.guild(community)

@@ -87,6 +87,7 @@ class DiscordRunner:
         self.client_options = client_options
         self.client = self._make_client(intents())
         self.port = DiscordPort(self.client, services.clock)
+        self.port.level_of = self.level_of
         self.port.renew = self._renew_later
         self.dispatch_port: PlatformPort = self.port
         self._task: asyncio.Task[None] | None = None

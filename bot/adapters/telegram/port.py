@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import (
+    ChatMember,
     ChatPermissions,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -25,7 +27,8 @@ from bot.core.errors import NotSupported
 from bot.core.events import ButtonPressed, CommandInvoked
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import Button, OutgoingMessage, PollSpec
-from bot.core.port import SentPoll
+from bot.core.permissions import Level
+from bot.core.port import SentPoll, Standing
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,8 @@ class TelegramPort:
         self.poll_chats: dict[str, int] = {}
         """Poll id -> chat id, for polls this process sent (poll answers carry no chat)."""
         self.answered: set[str] = set()
+        self.level_of: Callable[[int, int], Awaitable[Level]] | None = None
+        """Set by the runner: a member's level from the config lists and admin status."""
 
     @property
     def platform(self) -> Platform:
@@ -99,6 +104,21 @@ class TelegramPort:
     @property
     def native_poll_min(self) -> timedelta:
         return timedelta(0)
+
+    async def standing(self, community: CommunityRef, member: MemberRef) -> Standing:
+        chat, user = int(community.id), int(member.id)
+        level = await self.level_of(chat, user) if self.level_of else Level.MEMBER
+        try:
+            found = await self.bot.get_chat_member(chat, user)
+        except TelegramError as exc:
+            log.info("telegram: cannot look up %s in %s: %s", user, chat, exc)
+            return Standing(level, is_self=user == self.bot.id)
+        return Standing(
+            level,
+            is_bot=found.user.is_bot,
+            is_self=user == self.bot.id,
+            is_owner=found.status == ChatMember.OWNER,
+        )
 
     def home_channel(self, community: CommunityRef) -> ChannelRef:
         return ChannelRef(community, community.id)

@@ -83,6 +83,7 @@ class TelegramRunner:
             rate_limiter=AIORateLimiter(max_retries=3),  # type: ignore[arg-type]
         )
         self.port = TelegramPort(self.bot, services.clock)
+        self.port.level_of = self.level_of
         self.dispatch_port: PlatformPort = self.port
         self.translator: UpdateTranslator | None = None
         self._admins: dict[int, tuple[float, dict[int, Level]]] = {}
