@@ -65,6 +65,8 @@ class CommandSpec:
     params: tuple[Param, ...] = ()
     level: Level = Level.MEMBER
     feature: str = field(default="", compare=False)
+    while_muted: bool = field(default=False, kw_only=True)
+    """May be used by a muted member: it posts nothing publicly and alerts nobody."""
 
     def __post_init__(self) -> None:
         if not COMMAND_NAME.match(self.name):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.core.commands import CommandSpec
@@ -56,7 +56,7 @@ class Registry:
         if spec.name in self.commands:
             other = self.commands[spec.name].spec.feature
             raise ValueError(f"/{spec.name} declared by both {other!r} and {self._feature!r}")
-        spec = CommandSpec(spec.name, spec.description, spec.params, spec.level, self._feature)
+        spec = replace(spec, feature=self._feature)
         self.commands[spec.name] = RegisteredCommand(spec, handler)
 
     def on(self, event_type: type[Event], handler: Handler) -> None:

@@ -30,6 +30,7 @@ metadata = MetaData()
 # SQLite only auto-increments an INTEGER PRIMARY KEY (scale-out.md §3.2 pitfall 5).
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
+
 def community_columns(*, primary_key: bool = False) -> list[Column[str]]:
     """The ``platform`` and ``community`` columns every per-community table starts with."""
     return [

@@ -10,6 +10,7 @@ from bot.core.events import ButtonPressed
 from bot.core.feature import Feature, button
 from bot.core.ids import ChannelRef, MemberRef, MessageRef
 from bot.core.messages import OutgoingMessage
+from bot.core.permissions import Level
 from bot.core.richtext import text
 from cogs.faq.payloads import Helped, Pick
 from cogs.faq.service import FaqService
@@ -71,6 +72,16 @@ class FaqButtons(Feature[FaqSettings]):
         row = await self.store.get(data.answer)
         if row is None or row.channel.community != event.community:
             raise UserFacingError("button.expired")
+        asker = row.asker
+        if (
+            asker is not None
+            and asker != event.member.ref.id
+            and event.member.level < Level.HELPER
+        ):
+            # Only who asked rates the answer (helpers may too): a bystander's 👎 would alert
+            # the helpers about an answer that may have helped.
+            await ctx.reply(ctx.t("faq.not_your_answer"), ephemeral=True)
+            return
         helped = data.verdict == "y"
         if not await self.store.vote(row.id, event.member.ref.id, helped, ctx.clock.now()):
             await ctx.reply(ctx.t("faq.already_voted"), ephemeral=True)

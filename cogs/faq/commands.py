@@ -17,7 +17,10 @@ from cogs.faq.settings import FaqSettings
 from cogs.faq.store import FaqStore
 
 FAQ = CommandSpec(
-    "faq", "faq.cmd_faq", (Param("query", ParamKind.TEXT, "faq.param_query", required=False),)
+    "faq",
+    "faq.cmd_faq",
+    (Param("query", ParamKind.TEXT, "faq.param_query", required=False),),
+    while_muted=True,
 )
 QUICK = CommandSpec(
     "quick",

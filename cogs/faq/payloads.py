@@ -10,7 +10,8 @@ from bot.core.payloads import ButtonData, ChannelDeadline
 
 
 class Helped(ButtonData):
-    """👍 / 👎 under an answer (by the answer's row id)."""
+    """👍 / 👎 under an answer (by the answer's row id). Pressed by the member who asked, or
+    helpers and up (checked by the handler against the answer's asker)."""
 
     action = "faq.vote"
     answer: int

@@ -12,6 +12,7 @@ HELP = CommandSpec(
     name="help",
     description="help.description",
     params=(Param("command", ParamKind.WORD, "help.param.command", required=False),),
+    while_muted=True,
 )
 
 

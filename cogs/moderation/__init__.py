@@ -20,14 +20,13 @@ from bot.core.messages import OutgoingMessage
 from bot.core.richtext import text
 from cogs.moderation import cli
 from cogs.moderation.commands import Commands
-from cogs.moderation.handlers import Checks
 from cogs.moderation.payloads import SlowmodeEnd
 from cogs.moderation.rules import RulesError, load_rules, validate_rules
 from cogs.moderation.service import ModerationService
 from cogs.moderation.store import ModerationStore, forget_member
 
 
-class Moderation(Checks, Commands):
+class Moderation(Commands):
     """Checks every message first (middleware 100), then moderators act through commands."""
 
     name = "moderation"

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from bot.core.ids import CommunityRef
 from bot.i18n import Translator
 from cogs.moderation.store import cases
 
-__all__ = ["CommunityRules", "cases"]
+__all__ = ["CommunityRules", "RaidHolds", "cases"]
 
 
 @runtime_checkable
 class CommunityRules(Protocol):
     def rules_lines(self, t: Translator) -> list[str]:
         """The community rules, numbered, under their title."""
+        ...
+
+
+@runtime_checkable
+class RaidHolds(Protocol):
+    async def holds(self, community: CommunityRef, member: str) -> bool:
+        """Whether raid mode holds the member: they stay muted whatever they press."""
         ...

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.context import Context
+from bot.core.errors import UserFacingError
 from bot.core.events import (
     ButtonPressed,
     CommandInvoked,
@@ -17,6 +19,7 @@ from bot.core.feature import Feature, NoSettings, button, deadline, middleware, 
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
+from bot.core.ranks import rank_refusal
 from bot.core.registry import Next
 from bot.core.richtext import text
 from cogs.moderation.limiter import Breach, Limits
@@ -53,17 +56,53 @@ class Checks(Feature[NoSettings]):
     async def check_every_message(self, ctx: Context, call_next: Next) -> None:
         event = ctx.event
         if isinstance(event, MessagePosted | MessageEdited):
-            self.mod.remember(event.message, event.author.ref.id)
+            self.mod.remember(event.message, event.author.ref.id, event.content)
             if not await self.check(ctx, event.channel, event.message, event):
                 return  # removed: the features never see it
-        # What a command posts for everyone (an AMA question, a poll) obeys the stop words.
-        elif (
-            isinstance(event, CommandInvoked)
-            and event.raw_args
-            and not await self.check_command(ctx, event)
-        ):
-            return
+        elif isinstance(event, CommandInvoked):
+            if await self.silenced(ctx, event):
+                return
+            # What a command posts for everyone (an AMA question, a poll) obeys the stop words.
+            if event.raw_args and not await self.check_command(ctx, event):
+                return
         await call_next()
+
+    async def silenced(self, ctx: Context, event: CommandInvoked) -> bool:
+        """A muted member, or one held by raid mode or the rules gate, may not use commands
+        that post publicly or alert the moderators; True when this one was refused."""
+        registered = ctx.services.registry.commands.get(event.name)
+        if registered is None or registered.spec.while_muted or event.author.level >= Level.HELPER:
+            return False
+        community, member = event.community, event.author.ref.id
+        muted = await self.mod.store.muted(community, member, ctx.clock.now())
+        if (
+            muted is None
+            and not await self.mod.store.is_held(community, member)
+            and not await self.gate_waiting(community, member)
+        ):
+            return False
+        await ctx.reply(ctx.t("moderation.muted_command", name=event.name), ephemeral=True)
+        return True
+
+    async def outranked(self, ctx: Context, member: MemberRef) -> None:
+        """Refuse to act on the bot, the owner, or a member of equal or higher rank."""
+        actor = ctx.event.actor
+        assert actor is not None
+        community = ctx.event.community
+        mine = await ctx.port.standing(community, actor.ref)
+        mine = replace(mine, level=max(mine.level, actor.level))
+        refusal = rank_refusal(mine, await ctx.port.standing(community, member))
+        if refusal is not None:
+            raise UserFacingError(refusal, member=member.id)
+
+    async def holds(self, community: CommunityRef, member: str) -> bool:
+        """Whether raid mode holds the member (the RaidHolds read API)."""
+        return await self.mod.store.is_held(community, member)
+
+    async def gate_waiting(self, community: CommunityRef, member: str) -> bool:
+        """Whether the rules gate (the welcome feature) still holds the member."""
+        onboarding = self.peer("welcome", Onboarding)
+        return onboarding is not None and await onboarding.waiting(community, member)
 
     async def check_command(self, ctx: Context, event: CommandInvoked) -> bool:
         """Stop words in a command's text; False when the command was refused."""
@@ -274,18 +313,13 @@ class Checks(Feature[NoSettings]):
             await self.mod.post_case(ctx.port, ctx.t, community, case)
 
     async def hold(self, ctx: Context, event: MemberJoined) -> None:
-        """During a raid, new members wait (muted) until moderators or a quiet period lift it.
-
-        With the rules gate on, onboarding already holds every newcomer until they accept the
-        rules, so raid mode only keeps the alert and the quiet-period timer.
-        """
+        """During a raid, new members wait (muted) until a moderator lifts it or admits them,
+        or joins stop for the quiet period; pressing the rules gate's button does not free
+        them (it only records that they accepted the rules)."""
         community = event.community
         now = ctx.clock.now()
-        quiet = timedelta(minutes=self.mod.rules.policy.raid.quiet_minutes)
-        onboarding = self.peer("welcome", Onboarding)
-        if onboarding is not None and onboarding.gates_newcomers():
-            await self.schedule(RaidQuiet(community=community), str(community), now + quiet)
-            return
+        # Held in the database whatever they press: the rules gate lets them accept the rules,
+        # but only a moderator (/raid off, /admit) or the quiet period lets them post.
         await self.mod.store.hold(community, event.member.ref.id, now)
         try:
             await ctx.port.mute(community, event.member.ref, None, ctx.t("moderation.raid_hold"))
@@ -300,7 +334,7 @@ class Checks(Feature[NoSettings]):
         port = self.port_for(community)
         t, _ = self.locale_for(community)
         if await self.mod.store.raid_active(community):
-            await self.mod.lift_raid(port, t, community)
+            await self.mod.lift_raid(port, t, community, self.gate_waiting)
 
     async def _modlog(self, ctx: Context, message: str) -> None:
         channel = self.mod.modlog_channel(ctx.event.community)
@@ -320,6 +354,12 @@ class Checks(Feature[NoSettings]):
         event = ctx.event
         assert isinstance(event, ButtonPressed)
         community = CommunityRef(event.community.platform, data.community or event.community.id)
+        if community != event.community:
+            # The mod log may be another chat: only a button in that community's own mod log
+            # may act there (a forged payload naming another community is refused).
+            modlog = self.mod.modlog_channel(community)
+            if modlog is None or modlog.id != event.channel.id:
+                raise UserFacingError("button.expired")
         case = await self.mod.store.get_case(community, data.number)
         if case is None:
             await ctx.reply(ctx.t("moderation.no_case", number=data.number), ephemeral=True)
@@ -331,21 +371,22 @@ class Checks(Feature[NoSettings]):
                 )
             )
             return
-        if case.channel and case.message:
-            await ctx.port.delete(MessageRef(ChannelRef(community, case.channel), case.message))
+        target = MemberRef(community.platform, case.member)
+        if isinstance(data, AlertWarn):
+            await self.outranked(ctx, target)  # before anything is deleted
+        message = (
+            MessageRef(ChannelRef(community, case.channel), case.message)
+            if case.channel and case.message
+            else None
+        )
+        if message is not None:
+            await ctx.port.delete(message)
         if isinstance(data, AlertWarn):
             await self.mod.sanction(
-                ctx.port,
-                ctx.t,
-                community,
-                MemberRef(community.platform, case.member),
-                action="warn",
-                reason=case.reason,
-                rule=case.rule,
-                points=1,
-                evidence=case.evidence,
-                moderator=event.member,
-            )
+                ctx.port, ctx.t, community, target, action="warn", reason=case.reason,
+                rule=case.rule, points=1, evidence=case.evidence, moderator=event.member,
+                channel=message.channel if message else None, message=message,
+            )  # fmt: skip
         else:
             await ctx.reply(
                 ctx.t(

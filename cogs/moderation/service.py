@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,6 +63,15 @@ def verdict_of(rules: RuleSet, scan: Scan) -> tuple[str | None, Any]:
     return (best[0], best[1]) if best else (None, None)
 
 
+EVIDENCE_CHARS = 500
+"""Text kept of a recent message, as evidence for /report."""
+DM_BEFORE_REMOVAL_SECONDS = 5.0
+"""How long a kick or ban waits for its notice to the member."""
+
+Waiting = Callable[[CommunityRef, str], Awaitable[bool]]
+"""Whether the rules gate still holds a member (then raid mode does not unmute them)."""
+
+
 class ModerationService:
     """State and actions of the moderation feature for one bot process."""
 
@@ -74,8 +85,9 @@ class ModerationService:
         self.joins = JoinBurst()
         self.slowmodes: dict[tuple[CommunityRef, str], int] = {}
         """Emulated slow modes: (community, channel) -> interval in seconds."""
-        self.recent: dict[ChannelRef, deque[tuple[MessageRef, str]]] = {}
-        """Recent messages per channel, for /purge (platforms have no history API for bots)."""
+        self.recent: dict[ChannelRef, deque[tuple[MessageRef, str, str]]] = {}
+        """Recent messages per channel (ref, author, text up to EVIDENCE_CHARS), for /purge and
+        the evidence of /report (platforms have no history API for bots)."""
 
     async def restore(self) -> None:
         """Reload emulated slow modes that are still in force (they outlive restarts)."""
@@ -86,8 +98,9 @@ class ModerationService:
             community = community_of(row)
             self.slowmodes[(community, row["channel"])] = int(row["interval_seconds"])
 
-    def remember(self, message: MessageRef, author: str) -> None:
-        self.recent.setdefault(message.channel, deque(maxlen=500)).append((message, author))
+    def remember(self, message: MessageRef, author: str, words: str) -> None:
+        recent = self.recent.setdefault(message.channel, deque(maxlen=500))
+        recent.append((message, author, words[:EVIDENCE_CHARS]))
 
     def modlog_channel(self, community: CommunityRef) -> ChannelRef | None:
         channel = self.rules.policy.modlog.channels.get(str(community))
@@ -116,22 +129,25 @@ class ModerationService:
         channel: ChannelRef | None = None,
         message: MessageRef | None = None,
         notify: bool = True,
+        public_reason: str | None = None,
     ) -> Case:
-        """Carry out a sanction: platform action, numbered case, notice, mod log, ladder."""
+        """Carry out a sanction: platform action, numbered case, notice, mod log, ladder.
+
+        ``reason`` goes to the mod log; the member is told the rule, or ``public_reason`` (for
+        stop words: the list, never the entry). A kick or ban is announced to the member first:
+        once they share no server with the bot it can no longer write to them.
+        """
         now = self.clock.now()
         ref = member.ref if isinstance(member, Actor) else member
         name = member.display_name if isinstance(member, Actor) else member.id
         until = now + duration if duration else None
+        removal = action in ("kick", "ban")
         if action == "mute":
             try:
                 until = await port.mute(community, ref, until, reason)
             except NotSupported:
                 log.warning("%s cannot mute; recording a warning instead", port.platform)
                 action = "warn"
-        elif action == "kick":
-            await port.kick(community, ref, reason)
-        elif action == "ban":
-            await port.ban(community, ref, reason)
         expires = now + self.rules.policy.warnings.expire_after if points else None
         case = await self.store.add_case(
             community,
@@ -152,7 +168,25 @@ class ModerationService:
         )
         total = await self.store.active_points(community, ref.id, now) if points else 0
         if notify:
-            await self.notify_member(port, t, community, ref, case, total, channel)
+            notice = self.notify_member(
+                port, t, community, ref, case, total, channel, public_reason or reason
+            )
+            if removal:
+                try:  # do not wait long for the DM: the removal must happen
+                    await asyncio.wait_for(notice, DM_BEFORE_REMOVAL_SECONDS)
+                except TimeoutError:
+                    log.info("the notice to %s took too long; removing anyway", ref.id)
+            else:
+                await notice
+        if removal:
+            try:
+                if action == "kick":
+                    await port.kick(community, ref, reason)
+                else:
+                    await port.ban(community, ref, reason)
+            except Exception:
+                await self.store.revoke_case(community, case.number, self.clock.now())
+                raise
         await self.post_case(port, t, community, case, total)
         if points:
             await self._climb_ladder(port, t, community, member, total - points, total, case)
@@ -190,11 +224,15 @@ class ModerationService:
         case: Case,
         points: int,
         channel: ChannelRef | None,
+        reason: str,
     ) -> None:
         """Tell the member what happened, which rule, and how to appeal - calmly."""
+        key = case.action
+        if key == "warn" and case.message is None:
+            key = "warn_only"  # a warning without a removed message says so
         lines = [
             t(
-                f"moderation.notice.{case.action}",
+                f"moderation.notice.{key}",
                 case=case.number,
                 duration=t.duration(timedelta(seconds=case.duration_seconds or 0)),
             )
@@ -202,7 +240,7 @@ class ModerationService:
         lines.append(
             self.rule_label(t, case.rule)
             if case.rule
-            else t("moderation.reason_label", reason=case.reason)
+            else t("moderation.reason_label", reason=reason)
         )
         if points:
             lines.append(
@@ -287,21 +325,47 @@ class ModerationService:
             ),
         )
 
-    async def lift_raid(self, port: PlatformPort, t: Translator, community: CommunityRef) -> int:
-        """End raid mode: release held members and tell the moderators. Returns how many."""
+    async def lift_raid(
+        self,
+        port: PlatformPort,
+        t: Translator,
+        community: CommunityRef,
+        waiting: Waiting,
+        *,
+        by: str | None = None,
+    ) -> tuple[int, ChannelRef | None]:
+        """End raid mode: release held members (those still at the rules gate stay there) and
+        log it once. Returns how many were held and where it was logged."""
         members = await self.store.lift_raid(community, self.clock.now())
         self.joins.clear(str(community))
         for member in members:
-            try:
-                await port.unmute(community, MemberRef(community.platform, member))
-            except Exception:
-                log.warning("could not release %s after a raid", member, exc_info=True)
+            await self.let_go(port, community, member, waiting)
+        line = t("moderation.raid_lifted", count=len(members))
+        if by is not None:
+            line = t("moderation.raid_lifted_by", moderator=by, count=len(members))
+        return len(members), await self.log_line(port, community, line)
+
+    async def let_go(
+        self, port: PlatformPort, community: CommunityRef, member: str, waiting: Waiting
+    ) -> None:
+        """Unmute a member raid mode held, unless the rules gate still holds them."""
+        if await waiting(community, member):
+            return
+        try:
+            await port.unmute(community, MemberRef(community.platform, member))
+        except Exception:
+            log.warning("could not release %s after a raid", member, exc_info=True)
+
+    async def log_line(
+        self, port: PlatformPort, community: CommunityRef, line: str
+    ) -> ChannelRef | None:
+        """One line in the moderators' log; returns the channel, None when there is none."""
         channel = self.modlog_channel(community)
-        if channel is not None:
-            await port.send(
-                channel, OutgoingMessage(text(t("moderation.raid_lifted", count=len(members))))
-            )
-        return len(members)
+        if channel is None:
+            log.info("%s (no mod-log channel configured)", line)
+            return None
+        await port.send(channel, OutgoingMessage(text(line)))
+        return channel
 
     def now_seconds(self) -> float:
         return self.clock.now().timestamp()

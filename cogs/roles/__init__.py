@@ -41,6 +41,7 @@ DEMOTION_SHARE = 0.9
 PROFILE = CommandSpec(
     "profile", "roles.cmd.profile",
     (Param("member", ParamKind.MEMBER, "roles.param.member", required=False),),
+    while_muted=True,
 )  # fmt: skip
 SETLEVEL = CommandSpec(
     "level", "roles.cmd.level",

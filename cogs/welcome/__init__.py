@@ -14,16 +14,18 @@ import logging
 import random
 from collections import deque
 from datetime import timedelta
+from typing import Any
 
 from bot.core.context import Context, Services
-from bot.core.events import ButtonPressed, MemberJoined
+from bot.core.events import ButtonPressed, MemberJoined, MemberLeft
 from bot.core.feature import Feature, button, deadline, on
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage
+from bot.core.port import PlatformPort
 from bot.core.richtext import Mention, RichText, text
 from bot.i18n import Translator
 from bot.scheduler import Deadline
-from cogs.moderation.api import CommunityRules
+from cogs.moderation.api import CommunityRules, RaidHolds
 from cogs.welcome.payloads import Accept, Answer, GateTimeout, ShowRules, WelcomeBatch
 from cogs.welcome.settings import OnboardingSettings
 from cogs.welcome.store import GateStore
@@ -54,6 +56,10 @@ class Welcome(Feature[OnboardingSettings]):
         """New members wait (muted) until they accept the rules (the Onboarding API)."""
         return self.settings.rules_gate
 
+    async def waiting(self, community: CommunityRef, member: str) -> bool:
+        """The member joined and has not accepted the rules yet (the Onboarding API)."""
+        return self.settings.rules_gate and await self.store.pending(community, member) is not None
+
     def gate_buttons(self, t: Translator) -> tuple[Button, ...]:
         """Accept, and (when moderation has rules) a button that shows them: on Telegram a
         member held at the gate cannot send /rules."""
@@ -65,8 +71,8 @@ class Welcome(Feature[OnboardingSettings]):
     @button(ShowRules)
     async def on_rules(self, ctx: Context, data: ShowRules) -> None:
         rules = self.peer("moderation", CommunityRules)
-        if rules is not None:
-            await ctx.reply("\n".join(rules.rules_lines(ctx.t)))
+        if rules is not None:  # only the presser sees them: the chat is not flooded
+            await ctx.reply("\n".join(rules.rules_lines(ctx.t)), ephemeral=True)
 
     @on(MemberJoined)
     async def on_join(self, ctx: Context) -> None:
@@ -80,6 +86,9 @@ class Welcome(Feature[OnboardingSettings]):
         member = event.member
         now = ctx.clock.now()
         if gate:
+            previous = await self.store.pending(community, member.ref.id)
+            if previous is not None:  # rejoined before accepting: the old welcome goes
+                await self.drop_welcome(ctx.port, community, previous)
             await self.store.joined(community, member.ref.id, member.display_name, now)
             try:
                 await ctx.port.mute(community, member.ref, None, ctx.t("welcome.gate_reason"))
@@ -134,6 +143,16 @@ class Welcome(Feature[OnboardingSettings]):
         gate = self.settings.rules_gate
         port = self.port_for(community)
         t, _ = self.locale_for(community)
+        for channel_id, message_id in data.cleanup:
+            await port.delete(MessageRef(ChannelRef(community, channel_id), message_id))
+        if gate:  # only those still waiting: not who accepted or left in the meantime
+            still = [await self.store.pending(community, i) is not None for i in data.ids]
+            data = data.model_copy(update={
+                "ids": [i for i, keep in zip(data.ids, still, strict=False) if keep],
+                "names": [n for n, keep in zip(data.names, still, strict=False) if keep],
+            })  # fmt: skip
+            if not data.ids:
+                return
         names = data.names
         shown = ", ".join(names[:MAX_NAMES])
         if len(names) > MAX_NAMES:
@@ -147,8 +166,6 @@ class Welcome(Feature[OnboardingSettings]):
             within=t.duration(self.settings.accept_within),
         )
         channel = port.home_channel(community)
-        for channel_id, message_id in data.cleanup:
-            await port.delete(MessageRef(ChannelRef(community, channel_id), message_id))
         sent = await port.send(
             channel, OutgoingMessage(text(body), self.gate_buttons(t) if gate else ())
         )
@@ -204,6 +221,11 @@ class Welcome(Feature[OnboardingSettings]):
         if not await self.store.accept(community, member.id, ctx.clock.now()):
             return
         await self.cancel(GateTimeout, f"{community}|{member.id}")
+        raid = self.peer("moderation", RaidHolds)
+        if raid is not None and await raid.holds(community, member.id):
+            # Raid mode: the rules are accepted, but only a moderator lets them post.
+            await ctx.reply(ctx.t("welcome.accepted_held", name=name), ephemeral=True)
+            return
         try:
             await ctx.port.unmute(community, member)
         except Exception:
@@ -221,11 +243,34 @@ class Welcome(Feature[OnboardingSettings]):
         await port.kick(
             community, MemberRef(community.platform, member), t("welcome.timeout_reason")
         )
-        if row.get("welcome_message") and row.get("welcome_channel"):
-            channel = ChannelRef(community, row["welcome_channel"])
-            others = await _others_waiting(self.store, community, row)
-            if not others:
-                await port.delete(MessageRef(channel, row["welcome_message"]))
+        await self.drop_welcome(port, community, row)
+
+    @on(MemberLeft)
+    async def on_leave(self, ctx: Context) -> None:
+        """A member who leaves before accepting is not "removed for not accepting" later, and
+        their welcome goes when nobody else waits on it."""
+        event = ctx.event
+        assert isinstance(event, MemberLeft)
+        community, member = event.community, event.member.ref.id
+        row = await self.store.pending(community, member)
+        if row is None or not await self.store.remove(community, member, ctx.clock.now()):
+            return
+        await self.cancel(GateTimeout, f"{community}|{member}")
+        await self.drop_welcome(ctx.port, community, row)
+
+    async def drop_welcome(
+        self, port: PlatformPort, community: CommunityRef, row: dict[str, Any]
+    ) -> None:
+        """Delete a member's welcome unless someone else still waits on it (a batch)."""
+        if not (row.get("welcome_message") and row.get("welcome_channel")):
+            return
+        if await _others_waiting(self.store, community, row):
+            return
+        channel = ChannelRef(community, row["welcome_channel"])
+        try:
+            await port.delete(MessageRef(channel, row["welcome_message"]))
+        except Exception:
+            log.info("could not delete the welcome %s", row["welcome_message"])
 
     async def forget_member(self, member: MemberRef) -> int:
         communities = await self.store.forget(member.platform.value, member.id)

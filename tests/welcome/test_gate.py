@@ -69,8 +69,16 @@ async def test_thirty_joins_get_one_batched_welcome(
         if m.from_bot and not m.deleted and m.text.startswith("Welcome")
     ]
     assert len(shown) == 1
+    # Thirty joins in a minute also started raid mode: accepting the rules does not let a
+    # member who joined during it post; lifting raid mode does (for those who accepted).
+    assert any("Raid mode is on" in line for line in platform.transcript)
     await platform.press("m20", "I accept the rules")
-    assert kinds(platform, "unmute") == ["m20"]
+    assert kinds(platform, "unmute") == []
+    assert "a moderator will let you post shortly" in platform.transcript[-1]
+    await platform.press("m2", "I accept the rules")  # joined before raid mode began
+    assert kinds(platform, "unmute") == ["m2"]
+    await platform.post("mod", "general", "/raid off")
+    assert kinds(platform, "unmute") == ["m2", "m20"]  # the others still wait at the gate
 
 
 async def test_question_stops_bots(example_config: Config, clock: FakeClock, db_url: str) -> None:

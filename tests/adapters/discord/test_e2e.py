@@ -174,7 +174,11 @@ async def test_a_button_still_works_after_a_restart(
     second = await start(config, fake, tmp_path / "d.sqlite3")
     message = fake.messages[max(fake.messages, key=int)]
     custom_id = sent.json["components"][0]["components"][0]["custom_id"]
-    press = fake.click(BOB, custom_id, message)
+    bystander = fake.click(BOB, custom_id, message)  # only who asked rates the answer
+    await fake.dispatch("INTERACTION_CREATE", bystander)
+    [refused] = await fake.wait_for("POST", rf"/interactions/{bystander['id']}/[^/]+/callback")
+    assert "Only the member who asked" in refused.json["data"]["content"]
+    press = fake.click(ALICE, custom_id, message)
     await fake.dispatch("INTERACTION_CREATE", press)
     [answer] = await fake.wait_for("POST", rf"/interactions/{press['id']}/[^/]+/callback")
     assert "Glad it helped" in answer.json["data"]["content"]
@@ -387,6 +391,8 @@ async def test_moderator_commands_hit_their_routes(bot: Bot) -> None:
          ("DELETE", rf"/channels/{CHANNEL_ID}/messages/{second['id']}")),
         (fake.slash(MOD, "kick", member=ALICE, reason="rude"),
          ("DELETE", rf"/guilds/{GUILD_ID}/members/{ALICE['id']}")),
+        (fake.slash(MOD, "ban", member=BOB, reason="spam"),
+         ("PUT", rf"/guilds/{GUILD_ID}/bans/{BOB['id']}")),
         (fake.slash(MOD, "unban", member=BOB),
          ("DELETE", rf"/guilds/{GUILD_ID}/bans/{BOB['id']}")),
     ]  # fmt: skip
