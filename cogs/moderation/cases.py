@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.errors import UserFacingError
-from bot.core.events import CommandInvoked
-from bot.core.feature import command
-from bot.core.ids import MemberRef
+from bot.core.events import ButtonPressed, CommandInvoked
+from bot.core.feature import button, command
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from cogs.moderation.handlers import Checks
+from cogs.moderation.payloads import AlertDelete, AlertDismiss, AlertWarn
 from cogs.moderation.specs import SPECS
 
 
@@ -166,3 +167,54 @@ class Cases(Checks):
             buttons=self.mod.alert_buttons(ctx.t, event.community, created),
         )
         await ctx.reply(ctx.t("moderation.report_thanks"), ephemeral=True)
+
+    # -- moderators' buttons on alerts --------------------------------------------------------
+
+    @button(AlertDelete)
+    @button(AlertWarn)
+    @button(AlertDismiss)
+    async def on_alert_button(
+        self, ctx: Context, data: AlertDelete | AlertWarn | AlertDismiss
+    ) -> None:
+        event = ctx.event
+        assert isinstance(event, ButtonPressed)
+        community = CommunityRef(event.community.platform, data.community or event.community.id)
+        if community != event.community:
+            # The mod log may be another chat: only a button in that community's own mod log
+            # may act there (a forged payload naming another community is refused).
+            modlog = self.mod.modlog_channel(community)
+            if modlog is None or modlog.id != event.channel.id:
+                raise UserFacingError("button.expired")
+        case = await self.mod.store.get_case(community, data.number)
+        if case is None:
+            await ctx.reply(ctx.t("moderation.no_case", number=data.number), ephemeral=True)
+            return
+        if isinstance(data, AlertDismiss):
+            await ctx.reply(
+                ctx.t(
+                    "moderation.dismissed", case=case.number, moderator=event.member.display_name
+                )
+            )
+            return
+        target = MemberRef(community.platform, case.member)
+        if isinstance(data, AlertWarn):
+            await self.outranked(ctx, target)  # before anything is deleted
+        message = (
+            MessageRef(ChannelRef(community, case.channel), case.message)
+            if case.channel and case.message
+            else None
+        )
+        if message is not None:
+            await ctx.port.delete(message)
+        if isinstance(data, AlertWarn):
+            await self.mod.sanction(
+                ctx.port, ctx.t, community, target, action="warn", reason=case.reason,
+                rule=case.rule, points=1, evidence=case.evidence, moderator=event.member,
+                channel=message.channel if message else None, message=message,
+            )  # fmt: skip
+        else:
+            await ctx.reply(
+                ctx.t(
+                    "moderation.deleted_by", case=case.number, moderator=event.member.display_name
+                )
+            )

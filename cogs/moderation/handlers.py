@@ -5,17 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import PurePath
 
 from bot.core.context import Context
 from bot.core.errors import UserFacingError
-from bot.core.events import (
-    ButtonPressed,
-    CommandInvoked,
-    MemberJoined,
-    MessageEdited,
-    MessagePosted,
-)
-from bot.core.feature import Feature, NoSettings, button, deadline, middleware, on
+from bot.core.events import CommandInvoked, MemberJoined, MessageEdited, MessagePosted
+from bot.core.feature import Feature, NoSettings, deadline, middleware, on
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
@@ -23,7 +18,8 @@ from bot.core.ranks import rank_refusal
 from bot.core.registry import Next
 from bot.core.richtext import text
 from cogs.moderation.limiter import Breach, Limits
-from cogs.moderation.payloads import AlertDelete, AlertDismiss, AlertWarn, RaidQuiet
+from cogs.moderation.matcher import Hit
+from cogs.moderation.payloads import RaidQuiet
 from cogs.moderation.service import (
     ModerationService,
     Violation,
@@ -121,13 +117,16 @@ class Checks(Feature[NoSettings]):
             await ctx.reply(ctx.t("moderation.command_refused"), ephemeral=True)
             return False
         action = list_policy.action
+        hit = scan.hits[0]
+        public = ctx.t("moderation.reason.stopword", list=hit.entry.list)
+        detail = stopword_detail(ctx, hit)
         await self.mod.sanction(
             ctx.port, ctx.t, event.community, author, action=action,
-            reason=ctx.t("moderation.reason.stopword", list=scan.hits[0].entry.list),
-            rule=list_policy.rule,
+            reason=f"{public} {detail}", public_reason=public, rule=list_policy.rule,
             points=list_policy.points if action in ("warn", "mute") else 0,
             duration=list_policy.duration if action == "mute" else None,
-            evidence=event.text, channel=event.channel, message=event.message)  # fmt: skip
+            evidence=matched_in(ctx, event.text, hit), channel=event.channel,
+            message=event.message)  # fmt: skip
         return False
 
     async def check(
@@ -185,7 +184,8 @@ class Checks(Feature[NoSettings]):
                     reason_params={"list": hit.entry.list},
                     points=list_policy.points if list_policy.action in ("warn", "mute") else 0,
                     duration=list_policy.duration if list_policy.action == "mute" else None,
-                    evidence=content,
+                    evidence=matched_in(ctx, content, hit),
+                    detail=stopword_detail(ctx, hit),
                 )
             )
         roles = self.peer("roles", EarnedLevels)
@@ -203,7 +203,8 @@ class Checks(Feature[NoSettings]):
         decided = strongest(violations)
         if decided is None:
             return True
-        reason = ctx.t(decided.reason, **decided.reason_params)
+        public = ctx.t(decided.reason, **decided.reason_params)
+        reason = f"{public} {decided.detail}" if decided.detail else public
         if decided.action == "escalate":
             case = await self.mod.store.add_case(
                 community,
@@ -234,6 +235,7 @@ class Checks(Feature[NoSettings]):
             author,
             action=action,
             reason=reason,
+            public_reason=public,
             rule=decided.rule,
             points=decided.points,
             duration=decided.duration,
@@ -343,53 +345,14 @@ class Checks(Feature[NoSettings]):
         else:
             log.warning("%s", message)
 
-    # -- moderators' buttons on alerts --------------------------------------------------------
 
-    @button(AlertDelete)
-    @button(AlertWarn)
-    @button(AlertDismiss)
-    async def on_alert_button(
-        self, ctx: Context, data: AlertDelete | AlertWarn | AlertDismiss
-    ) -> None:
-        event = ctx.event
-        assert isinstance(event, ButtonPressed)
-        community = CommunityRef(event.community.platform, data.community or event.community.id)
-        if community != event.community:
-            # The mod log may be another chat: only a button in that community's own mod log
-            # may act there (a forged payload naming another community is refused).
-            modlog = self.mod.modlog_channel(community)
-            if modlog is None or modlog.id != event.channel.id:
-                raise UserFacingError("button.expired")
-        case = await self.mod.store.get_case(community, data.number)
-        if case is None:
-            await ctx.reply(ctx.t("moderation.no_case", number=data.number), ephemeral=True)
-            return
-        if isinstance(data, AlertDismiss):
-            await ctx.reply(
-                ctx.t(
-                    "moderation.dismissed", case=case.number, moderator=event.member.display_name
-                )
-            )
-            return
-        target = MemberRef(community.platform, case.member)
-        if isinstance(data, AlertWarn):
-            await self.outranked(ctx, target)  # before anything is deleted
-        message = (
-            MessageRef(ChannelRef(community, case.channel), case.message)
-            if case.channel and case.message
-            else None
-        )
-        if message is not None:
-            await ctx.port.delete(message)
-        if isinstance(data, AlertWarn):
-            await self.mod.sanction(
-                ctx.port, ctx.t, community, target, action="warn", reason=case.reason,
-                rule=case.rule, points=1, evidence=case.evidence, moderator=event.member,
-                channel=message.channel if message else None, message=message,
-            )  # fmt: skip
-        else:
-            await ctx.reply(
-                ctx.t(
-                    "moderation.deleted_by", case=case.number, moderator=event.member.display_name
-                )
-            )
+def stopword_detail(ctx: Context, hit: Hit) -> str:
+    """The list entry that fired, for the mod log (members see only the rule)."""
+    where = f"{PurePath(hit.entry.file).name}:{hit.entry.line}"
+    return ctx.t("moderation.reason.stopword_detail", entry=hit.entry.text, where=where)
+
+
+def matched_in(ctx: Context, content: str, hit: Hit) -> str:
+    """The message as evidence, with the normalized text the entry matched (both are the
+    member's words: erased with the evidence when the member asks)."""
+    return ctx.t("moderation.matched", evidence=content, matched=hit.matched)

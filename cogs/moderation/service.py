@@ -46,6 +46,8 @@ class Violation:
     points: int
     duration: timedelta | None
     evidence: str
+    detail: str = ""
+    """For the mod log only (a stop word's entry and the text that matched it)."""
 
 
 def strongest(violations: list[Violation]) -> Violation | None:

@@ -100,14 +100,14 @@ def test_nothing_names_the_member_after_forget(
 def test_the_mod_log_keeps_cases_about_the_member(
     simulate: Simulate, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = simulate("alice: you are an idiot\nmod: /warn alice spamming\n", "2026-11-27T10:00")
+    out = simulate("alice: bananaphone you idiot\nmod: /warn alice spamming\n", "2026-11-27T10:00")
     assert "Case #2 · warning · alice" in out
     database = tmp_path / "sim.sqlite3"
     assert forget(tmp_path, database, "console:alice") == 0
     left = rows_naming(database, "alice")
     # The documented exception: the cases about her keep her member id, not her name or words.
     assert left and all((table, column) == ("mod_cases", "member") for table, column, _ in left)
-    assert rows_naming(database, "idiot") == []
+    assert rows_naming(database, "bananaphone") == []  # her words went with the evidence
 
 
 def test_votes_still_count_after_forget(
