@@ -88,6 +88,10 @@ def actor_class(actor: Actor) -> str:
     return Level(actor.level).name.lower()
 
 
+MAX_TEXT_CHARS = 8192
+"""With ``store_text``, what is kept of one message (above every platform's maximum)."""
+
+
 class EventLog:
     """Buffers event rows and writes them in one transaction per batch."""
 
@@ -159,7 +163,7 @@ class EventLog:
             "member": actor.ref.id if actor else None,
             "message": message.id if message else None,
             "occurred_at": event.occurred_at,
-            "text": event.text if self._store_text else None,
+            "text": event.text[:MAX_TEXT_CHARS] if self._store_text and event.text else None,
             "data": data,
             "actor_class": actor_class(actor) if actor else None,
             "target": target.id if target else None,

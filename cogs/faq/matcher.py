@@ -70,6 +70,11 @@ class _Index(Protocol):
     def scores(self, query: str) -> dict[str, float]: ...
 
 
+MAX_QUESTION_CHARS = 500
+"""What the FAQ reads of a message: a question is short, and a platform-maximum message
+(4,096 characters on Telegram) must not cost the semantic model seconds."""
+
+
 def resolve_kind(kind: MatcherKind) -> Literal["lexical", "semantic"]:
     """``auto`` is the semantic matcher when its extra is installed, else the lexical one."""
     if kind == "auto":
@@ -104,6 +109,7 @@ class FaqIndex:
 
     def search(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
         """The best entries for ``text`` with their confidence, best first (stable on ties)."""
+        text = text[:MAX_QUESTION_CHARS]
         if not text.strip() or not self.versions:
             return []
         raw = self._index.scores(text)
@@ -111,7 +117,9 @@ class FaqIndex:
         return [(entry_id, round(self._calibrate(score), 4)) for entry_id, score in ranked]
 
     def decide(self, text: str, thresholds: Thresholds, *, require_question: bool = True) -> Match:
-        """Answer, suggest or stay silent for a member's message."""
+        """Answer, suggest or stay silent for a member's message (its first
+        ``MAX_QUESTION_CHARS`` characters: the cost of a message stays bounded)."""
+        text = text[:MAX_QUESTION_CHARS]
         is_question = looks_like_question(text)
         candidates = tuple(self.search(text, 3)) if is_question or not require_question else ()
         if not candidates:

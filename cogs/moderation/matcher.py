@@ -97,6 +97,10 @@ def parse_entry(list_name: str, text: str, file: str, line: int) -> Entry:
     return Entry(list_name, raw, file, line, kind, plain, squashed.text, runs)
 
 
+MAX_SCAN_CHARS = 8192
+"""What moderation reads of one message (linear cost; above every platform's maximum)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A stop word found in a message."""
@@ -134,8 +138,12 @@ class Matcher:
                 self._by_length.setdefault((entry.kind, len(entry.plain)), []).append(entry)
 
     def scan(self, text: str, lists: Sequence[str] | None = None) -> Scan:
-        """Every stop word in ``text`` (limited to ``lists`` when given), allow lists applied."""
-        words = tokens(text)
+        """Every stop word in ``text`` (limited to ``lists`` when given), allow lists applied.
+
+        The first ``MAX_SCAN_CHARS`` characters are read: more than any platform allows in one
+        message (Telegram 4,096, Discord 4,000), so only the console could send longer ones.
+        """
+        words = tokens(text[:MAX_SCAN_CHARS])
         normalized = " " + " ".join(words) + " "
         squashed = squash(normalized)
         hits: list[Hit] = []

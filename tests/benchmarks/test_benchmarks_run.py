@@ -68,3 +68,15 @@ def test_digest_benchmark_runs() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "all metrics:" in result.stdout and "baseline: 28-day engaged members" in result.stdout
+
+
+def test_long_messages_benchmark_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/long_messages.py", "--rounds", "2", "--length", "4096"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "4,096-character message" in result.stdout and "ratio:" in result.stdout
