@@ -186,7 +186,7 @@ def measure(
     )
 
 
-def limiter_memory(members: int) -> float:
+def limiter_memory(members: int, each: int = 1) -> float:
     limits = Limits(
         messages=6, per_seconds=10, duplicates=3, duplicate_seconds=60, mentions=5, links=3
     )
@@ -194,10 +194,10 @@ def limiter_memory(members: int) -> float:
     keys = [hash(("discord", "1234567890", "987654321", str(10**17 + i))) for i in range(members)]
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    for i, key in enumerate(keys):
-        tracker.check(
-            key, 1000.0 + i / members, limits, text_hash=hash(f"text {i}"), mentions=0, links=0
-        )
+    for round_ in range(each):
+        for i, key in enumerate(keys):
+            tracker.check(key, 1000.0 + round_ * 20 + i / members, limits,
+                          text_hash=hash(f"text {i} {round_}"), mentions=0, links=0)  # fmt: skip
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     assert len(tracker) == members
@@ -261,8 +261,10 @@ def main() -> None:
     per_member = limiter_memory(args.members)
     print(
         f"\nfrequency limiter: {per_member:.0f} bytes per tracked member"
-        f" ({args.members:,} members)"
+        f" ({args.members:,} members, one message each)"
     )
+    busy = limiter_memory(args.members // 10, each=8)
+    print(f"                   {busy:.0f} bytes per member who posted 8 times (exact window)")
     goals = [
         ("messages/s >= 20,000", ours.rate >= 20_000),
         ("recall >= 0.98", ours.recall >= 0.98),

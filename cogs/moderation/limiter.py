@@ -38,8 +38,9 @@ class _State:
     )  # fmt: skip
 
     def __init__(self) -> None:
-        self.times: array[float] | None = None
-        """The times of the last ``messages`` messages (a ring; -inf where none yet)."""
+        self.times: array[float] | float | None = None
+        """The time of the first message, then the times of the last ``messages`` messages
+        (a ring; -inf where none yet)."""
         self.head = 0
         self.dup_hash = 0
         self.dup_count = 0
@@ -102,16 +103,7 @@ class FloodTracker:
         state = self._state(key, now)
         # At most ``messages`` in any ``per_seconds``: this one breaks the limit when the
         # oldest of the last ``messages`` is less than ``per_seconds`` ago.
-        times = state.times
-        if times is None or len(times) != limits.messages:
-            times = state.times = array("d", [float("-inf")] * limits.messages)
-            state.head = 0
-        breach: Breach | None = None
-        if now - times[state.head] < limits.per_seconds:
-            breach = Breach.RATE
-        else:
-            times[state.head] = now
-            state.head = (state.head + 1) % limits.messages
+        breach: Breach | None = None if self._record(state, now, limits) else Breach.RATE
         if (
             text_hash
             and text_hash == state.dup_hash
@@ -123,6 +115,30 @@ class FloodTracker:
         else:
             state.dup_hash, state.dup_count, state.dup_since = text_hash, 1, now
         return breach
+
+    @staticmethod
+    def _record(state: _State, now: float, limits: Limits) -> bool:
+        """Count one message in the member's window; False (and not counted) when it is one
+        too many. The first message is kept as a plain time: the ring is only built for a
+        member's second message, so the many members who post once cost little."""
+        size = limits.messages
+        times = state.times
+        if times is None:
+            state.times = now
+            return True
+        if isinstance(times, float):
+            ring = array("d", [float("-inf")] * size)
+            ring[0] = times
+            state.times, state.head = ring, 1 % size
+            times = ring
+        elif len(times) != size:  # the limit changed (a rules reload, a channel override)
+            state.times = None
+            return FloodTracker._record(state, now, limits)
+        if now - times[state.head] < limits.per_seconds:
+            return False
+        times[state.head] = now
+        state.head = (state.head + 1) % size
+        return True
 
     def reset(self, key: int) -> None:
         """Forget a member's counters (after a sanction, so one flood is one case)."""

@@ -131,11 +131,11 @@ class Matcher:
         self._regexes = [e for e in self.entries if e.kind is Kind.REGEX]
         self._allow = list(allow)
         self._allow_automaton = _build([e for e in self._allow if e.kind is not Kind.REGEX])
-        # For masked words (f*ck): entries by kind and length of their normalized form.
-        self._by_length: dict[tuple[Kind, int], list[Entry]] = {}
+        # For masked words (f*ck): every one-word entry, by the length of its normalized form.
+        self._by_length: dict[int, list[Entry]] = {}
         for entry in self.entries:
-            if entry.kind in (Kind.WHOLE, Kind.PREFIX, Kind.SUFFIX) and " " not in entry.plain:
-                self._by_length.setdefault((entry.kind, len(entry.plain)), []).append(entry)
+            if entry.kind is not Kind.REGEX and " " not in entry.plain:
+                self._by_length.setdefault(len(entry.plain), []).append(entry)
 
     def scan(self, text: str, lists: Sequence[str] | None = None) -> Scan:
         """Every stop word in ``text`` (limited to ``lists`` when given), allow lists applied.
@@ -194,27 +194,48 @@ class Matcher:
         return False
 
     def _masked(self, word: str, lists: Sequence[str] | None, seen: set[int]) -> list[Hit]:
-        """``f*ck``: each ``*`` hides one letter."""
+        """``f*ck``, ``m*therf*cker``, ``ид*от``: each ``*`` hides one letter, for every entry
+        form: a whole-word entry covers the word, a prefix entry its start, a suffix entry its
+        end, an anywhere entry any part of it (the part must hold a ``*``: unmasked parts were
+        matched already). The allow list applies to the word with its masks filled in."""
         found = []
-        candidates: list[tuple[str, list[Entry]]] = [
-            (word, self._by_length.get((Kind.WHOLE, len(word)), []))
-        ]
-        for length in range(2, len(word)):
-            if MASK in word[:length]:
-                candidates.append((word[:length], self._by_length.get((Kind.PREFIX, length), [])))
-            if MASK in word[-length:]:
-                candidates.append((word[-length:], self._by_length.get((Kind.SUFFIX, length), [])))
-        for part, entries in candidates:
-            if not entries:
+        size = len(word)
+        for length, entries in self._by_length.items():
+            if length > size or length < 2:
                 continue
-            pattern = _mask_pattern(part)
             for entry in entries:
                 if id(entry) in seen or (lists is not None and entry.list not in lists):
                     continue
-                if pattern.fullmatch(entry.plain):
-                    seen.add(id(entry))
-                    found.append(Hit(entry, word))
+                kind = entry.kind
+                if kind is Kind.WHOLE:
+                    starts = [0] if length == size else []
+                elif kind is Kind.PREFIX:
+                    starts = [0]
+                elif kind is Kind.SUFFIX:
+                    starts = [size - length]
+                else:
+                    starts = list(range(size - length + 1))
+                for start in starts:
+                    part = word[start : start + length]
+                    if MASK in part and _mask_pattern(part).fullmatch(entry.plain):
+                        filled = word[:start] + entry.plain + word[start + length :]
+                        if not self._allowed_word(entry.list, filled.replace(MASK, "?")):
+                            seen.add(id(entry))
+                            found.append(Hit(entry, word))
+                        break
         return found
+
+    def _allowed_word(self, list_name: str, word: str) -> bool:
+        """An allow entry matches the word (for masked words, with the masks filled in)."""
+        if self._allow_automaton is None:
+            return False
+        squashed = squash(f" {word} ")
+        for end, candidates in self._allow_automaton.iter(squashed.text):
+            for allow in candidates:
+                start = end - len(allow.key) + 1
+                if allow.list == list_name and _fits(allow, squashed, start, end):
+                    return True
+        return False
 
 
 def _build(entries: Sequence[Entry]) -> ahocorasick.Automaton | None:
@@ -239,10 +260,15 @@ def _fits(entry: Entry, squashed: Squashed, start: int, end: int) -> bool:
     runs = squashed.runs
     if not runs:
         return all(run == 1 for run in entry.runs)
+    last = len(entry.runs) - 1
+    open_end = entry.kind in (Kind.PREFIX, Kind.ANYWHERE)
+    open_start = entry.kind in (Kind.SUFFIX, Kind.ANYWHERE)
     for offset, wanted in enumerate(entry.runs):
         got = runs.get(start + offset, 1)
         if got == wanted or (got >= 3 and got > wanted):
             continue  # three or more is deliberate stretching
+        if got > wanted and ((offset == last and open_end) or (offset == 0 and open_start)):
+            continue  # "ебан*" in "ебанный": the second н belongs to the rest of the word
         # A double letter stands in for a single one only where words rarely double it,
         # so "fuuck" matches "fuck" but "meeting" never matches "meting".
         if not (got == 2 and wanted == 1 and text[start + offset] in RARELY_DOUBLED):

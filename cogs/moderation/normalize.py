@@ -54,7 +54,7 @@ LEET_LATIN = {
     "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
     "@": "a", "$": "s", "!": "i", "|": "i", "+": "t", "€": "e",
 }  # fmt: skip
-LEET_CYRILLIC = {"0": "о", "3": "з", "4": "ч", "6": "б", "@": "а", "$": "с"}
+LEET_CYRILLIC = {"0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "@": "а", "$": "с"}
 
 MASK = "*"
 
@@ -71,6 +71,8 @@ _SEPARATORS = re.compile(r"[\s.\-*_~|`',:;/\\+]+")
 # A word broken by punctuation without spaces: fu.ck, id-iot, st.u.p.i.d, sh'it
 _COMPOUND = re.compile(r"[^\W_]+(?:[.\-~|`',:;/\\+]+[^\W_]+)+")
 _TOKEN = re.compile(r"[\w@$€|!+*]+")
+_CONTRACTION = re.compile(r"['’](re|s|ll|ve|d|t|m|n)\b")
+_MASKED = re.compile(r"[^\W_]+(?:\*+[^\W_]+)+")
 _EDGE = "!|+*_"
 _HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d@$€|!+]")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -170,10 +172,16 @@ def deleet(token: str) -> str:
 def tokens(text: str) -> list[str]:
     """Normalized tokens of a message or a stop word (see the module docstring)."""
     text = join_spaced(fold_unicode(text))
+    masked: list[str] = []
     if any(c in text for c in "*_~`|"):
+        # "m*therf*cker" reads as markdown italics around "therf": keep the masked word too.
+        if MASK in text:
+            masked = [m.group(0) for m in _MASKED.finditer(text) if m.group(0).count(MASK) > 1]
         text = strip_markup(text)
+    if "'" in text:  # "who're", "it'll": a contraction is two words, never one ("whore")
+        text = _CONTRACTION.sub(r" \1", text)
     # The pieces of a word broken by punctuation are kept, and the joined word added after them.
-    raw = _TOKEN.findall(text)
+    raw = _TOKEN.findall(text) + masked
     if _COMPOUND_HINT.search(text):
         raw += [_SEPARATORS.sub("", m.group(0)) for m in _COMPOUND.finditer(text)]
     # Most messages need none of the per-token work below: check the whole text once.

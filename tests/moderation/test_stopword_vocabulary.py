@@ -1,0 +1,51 @@
+"""The shipped stop-word lists against ordinary vocabulary: 200,000 common English and
+Russian words (wordfreq's frequency lists, a test dependency).
+
+Every word an entry fires on must be a profane form reviewed by a person
+(``data/reviewed_hits.tsv``); an ordinary word that an entry catches goes into the list's
+``.allow.txt`` with the reason, or the entry changes. A new entry, or a change to the
+normalization, that starts catching ordinary words fails here, naming the entry and the words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cogs.moderation.rules import load_rules
+
+wordfreq = pytest.importorskip("wordfreq")
+
+ROOT = Path(__file__).resolve().parents[2]
+REVIEWED = Path(__file__).resolve().parent / "data" / "reviewed_hits.tsv"
+WORDS_PER_LANGUAGE = 200_000
+
+
+def vocabulary_hits() -> set[tuple[str, str]]:
+    rules = load_rules(ROOT / "rules")
+    found: set[tuple[str, str]] = set()
+    for language in ("en", "ru"):
+        for word in wordfreq.top_n_list(language, WORDS_PER_LANGUAGE):
+            for hit in rules.matcher.scan(word).hits:
+                found.add((hit.entry.text, word))
+    return found
+
+
+def reviewed() -> set[tuple[str, str]]:
+    pairs = set()
+    for line in REVIEWED.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            entry, word = line.split("\t")[:2]
+            pairs.add((entry, word))
+    return pairs
+
+
+def test_no_entry_fires_on_an_ordinary_word() -> None:
+    unexpected = sorted(vocabulary_hits() - reviewed())
+    assert not unexpected, (
+        "stop-word entries fire on words nobody reviewed as profane; allow them (with the"
+        " reason) in rules/stopwords/*.allow.txt, or add them to tests/moderation/data/"
+        "reviewed_hits.tsv if they are profane:\n"
+        + "\n".join(f"  {entry}\t{word}" for entry, word in unexpected)
+    )
