@@ -19,9 +19,13 @@ from bot.core.clock import SystemClock
 from tests.adapters.discord.fake_discord import (
     ALICE,
     BOB,
+    BOT,
     CHANNEL_ID,
     GUILD_ID,
+    MEMBER_PERMISSIONS,
     MOD,
+    MOD_CHANNEL_ID,
+    MOD_ROLE,
     FakeDiscord,
     member_of,
     user,
@@ -415,3 +419,55 @@ async def test_a_question_in_a_thread_is_answered_in_the_thread(bot: Bot) -> Non
     [answer] = await fake.wait_for("POST", rf"/channels/{THREAD_ID}/messages")
     assert "How do I reset my password?" in answer.json["content"]
     assert not fake.called("POST", rf"/channels/{CHANNEL_ID}/messages")
+
+
+async def test_rank_checks_follow_discord_roles(
+    fake: FakeDiscord, example_config: Config, tmp_path: Path
+) -> None:
+    """Nobody acts on the owner, the bot, a member of equal level, or a member whose highest
+    role is not below the moderator's — and no request reaches Discord when refused."""
+    owner, peer, vip = user("1", "owner"), user("4003", "peer"), user("4004", "vip")
+    vip_role = "5002"
+    fake.members += [member_of(owner), member_of(peer, [MOD_ROLE]), member_of(vip, [vip_role])]
+    plain = fake.guild_create
+
+    def with_a_high_role() -> dict[str, object]:
+        guild = plain()
+        guild["roles"].append(  # type: ignore[attr-defined]
+            {"id": vip_role, "name": "vip", "permissions": MEMBER_PERMISSIONS, "position": 3}
+        )
+        return guild
+
+    fake.guild_create = with_a_high_role  # type: ignore[method-assign]
+    started = await start(discord_config(example_config), fake, tmp_path / "d.sqlite3")
+    try:
+        cases = [
+            (owner, "own this community"),
+            (peer, "same as yours or higher"),
+            (vip, "highest role is not below yours"),
+            (BOT, "won't do that to myself"),
+        ]
+        for target, said in cases:  # fmt: skip
+            command = fake.slash(MOD, "ban", member=target, reason="spam")
+            await fake.dispatch("INTERACTION_CREATE", command)
+            [answer] = await fake.wait_for(
+                "POST", rf"/interactions/{command['id']}/[^/]+/callback"
+            )
+            assert said in answer.json["data"]["content"], target
+        assert not fake.called("PUT", rf"/guilds/{GUILD_ID}/bans/\d+")
+        assert not fake.called("PATCH", rf"/guilds/{GUILD_ID}/members/\d+")
+    finally:
+        await stop(started)
+
+
+async def test_a_member_cannot_press_a_moderators_button(bot: Bot) -> None:
+    fake = bot.fake
+    spam = fake.message(BOB, "buy followers now")
+    await fake.dispatch("MESSAGE_CREATE", spam)
+    custom_id = f"mod.warn:{GUILD_ID}/1"
+    message = {**fake.message(BOT, "alert"), "channel_id": MOD_CHANNEL_ID}
+    press = fake.click(ALICE, custom_id, message)  # a forged press from a member
+    await fake.dispatch("INTERACTION_CREATE", press)
+    [answer] = await fake.wait_for("POST", rf"/interactions/{press['id']}/[^/]+/callback")
+    assert "This button is for moderators" in answer.json["data"]["content"]
+    assert not fake.called("DELETE", rf"/channels/{CHANNEL_ID}/messages/{spam['id']}")

@@ -331,8 +331,9 @@ def joined(member: User, chat: Chat = GROUP) -> dict[str, Any]:
 
 
 def button_press(sender: User, data: str, message: Message) -> dict[str, Any]:
+    """A press of a button under ``message``; Telegram gives every press its own id."""
     query = CallbackQuery(
-        id=f"cb{message.message_id}",
+        id=f"cb{message.message_id}-{sender.id}",
         from_user=sender,
         chat_instance="ci",
         data=data,

@@ -179,7 +179,7 @@ async def test_button_press_is_routed_and_answered(tg: Bot) -> None:
     fake.admins[MOD_CHAT] = [(ADMIN.id, "administrator")]
     await fake.push(button_press(ADMIN, f"mod.dismiss:{key}", alert_message))
     [answer] = await fake.wait_for("answerCallbackQuery")
-    assert answer["callback_query_id"] == "cb1000"
+    assert answer["callback_query_id"] == f"cb1000-{ADMIN.id}"
     await fake.wait_for("sendMessage", 3)
     assert any("Case #1 dismissed by Ada" in t for t in texts_to(fake, MOD_CHAT))
 
@@ -351,3 +351,44 @@ async def test_a_chart_goes_out_as_a_photo_with_its_caption(tg: Bot) -> None:
     photos = await tg.fake.wait_for("sendPhoto", 2)
     assert photos[1].get("caption") in (None, "")  # too long for a caption: sent as text after
     assert any(t == "x" * 1500 for t in texts_to(tg.fake, MOD_CHAT))
+
+
+async def test_rank_checks_before_any_telegram_call(tg: Bot) -> None:
+    """An administrator cannot act on the group's owner, another administrator or the bot."""
+    fake = tg.fake
+    fake.admins[GROUP.id] = [(1, "creator"), (ADMIN.id, "administrator"), (43, "administrator")]
+    tg.runner._admins.clear()  # the admin list changed: as after a chat_member update
+    owner = message_object(user(1, "Owner", "owner"), "hi", 50)
+    peer = message_object(user(43, "Peer", "peer"), "hi", 51)
+    me = message_object(user(999, "Community"), "hi", 52)
+    cases = [(owner, "own this community"), (peer, "same as yours or higher"),
+             (me, "won't do that to myself")]  # fmt: skip
+    for number, (target, said) in enumerate(cases):
+        await fake.push(text_message(ADMIN, "/ban spam", message_id=60 + number, reply_to=target))
+        replies = await fake.wait_for("sendMessage", number + 1)
+        assert said in replies[-1]["text"]
+    assert not fake.called("banChatMember") and not fake.called("restrictChatMember")
+
+
+async def test_alert_buttons_are_for_moderators_and_decide_once(tg: Bot) -> None:
+    fake = tg.fake
+    target = message_object(user(78, "Spammer"), "buy now", 40)
+    await fake.push(text_message(MEMBER, "/report scam", message_id=41, reply_to=target))
+    await fake.wait_for("sendMessage", 2)
+    key = f"{GROUP.id}/1"
+    alert = message_object(
+        user(999, "Community"), "alert", 1000, chat=Chat(id=MOD_CHAT, type=Chat.SUPERGROUP)
+    )
+    fake.admins[MOD_CHAT] = [(ADMIN.id, "administrator"), (44, "administrator")]
+    # A member who can see the mod chat (or forges the callback) cannot warn anyone.
+    await fake.push(button_press(MEMBER, f"mod.warn:{key}", alert))
+    [refused] = await fake.wait_for("answerCallbackQuery")
+    assert "This button is for moderators" in refused["text"]
+    assert not fake.called("deleteMessage")
+    await fake.push(button_press(ADMIN, f"mod.warn:{key}", alert))
+    await fake.wait_for("deleteMessage")
+    # A second moderator pressing Delete on the same alert is told who decided.
+    await fake.push(button_press(user(44, "Bea"), f"mod.delete:{key}", alert))
+    answers = await fake.wait_for("answerCallbackQuery", 3)
+    assert "Already decided by Ada" in (answers[-1].get("text") or "")
+    assert len(fake.called("deleteMessage")) == 1
