@@ -433,7 +433,7 @@ async def test_rank_checks_follow_discord_roles(
 
     def with_a_high_role() -> dict[str, object]:
         guild = plain()
-        guild["roles"].append(  # type: ignore[attr-defined]
+        guild["roles"].append(
             {"id": vip_role, "name": "vip", "permissions": MEMBER_PERMISSIONS, "position": 3}
         )
         return guild
