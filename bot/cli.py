@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -22,6 +23,7 @@ from bot.clitools import (
 )
 from bot.config import Config, ConfigError, default_config_path, load_config
 from bot.content import ContentError
+from bot.core import redact
 from bot.core.feature import CliHandler, Feature
 from bot.features import enabled_features
 from bot.storage.database import StorageError
@@ -94,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=config.logging.level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
+    )
+    redact.install(
+        os.environ.get(name, "").strip()
+        for name in ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
     )
     try:
         handler: CliHandler | None = getattr(args, "handler", None)
@@ -191,7 +197,6 @@ def _simulate(config: Config, script: Path, database: str | None, start: str | N
 
 
 def _run(config: Config) -> int:
-    import os
     import signal
 
     from bot.adapters.console.repl import run_console
@@ -261,7 +266,7 @@ def _run(config: Config) -> int:
                 try:
                     await runner.start()
                 except TokenRejected as exc:
-                    print(str(exc), file=sys.stderr)
+                    print(redact.redact(str(exc)), file=sys.stderr)
                     return EXIT_USAGE
                 runners.append(runner)
             if config.discord.enabled:
@@ -274,7 +279,7 @@ def _run(config: Config) -> int:
                 try:
                     await discord_runner.start()
                 except DiscordTokenRejected as exc:
-                    print(str(exc), file=sys.stderr)
+                    print(redact.redact(str(exc)), file=sys.stderr)
                     return EXIT_USAGE
                 runners.append(discord_runner)
             await app.start()

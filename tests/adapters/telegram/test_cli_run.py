@@ -98,3 +98,27 @@ def test_webhook_mode_refuses_to_start_without_a_proper_secret(
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", secret)
     assert main(["run", "--config", str(path)]) == 2
     assert "needs TELEGRAM_WEBHOOK_SECRET" in capsys.readouterr().err
+
+
+async def test_a_rejected_token_is_never_printed(tmp_path: Path) -> None:
+    """At DEBUG the HTTP client logs every URL (with the token in it) and the library's error
+    repeats it: neither reaches the output."""
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq"
+    fake = FakeBotAPI()
+    url = await fake.start()
+    fake.fail_next("getMe", 401, description=f"Unauthorized: bot{token} is not valid")
+    path = make_config(tmp_path, url)
+    path.write_text(set_key(path.read_text(encoding="utf-8"), "logging", "level", '"DEBUG"'))
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": token}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(path),
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        await fake.stop()
+    output = (stdout + stderr).decode()
+    assert process.returncode == 2, output
+    assert "Telegram refused to start" in output and "getMe" in output
+    assert token not in output and token.split(":")[1] not in output
