@@ -20,6 +20,7 @@ from bot.core.registry import Next, Registry
 from bot.features import install
 from bot.i18n import Translator, translator
 from bot.scheduler import Scheduler
+from bot.storage.button_bindings import ButtonBindings
 from bot.storage.database import Database
 from bot.storage.eventlog import EventLog
 
@@ -44,6 +45,7 @@ class BotApp:
             flush_interval=config.eventlog.flush_interval_seconds,
         )
         self.registry = Registry()
+        self.bindings = ButtonBindings(self.db)
         self._locales: dict[CommunityRef, tuple[Translator, ZoneInfo]] = {}
         self.services = Services(
             config, self.db, clock, self.scheduler, self.registry, self.locale_for
@@ -51,6 +53,7 @@ class BotApp:
         self.services.flush_events = self.eventlog.flush
         self.services.wrap_port = self._recording
         self.services.forget_member = self.forget_member
+        self.services.carries = self.bindings.carries
         self.registry.add_middleware(EVENTLOG_ORDER, self._log_event, name="eventlog")
         self.features = install(self.services, config)
         self.dispatcher = Dispatcher(self.registry, self.services, self.locale_for)
@@ -69,6 +72,7 @@ class BotApp:
         for feature in self.features:
             erased[feature.name] = await feature.forget_member(member)
         erased["finished deadlines"] = await self.scheduler.forget_done(member.id)
+        erased["buttons"] = await self.bindings.forget(member.platform.value, member.id)
         return erased
 
     async def _log_event(self, ctx: Context, call_next: Next) -> None:
@@ -125,5 +129,5 @@ class BotApp:
         return platform
 
     def _recording(self, port: PlatformPort) -> PlatformPort:
-        recording = RecordingPort(port, self.eventlog.record, self.clock.now)
+        recording = RecordingPort(port, self.eventlog.record, self.clock.now, self.bindings.bind)
         return cast(PlatformPort, recording)

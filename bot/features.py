@@ -139,6 +139,14 @@ def _button_handler(data: type[ButtonData], method: Any) -> Handler:
     async def handle(ctx: Context) -> None:
         event = ctx.event
         assert isinstance(event, ButtonPressed)
+        wire = f"{data.action}:{event.payload}"
+        carries = ctx.services.carries
+        if carries is None or not await carries(event.message, wire):
+            log.warning(
+                "button %s pressed by %s in %s on message %s that never carried it: refused",
+                wire[:80], event.member.ref.id, event.community, event.message.id,
+            )  # fmt: skip
+            raise UserFacingError("button.expired")
         try:
             payload = data.unpack(event.payload)
         except PayloadError as exc:

@@ -43,6 +43,9 @@ class Services:
     """Where a native poll (by the platform's poll id) was posted, for adapters whose vote
     updates carry no chat (Telegram poll answers); filled by the feature that sends polls."""
     forget_member: Callable[[MemberRef], Awaitable[dict[str, int]]] | None = None
+    carries: Callable[[MessageRef, str], Awaitable[bool]] | None = None
+    """Set by the app: whether the bot sent a message with this button data (bindings);
+    without it no button press is handled."""
     """Set by the app: erase a member everywhere (the event log and every feature)."""
     wrap_port: Callable[[PlatformPort], PlatformPort] | None = None
     """Set by the app: wraps a platform's port so the bot's own posts are recorded."""

@@ -107,6 +107,20 @@ button_uses = Table(
 """Single-use buttons: who pressed first under a message (the core claims it before the
 handler runs)."""
 
+button_bindings = Table(
+    "button_bindings",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("chat", String(64), primary_key=True),
+    Column("message", String(64), primary_key=True),
+    Column("data", String(100), primary_key=True),
+    Column("thread", String(64)),
+    Column("community", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_button_bindings_created", "created_at"),
+)
+"""Every action button the bot sent, bound to its message and community (checked on press)."""
+
 members = Table(
     "members",
     metadata,

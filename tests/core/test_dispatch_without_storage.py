@@ -75,6 +75,11 @@ def wired() -> tuple[Echo, ConsolePlatform]:
     tz = Config().community.timezone
     services = Services(Config(), cast(Any, None), clock, cast(Any, NoScheduler()), registry,
                         lambda community: (translator("en"), tz))  # fmt: skip
+
+    async def carried(message: object, data: str) -> bool:
+        return data.startswith(Again.action)  # what the app's button bindings would say
+
+    services.carries = carried
     feature = Echo(services, NoSettings())
     feature.seen = []
     bind(feature, services)

@@ -94,3 +94,28 @@ def test_community_key_in_config_is_parsed_once(app: BotApp) -> None:
 
     settings = Digest.settings_from(app.config)
     assert CommunityRef(Platform.CONSOLE, "console") in settings.channels
+
+
+async def test_a_real_button_under_another_message_is_refused(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    """Button data is bound to the message it was sent with: a genuine payload copied under
+    another message (another poll, another chat) never reaches a handler."""
+    await platform.post("alice", "general", "/poll 1h Lunch? | Pizza | Pasta")
+    first = next(reversed(platform.messages.values()))
+    copied = first.buttons[0]
+    await platform.post("bob", "general", "/poll 1h Tea? | Yes | No")
+    second = next(reversed(platform.messages.values()))
+    assert second.ref != first.ref
+    await app.dispatcher.dispatch(
+        ButtonPressed(
+            community=platform.community, occurred_at=app.clock.now(),
+            channel=second.ref.channel, message=second.ref, member=platform.actor("mallory"),
+            action=copied.action, payload=copied.payload,
+        ),
+        app.services.ports[Platform.CONSOLE],
+    )  # fmt: skip
+    assert await vote_rows(app) == 0
+    assert "no longer works" in platform.transcript[-1]
+    await platform.press("mallory", copied.label)  # the same data under its own message
+    assert await vote_rows(app) == 1
