@@ -14,16 +14,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 import ahocorasick
-import regex
+import re2
 
 from cogs.moderation.normalize import MASK, Squashed, light_fold, squash, tokens
 
 log = logging.getLogger(__name__)
 
-REGEX_TIMEOUT = 0.05
-"""Seconds a ``re:`` pattern may run on one message before it is abandoned."""
+
+def _re2_options() -> Any:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # a bad pattern is reported by check, not on stderr
+    return options
+
+
+RE2_OPTIONS = _re2_options()
+"""``re:`` entries run on RE2: time linear in the message, so no pattern can stall the bot
+(no catastrophic backtracking), at the price of look-arounds and back-references."""
 
 
 RARELY_DOUBLED = frozenset("aiuyhjkqvwxауыэюяжшщчхцй")
@@ -56,7 +66,8 @@ class Entry:
     key: str = ""
     """``plain`` with repeated letters folded: what the automaton looks for."""
     runs: tuple[int, ...] = ()
-    pattern: regex.Pattern[str] | None = field(default=None, compare=False)
+    pattern: Any = field(default=None, compare=False)
+    """The compiled RE2 pattern of a ``re:`` entry."""
 
     @property
     def where(self) -> str:
@@ -71,9 +82,13 @@ def parse_entry(list_name: str, text: str, file: str, line: int) -> Entry:
         if not source:
             raise EntryError("'re:' needs a pattern after it")
         try:
-            pattern = regex.compile(source, regex.IGNORECASE | regex.V0)
-        except regex.error as exc:
-            raise EntryError(f"bad regular expression: {exc}") from None
+            pattern = re2.compile(source, options=RE2_OPTIONS)
+        except re2.error as exc:
+            reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+            raise EntryError(
+                f"bad regular expression: {reason} (RE2 syntax: no look-arounds or"
+                " back-references, so no pattern can stall the bot)"
+            ) from None
         if pattern.fullmatch(""):
             raise EntryError("this regular expression matches empty text, so everything")
         return Entry(list_name, raw, file, line, Kind.REGEX, pattern=pattern)
@@ -287,9 +302,5 @@ def _mask_pattern(part: str) -> re.Pattern[str]:
 
 def _search(entry: Entry, text: str) -> str | None:
     assert entry.pattern is not None
-    try:
-        match = entry.pattern.search(text, timeout=REGEX_TIMEOUT)
-    except TimeoutError:
-        log.warning("%s: regular expression took too long on a message; skipped", entry.where)
-        return None
-    return match.group(0) if match else None
+    match = entry.pattern.search(text)
+    return str(match.group(0)) if match else None
