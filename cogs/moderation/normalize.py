@@ -57,6 +57,8 @@ LEET_LATIN = {
 LEET_CYRILLIC = {"0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "@": "а", "$": "с"}
 
 MASK = "*"
+RLO = "\u202e"
+_OVERRIDE = re.compile("\u202e([^\u202c\n]*)\u202c?")
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Paired markup around part of a word: **x**, __x__, *x*, ~~x~~, ||x||, `x`.
@@ -169,8 +171,16 @@ def deleet(token: str) -> str:
     return "".join(table.get(c, c) for c in token)
 
 
+def undo_overrides(text: str) -> str:
+    """Text between a right-to-left override (U+202E) and its end (U+202C, a line break or the
+    end) is shown reversed: ``\u202etoidi\u202c`` displays as "idiot". Read it as shown."""
+    return _OVERRIDE.sub(lambda m: m.group(1)[::-1], text)
+
+
 def tokens(text: str) -> list[str]:
     """Normalized tokens of a message or a stop word (see the module docstring)."""
+    if RLO in text:
+        text = undo_overrides(text)
     text = join_spaced(fold_unicode(text))
     masked: list[str] = []
     if any(c in text for c in "*_~`|"):

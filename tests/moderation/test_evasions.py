@@ -67,3 +67,8 @@ def test_allow_list_applies_to_masked_words() -> None:
     check = matcher("*gorp*", allow=("gorpeous",))
     assert not check.scan("g*rpeous").flagged
     assert check.scan("g*rpy").flagged
+
+
+def test_a_right_to_left_override_is_read_as_shown() -> None:
+    assert SHIPPED.scan("you are an \u202etoidi\u202c, ok").flagged  # shows "idiot"
+    assert not SHIPPED.scan("\u202eolleh\u202c friends").flagged

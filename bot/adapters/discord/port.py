@@ -10,7 +10,7 @@ import io
 import logging
 import math
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platfo
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage, PollSpec
 from bot.core.permissions import Level
 from bot.core.port import SentPoll, Standing
+from bot.core.richtext import Bold, Italic, Mention, Span
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,22 @@ def view_of(buttons: tuple[Button, ...]) -> discord.ui.View | None:
             )  # fmt: skip
         view.add_item(item)
     return view
+
+
+def allowed_mentions(message: OutgoingMessage) -> discord.AllowedMentions:
+    """Only the members the feature mentions are pinged (and the author of a message the bot
+    replies to): never @everyone, @here or a role, whatever the text contains."""
+    users = [discord.Object(int(m.member.id)) for m in mentions(message.text.spans)
+             if m.member.id.isdigit()]  # fmt: skip
+    return discord.AllowedMentions(everyone=False, roles=False, users=users, replied_user=True)
+
+
+def mentions(spans: Iterable[Span]) -> Iterator[Mention]:
+    for span in spans:
+        if isinstance(span, Mention):
+            yield span
+        elif isinstance(span, Bold | Italic):
+            yield from mentions(span.children)
 
 
 class DiscordPort:
@@ -161,7 +178,10 @@ class DiscordPort:
                                          fail_if_not_exists=False)
                 if reply_to is not None and index == 0 else None
             )  # fmt: skip
-            kwargs: dict[str, Any] = {"content": chunk or None, "reference": reference}
+            kwargs: dict[str, Any] = {
+                "content": chunk or None, "reference": reference,
+                "allowed_mentions": allowed_mentions(message),
+            }  # fmt: skip
             view = view_of(message.buttons) if last else None
             if view is not None:
                 kwargs["view"] = view
@@ -179,7 +199,10 @@ class DiscordPort:
             reply_to = event.message if isinstance(event, CommandInvoked) else None
             return await self.send(event.channel, message, reply_to=reply_to)
         content = "\n".join(render_markdown(message.text))[:2000]
-        kwargs: dict[str, Any] = {"content": content, "ephemeral": message.ephemeral}
+        kwargs: dict[str, Any] = {
+            "content": content, "ephemeral": message.ephemeral,
+            "allowed_mentions": allowed_mentions(message),
+        }  # fmt: skip
         view = view_of(message.buttons)
         if view is not None:
             kwargs["view"] = view
@@ -212,7 +235,12 @@ class DiscordPort:
             user = await self.member(community, member)
             view = view_of(message.buttons)
             content = render_markdown(message.text)[0]
-            sent = await (user.send(content, view=view) if view else user.send(content))
+            quiet = allowed_mentions(message)
+            sent = await (
+                user.send(content, view=view, allowed_mentions=quiet)
+                if view
+                else user.send(content, allowed_mentions=quiet)
+            )
         except (discord.Forbidden, discord.NotFound):
             return None  # DMs closed: not an error
         return MessageRef(ChannelRef(community, str(sent.channel.id)), str(sent.id))

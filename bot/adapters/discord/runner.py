@@ -132,7 +132,12 @@ class DiscordRunner:
             async def on_raw_poll_vote_remove(self, payload: Any) -> None:
                 await runner.on_poll_vote(payload, added=False)
 
-        options = {"guild_ready_timeout": self.config.guild_ready_timeout, **self.client_options}
+        options = {
+            "guild_ready_timeout": self.config.guild_ready_timeout,
+            # The default for every request; each message names the members it may ping.
+            "allowed_mentions": discord.AllowedMentions.none(),
+            **self.client_options,
+        }
         return Client(intents=chosen, **options)
 
     # -- lifecycle --------------------------------------------------------------------------------

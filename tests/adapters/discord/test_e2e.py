@@ -471,3 +471,15 @@ async def test_a_member_cannot_press_a_moderators_button(bot: Bot) -> None:
     [answer] = await fake.wait_for("POST", rf"/interactions/{press['id']}/[^/]+/callback")
     assert "This button no longer works" in answer.json["data"]["content"]  # never sent
     assert not fake.called("DELETE", rf"/channels/{CHANNEL_ID}/messages/{spam['id']}")
+
+
+async def test_no_message_can_ping_everyone(bot: Bot) -> None:
+    """@everyone in a member's text that the bot repeats (a poll question) pings nobody; only
+    members the feature mentions may be pinged."""
+    fake = bot.fake
+    command = fake.slash(ALICE, "poll", poll="2h @everyone lunch? | yes | no")
+    await fake.dispatch("INTERACTION_CREATE", command)
+    posted = await fake.wait_for("POST", rf"/channels/{CHANNEL_ID}/messages")
+    for request in posted:
+        allowed = request.json["allowed_mentions"]
+        assert allowed["parse"] == [] and not allowed.get("roles")
