@@ -199,7 +199,7 @@ def _simulate(config: Config, script: Path, database: str | None, start: str | N
 def _run(config: Config) -> int:
     import signal
 
-    from bot.adapters.console.repl import run_console
+    from bot.adapters.console.repl import connect_console, run_console
     from bot.app import BotApp
     from bot.core.clock import SystemClock
 
@@ -282,9 +282,11 @@ def _run(config: Config) -> int:
                     print(redact.redact(str(exc)), file=sys.stderr)
                     return EXIT_USAGE
                 runners.append(discord_runner)
+            # Every platform is connected before overdue work runs, so it can post.
+            console_platform = connect_console(app) if use_console else None
             await app.start()
             if use_console:
-                await run_console(app)
+                await run_console(app, console_platform)
             else:
                 await stop.wait()
             return EXIT_OK

@@ -80,14 +80,20 @@ class ConsoleSession:
         return ", ".join(f"#{c}" for c in self.platform.channels)
 
 
-async def run_console(app: BotApp) -> None:
+def write(line: str) -> None:
+    print(line, flush=True)
+
+
+def connect_console(app: BotApp) -> ConsolePlatform:
+    """The console platform, connected: call before ``app.start()`` so that work overdue from
+    before a restart (a poll closing, a digest) finds the platform it posts to."""
+    return app.console_platform(sink=write)
+
+
+async def run_console(app: BotApp, platform: ConsolePlatform | None = None) -> None:
     """The interactive loop; ends on :quit, end of input or Ctrl-C."""
     console = app.config.console
-
-    def write(line: str) -> None:
-        print(line, flush=True)
-
-    platform = app.console_platform(sink=write)
+    platform = platform or connect_console(app)
     t, _ = app.locale_for(platform.community)
     session = ConsoleSession(app, platform, t, write)
     write(

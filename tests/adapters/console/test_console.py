@@ -61,3 +61,29 @@ def test_run_starts_on_the_console_and_stops_at_end_of_input(tmp_path: Path) -> 
     assert "#general you: hello" in result.stdout
     assert "Commands you can use here:" in result.stdout
     assert (tmp_path / "bot.sqlite3").exists()  # relative to the config file
+
+
+@pytest.mark.slow
+def test_overdue_work_runs_once_the_console_is_connected(tmp_path: Path) -> None:
+    """A poll that fell due while the bot was down closes at start-up, on the console too."""
+    config = tmp_path / "config.toml"
+    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    example = example.replace("data/community-bot.sqlite3", "bot.sqlite3")
+    for key in ("rules", "faq", "quizzes"):
+        example = example.replace(f'{key} = "{key}"', f'{key} = "{ROOT / key}"')
+    config.write_text(example)
+    script = tmp_path / "poll.txt"
+    script.write_text("alice: /poll 30s Lunch? | Pizza | Pasta\nbob [Pizza]\n", encoding="utf-8")
+    created = subprocess.run(
+        [sys.executable, "-m", "bot", "simulate", str(script), "--config", str(config),
+         "--start", "2020-01-01T10:00"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--config", str(config)],
+        input=":quit\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "📊 Results: Lunch?" in result.stdout
+    assert result.stdout.index("Results") < result.stdout.index("Console chat for")
