@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -78,6 +78,12 @@ class RecurringJob:
     handler: RecurringHandler
     catch_up: timedelta
     next_slot: datetime | None = field(default=None)
+    retries: dict[datetime, tuple[datetime, int]] = field(default_factory=dict)
+    """Slots whose run failed or whose claim another process holds: slot -> (when to try
+    again, attempts so far). Dropped once the slot is more than ``catch_up`` late."""
+
+    def due_retries(self, now: datetime) -> list[datetime]:
+        return sorted(slot for slot, (at, _) in self.retries.items() if at <= now)
 
 
 class Scheduler:
@@ -255,6 +261,7 @@ class Scheduler:
     async def next_due(self) -> datetime | None:
         """The earliest time something is due (possibly in the past)."""
         times = [job.next_slot for job in self._recurring.values() if job.next_slot is not None]
+        times += [at for job in self._recurring.values() for at, _ in job.retries.values()]
         table = schema.deadlines
         async with self._db.read() as conn:
             row = (
@@ -289,18 +296,24 @@ class Scheduler:
         while True:
             now = self._clock.now()
             due_jobs = [j for j in self._recurring.values() if j.next_slot and j.next_slot <= now]
+            retries = [(slot, j) for j in self._recurring.values() for slot in j.due_retries(now)]
             deadlines = await self._due_deadlines(now)
-            if not due_jobs and not deadlines:
+            if not due_jobs and not deadlines and not retries:
                 break
-            items: list[tuple[datetime, int, Any]] = [
-                (j.next_slot, 0, j) for j in due_jobs if j.next_slot is not None
-            ] + [(d.due_at, 1, d) for d in deadlines]
+            items: list[tuple[datetime, int, Any]] = (
+                [(j.next_slot, 0, j) for j in due_jobs if j.next_slot is not None]
+                + [(d.due_at, 1, d) for d in deadlines]
+                + [(s, 2, (j, s)) for s, j in retries]
+            )
             items.sort(key=lambda item: (item[0], item[1]))
             for _, kind, item in items:
                 if kind == 0:
                     ran += await self._run_recurring(item, now)
-                else:
+                elif kind == 1:
                     ran += await self._run_deadline(item)
+                else:
+                    job, slot = item
+                    ran += await self._run_slot(job, slot, now)
         await self._rearm()
         return ran
 
@@ -312,15 +325,80 @@ class Scheduler:
         while following is not None and following <= now:
             slot, following = following, _next_fire(job.trigger, following, now)
         job.next_slot = following
-        if not await self.claim_run(job.name, slot.isoformat()):
+        return await self._run_slot(job, slot, now)
+
+    async def _run_slot(self, job: RecurringJob, slot: datetime, now: datetime) -> int:
+        """Run one slot once: claimed first; a failed run, or one another process claimed and
+        has not finished, is tried again with back-off while the slot is less than
+        ``catch_up`` late (a digest is not lost to one failed send)."""
+        _, attempts = job.retries.pop(slot, (now, 0))
+        key = slot.isoformat()
+        claim = await self._claim_or_resume(job.name, key, now)
+        if claim == "done":
+            return 0
+        if isinstance(claim, datetime):  # another process holds it: look when its lease ends
+            self._retry(job, slot, max(claim + LEASE, now), attempts, now)
             return 0
         try:
             await job.handler(slot)
         except Exception:
-            log.exception("recurring job %s for %s failed", job.name, slot.isoformat())
+            log.exception("recurring job %s for %s failed", job.name, key)
+            await self._release_run(job.name, key)
+            backoff = timedelta(seconds=30 * 2 ** min(attempts, 8))
+            self._retry(job, slot, now + backoff, attempts + 1, now)
             return 0
-        await self._mark_run_done(job.name, slot.isoformat())
+        await self._mark_run_done(job.name, key)
         return 1
+
+    def _retry(
+        self, job: RecurringJob, slot: datetime, at: datetime, attempts: int, now: datetime
+    ) -> None:
+        if at - slot <= job.catch_up:
+            job.retries[slot] = (at, attempts)
+        else:
+            log.error("recurring job %s for %s: no more tries, past its catch-up window",
+                      job.name, slot.isoformat())  # fmt: skip
+
+    async def _claim_or_resume(
+        self, job: str, slot: str, now: datetime
+    ) -> Literal["run", "done"] | datetime:
+        """``run`` when this process may run the slot now: a new claim, or a claim left
+        unfinished for longer than the lease (its process died); ``done`` when it ran; else
+        the time another process claimed it."""
+        if await self.claim_run(job, slot):
+            return "run"
+        table = schema.job_runs
+        async with self._db.transaction() as conn:
+            taken = await conn.execute(
+                table.update()
+                .where(
+                    table.c.job == job, table.c.slot == slot, table.c.done_at.is_(None),
+                    table.c.claimed_at <= now - LEASE,
+                )
+                .values(claimed_by=self.owner, claimed_at=now)
+            )  # fmt: skip
+            if taken.rowcount:
+                log.info("recurring job %s for %s: resuming an unfinished run", job, slot)
+                return "run"
+            row = (
+                await conn.execute(
+                    select(table.c.claimed_at, table.c.done_at).where(
+                        table.c.job == job, table.c.slot == slot
+                    )
+                )
+            ).first()
+        if row is None or row[1] is not None:
+            return "done"
+        return ensure_utc(row[0])
+
+    async def _release_run(self, job: str, slot: str) -> None:
+        table = schema.job_runs
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                table.delete().where(
+                    table.c.job == job, table.c.slot == slot, table.c.done_at.is_(None)
+                )
+            )
 
     async def claim_run(self, job: str, slot: str) -> bool:
         """Claim the unique run key ``(job, slot)``; False when someone already has it."""

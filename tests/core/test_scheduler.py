@@ -211,3 +211,81 @@ async def test_a_job_that_schedules_work_due_now_does_not_deadlock(db: Database)
     await scheduler.schedule("first", "1", START)
     await scheduler.run_pending()
     assert ran == ["first", "second"]  # picked up by the same pass
+
+
+FRIDAY_18 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)  # 18:00 in Tbilisi
+
+
+async def test_a_failed_recurring_run_is_retried_until_it_succeeds(db: Database) -> None:
+    clock = FakeClock(START)
+    scheduler = Scheduler(db, clock)
+    runs: list[datetime] = []
+
+    async def flaky(slot: datetime) -> None:
+        runs.append(clock.now())
+        if len(runs) < 3:
+            raise RuntimeError("the platform refused the post")
+
+    scheduler.add_recurring("digest.x", weekly_friday_18(), flaky, catch_up=timedelta(hours=6))
+    await scheduler.start()
+    await scheduler.advance_to(FRIDAY_18 + timedelta(hours=1))
+    # Two failures, then a success: retried with back-off (30 s, then 60 s), run once.
+    assert runs == [
+        FRIDAY_18,
+        FRIDAY_18 + timedelta(seconds=30),
+        FRIDAY_18 + timedelta(seconds=90),
+    ]
+    await scheduler.advance_to(FRIDAY_18 + timedelta(days=1))
+    assert len(runs) == 3
+
+
+async def test_retries_stop_at_the_catch_up_window(db: Database) -> None:
+    clock = FakeClock(START)
+    scheduler = Scheduler(db, clock)
+    runs: list[datetime] = []
+
+    async def broken(slot: datetime) -> None:
+        runs.append(clock.now())
+        raise RuntimeError("down")
+
+    scheduler.add_recurring("digest.x", weekly_friday_18(), broken, catch_up=timedelta(minutes=10))
+    await scheduler.start()
+    await scheduler.advance_to(FRIDAY_18 + timedelta(hours=2))
+    assert runs and all(run - FRIDAY_18 <= timedelta(minutes=10) for run in runs)
+
+
+async def test_a_run_left_unfinished_by_a_dead_process_is_resumed(db: Database) -> None:
+    clock = FakeClock(FRIDAY_18)
+    # A process claimed the 18:00 run and died before finishing it.
+    assert await Scheduler(db, clock, owner="dead:1").claim_run("digest.x", FRIDAY_18.isoformat())
+    clock.advance(timedelta(minutes=20))
+    runs: list[datetime] = []
+
+    async def post(slot: datetime) -> None:
+        runs.append(slot)
+
+    fresh = Scheduler(db, clock, owner="new:2")
+    fresh.add_recurring("digest.x", weekly_friday_18(), post, catch_up=timedelta(hours=6))
+    await fresh.start()  # the claim is older than the lease: taken over at start-up
+    assert runs == [FRIDAY_18]
+    again = Scheduler(db, clock, owner="new:3")
+    again.add_recurring("digest.x", weekly_friday_18(), post, catch_up=timedelta(hours=6))
+    await again.start()
+    assert runs == [FRIDAY_18]  # done: never twice
+
+
+async def test_a_live_claim_is_waited_for_not_taken(db: Database) -> None:
+    clock = FakeClock(FRIDAY_18 + timedelta(minutes=1))
+    other = Scheduler(db, clock, owner="busy:1")
+    assert await other.claim_run("digest.x", FRIDAY_18.isoformat())
+    runs: list[datetime] = []
+
+    async def post(slot: datetime) -> None:
+        runs.append(clock.now())
+
+    mine = Scheduler(db, clock, owner="me:2")
+    mine.add_recurring("digest.x", weekly_friday_18(), post, catch_up=timedelta(hours=6))
+    await mine.start()
+    assert runs == []  # the other process may still be posting it
+    await mine.advance_to(FRIDAY_18 + timedelta(minutes=30))
+    assert runs == [FRIDAY_18 + timedelta(minutes=6)]  # its lease ended: resumed once
