@@ -291,7 +291,11 @@ class Ama(Feature[AmaSettings]):
         port = self.port_for(community)
         t, _ = self.locale_for(community)
         listing = ranked(t, session, await self.store.questions(session.id))
-        await port.send(ChannelRef(community, session.channel), OutgoingMessage(listing))
+        try:
+            await port.send(ChannelRef(community, session.channel), OutgoingMessage(listing))
+        except Exception:
+            await self.store.reopen(session.id)  # the platform refused: the retry posts it
+            raise
         log.info("AMA %s closed; ranked list sent for %s", session.id, session.host_name)
 
     def weekly_amas(self) -> Iterable[Recurring]:

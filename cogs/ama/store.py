@@ -157,6 +157,13 @@ class AmaStore:
             )
         return bool(result.rowcount)
 
+    async def reopen(self, session_id: int) -> None:
+        """Undo ``close`` after the ranked list could not be posted."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                sessions.update().where(sessions.c.id == session_id).values(closed_at=None)
+            )
+
     async def add_question(
         self, session: Session, author: str, author_name: str, text: str, now: datetime
     ) -> Question:

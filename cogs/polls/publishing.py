@@ -105,7 +105,15 @@ class PollPublisher(Feature[PollsSettings]):
         counts, voters = await store.counts(poll)
         results = _results_text(t, poll, counts, voters)
         reply_to = MessageRef(channel, poll.message) if poll.message else None
-        sent = await port.send(channel, OutgoingMessage(results), reply_to=reply_to)
+        if not await store.claim_results(poll.id):
+            log.warning("poll %s: its results were being posted when the bot stopped; not"
+                        " posting them again", poll.id)  # fmt: skip
+            return
+        try:
+            sent = await port.send(channel, OutgoingMessage(results), reply_to=reply_to)
+        except Exception:
+            await store.release_results(poll.id)  # the platform refused: try again later
+            raise
         await store.set_results_message(poll.id, sent.id)
 
     # -- for adapters and erasure ---------------------------------------------------------------

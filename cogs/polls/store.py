@@ -62,6 +62,10 @@ votes = Table(
 )
 
 
+SENDING = ""
+"""``results_message`` while the results are being posted."""
+
+
 @dataclass(frozen=True, slots=True)
 class Poll:
     id: int
@@ -238,6 +242,26 @@ class PollStore:
                 .values(closed_at=now)
             )
         return bool(result.rowcount)
+
+    async def claim_results(self, poll_id: int) -> bool:
+        """Claim the one post of a poll's results (marked as being sent); False when it was
+        claimed before. A post whose process died before recording it is never repeated."""
+        async with self.db.transaction() as conn:
+            result = await conn.execute(
+                polls.update()
+                .where(polls.c.id == poll_id, polls.c.results_message.is_(None))
+                .values(results_message=SENDING)
+            )
+        return bool(result.rowcount)
+
+    async def release_results(self, poll_id: int) -> None:
+        """The post failed (the platform said so): it may be tried again."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                polls.update()
+                .where(polls.c.id == poll_id, polls.c.results_message == SENDING)
+                .values(results_message=None)
+            )
 
     async def set_results_message(self, poll_id: int, message: str) -> None:
         async with self.db.transaction() as conn:
