@@ -20,7 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
-from bot.adapters.telegram.render import render_html
+from bot.adapters.telegram.render import render_html, units
 from bot.core.capabilities import Capability
 from bot.core.clock import Clock
 from bot.core.errors import NotSupported
@@ -162,7 +162,7 @@ class TelegramPort:
     ) -> MessageRef | None:
         if isinstance(event, ButtonPressed) and event.interaction_id:
             plain = message.text.plain()
-            if message.ephemeral and len(plain) <= ALERT_LIMIT and not message.buttons:
+            if message.ephemeral and units(plain) <= ALERT_LIMIT and not message.buttons:
                 await self.answer(event.interaction_id, plain)
                 return None
             await self.answer(event.interaction_id)

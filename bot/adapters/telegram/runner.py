@@ -54,6 +54,10 @@ JOIN_DEDUPE_SECONDS = 120.0
 Dispatch = Callable[[Event, PlatformPort], Awaitable[None]]
 
 
+MAX_USERNAMES = 100_000
+"""Usernames remembered for @mentions in commands (the least recently seen go first)."""
+
+
 class TokenRejected(Exception):
     """The Bot API refused the token."""
 
@@ -174,11 +178,15 @@ class TelegramRunner:
                         backoff = await self._poll_error(data, backoff)
                         continue
                     backoff = 1.0
-                    for raw in data.get("result") or ():
+                    batch = data.get("result") or ()
+                    handling = [task for raw in batch if (task := self.receive(raw))]
+                    # The offset confirms updates to Telegram: only past those handled, so a
+                    # crash (even kill -9) leaves the rest to be fetched again.
+                    await asyncio.gather(*handling, return_exceptions=True)
+                    for raw in batch:
                         update_id = raw.get("update_id") if isinstance(raw, dict) else None
                         if isinstance(update_id, int):
                             offset = max(offset or 0, update_id + 1)
-                        self.receive(raw)
             finally:
                 if offset is not None:
                     # Confirm what was handled, so a restart does not see it again.
@@ -209,18 +217,29 @@ class TelegramRunner:
         await asyncio.sleep(backoff)
         return min(backoff * 2, 60)
 
-    def receive(self, raw: Any) -> None:
-        """Parse one raw update and handle it in its chat's order; bad data is logged, skipped."""
+    def receive(self, raw: Any) -> asyncio.Task[None] | None:
+        """Parse one raw update and handle it in its chat's order (the task that does); bad
+        data is one warning line and is skipped."""
         try:
             update = Update.de_json(raw, self.bot)
-        except Exception:
-            log.exception("telegram: skipping an update that cannot be parsed: %.300r", raw)
-            return
+        except Exception as exc:
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            log.warning("telegram: skipping update %s that cannot be parsed: %s: %.200s",
+                        update_id, type(exc).__name__, exc)  # fmt: skip
+            return None
         chat = update.effective_chat
         key = chat.id if chat is not None else 0
         task = asyncio.create_task(self._in_order(key, update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _: self._drop_idle_lock(key))
+        return task
+
+    def _drop_idle_lock(self, key: int) -> None:
+        """Per-chat locks live only while the chat has updates being handled."""
+        lock = self._locks.get(key)
+        if lock is not None and not lock.locked() and not getattr(lock, "_waiters", None):
+            del self._locks[key]
 
     async def _in_order(self, key: int, update: Update) -> None:
         lock = self._locks.setdefault(key, asyncio.Lock())
@@ -235,7 +254,11 @@ class TelegramRunner:
         assert self.translator is not None
         user = update.effective_user
         if user is not None and user.username:
-            self.port.usernames[user.username.lower()] = user.id
+            names = self.port.usernames
+            names.pop(user.username.lower(), None)  # most recently seen last
+            names[user.username.lower()] = user.id
+            if len(names) > MAX_USERNAMES:
+                del names[next(iter(names))]  # the one seen longest ago
         if update.chat_member is not None:
             statuses = {
                 update.chat_member.old_chat_member.status,
@@ -309,7 +332,10 @@ class TelegramRunner:
         except ValueError:
             log.warning("telegram: webhook body is not JSON; skipped")
             return web.Response(status=200)  # a non-200 would make Telegram resend it forever
-        self.receive(raw)
+        task = self.receive(raw)
+        if task is not None:
+            # 200 tells Telegram the update is delivered: only once it has been handled.
+            await asyncio.gather(task, return_exceptions=True)
         return web.Response(status=200)
 
     # -- levels, commands, rights -------------------------------------------------------------

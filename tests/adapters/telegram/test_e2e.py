@@ -20,7 +20,7 @@ from bot.app import BotApp
 from bot.config import Config, TelegramConfig
 from bot.core.clock import SystemClock
 from bot.core.context import Context
-from bot.core.events import PollVoted
+from bot.core.events import MessagePosted, PollVoted
 from bot.core.messages import PollSpec
 from cogs.polls.store import PollStore
 from tests.adapters.telegram.fake_bot_api import (
@@ -317,6 +317,10 @@ async def test_poll_answer_after_a_restart_is_still_counted(tg: Bot) -> None:
     [poll] = await fake.wait_for("sendPoll")
     sent_polls = [p for p in fake.calls if p[0] == "sendPoll"]
     assert sent_polls and poll["question"] == "Tea or coffee?"
+    for _ in range(100):  # the bot records the poll once the API has answered (bounded wait)
+        if tg.runner.port.poll_chats:
+            break
+        await asyncio.sleep(0.05)
     poll_id = next(iter(tg.runner.port.poll_chats))
     tg.runner.port.poll_chats.clear()  # as after a restart
     await fake.push(poll_answer(MEMBER, poll_id, [1]))
@@ -392,3 +396,29 @@ async def test_alert_buttons_are_for_moderators_and_decide_once(tg: Bot) -> None
     answers = await fake.wait_for("answerCallbackQuery", 3)
     assert "Already decided by Ada" in (answers[-1].get("text") or "")
     assert len(fake.called("deleteMessage")) == 1
+
+
+async def test_updates_are_confirmed_only_once_handled(tg: Bot) -> None:
+    """The getUpdates offset tells Telegram an update was delivered: it only passes updates
+    whose handling finished, so a crash before that (kill -9) gets them again."""
+    fake = tg.fake
+    release = asyncio.Event()
+    entered = asyncio.Event()
+
+    async def slow(ctx: Context) -> None:
+        entered.set()
+        await release.wait()
+
+    tg.app.registry.on(MessagePosted, slow)
+    first = await fake.push(text_message(MEMBER, "one", message_id=120))
+    last = await fake.push(text_message(MEMBER, "two", message_id=121))
+    await asyncio.wait_for(entered.wait(), 10)
+    offsets = [int(c["offset"]) for c in fake.called("getUpdates") if "offset" in c]
+    assert all(offset <= first for offset in offsets)  # nothing confirmed while handling
+    release.set()
+    for _ in range(200):  # bounded wait for the next long poll
+        offsets = [int(c["offset"]) for c in fake.called("getUpdates") if "offset" in c]
+        if offsets and max(offsets) == last + 1:
+            break
+        await asyncio.sleep(0.05)
+    assert max(offsets) == last + 1

@@ -32,3 +32,14 @@ def test_long_text_is_split_at_the_limit_on_word_boundaries() -> None:
     assert "".join(chunks).replace("<b>", "").replace("</b>", "") == words + " end"
     assert all(not c.startswith("ord") for c in chunks)  # never cut inside a word
     assert render_html(text()) == [""]
+
+
+def test_lengths_are_counted_as_telegram_counts_them() -> None:
+    from bot.adapters.telegram.render import MAX_LENGTH, units
+
+    assert units("😀") == 2 and units("ქ") == 1 and units("a") == 1
+    emoji_heavy = text("😀 " * 1500)  # 3,000 characters (under the limit), 4,500 units (over)
+    chunks = render_html(emoji_heavy)
+    assert len(chunks) == 2
+    assert all(units(chunk) <= MAX_LENGTH for chunk in chunks)
+    assert "".join(chunks) == "😀 " * 1500
