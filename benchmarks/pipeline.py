@@ -142,7 +142,13 @@ def main() -> None:
             f"with every feature loaded: {args.messages / full:10,.0f} messages/s"
             f"  (real moderation: stop words, flood limits)"
         )
-    print(f"goal >= 5,000 messages/s:  {'met' if ours_rate >= 5000 else 'NOT MET'}")
+    if full is None:
+        print("goal >= 5,000 messages/s with every feature: run with --all-features")
+    else:
+        rate = args.messages / full
+        print(
+            f"goal >= 5,000 messages/s with every feature: {'met' if rate >= 5000 else 'NOT MET'}"
+        )
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.console.platform import ConsolePlatform
 from bot.config import Config
-from bot.core.clock import Clock
+from bot.core.clock import Clock, FakeClock
 from bot.core.context import Context, Services
 from bot.core.dispatcher import Dispatcher
 from bot.core.ids import CommunityRef, MemberRef
+from bot.core.lanes import Lanes
 from bot.core.permissions import Level
 from bot.core.port import PlatformPort
 from bot.core.recording import RecordingPort
@@ -53,6 +54,7 @@ class BotApp:
         self.services.flush_events = self.eventlog.flush
         self.services.wrap_port = self._recording
         self.services.forget_member = self.forget_member
+        self.services.lanes = Lanes(inline=isinstance(clock, FakeClock))
         self.services.carries = self.bindings.carries
         self.registry.add_middleware(EVENTLOG_ORDER, self._log_event, name="eventlog")
         self.features = install(self.services, config)
@@ -90,6 +92,7 @@ class BotApp:
     async def close(self) -> None:
         """Stop timers and write everything buffered. Safe to call twice."""
         await self.scheduler.stop()
+        await self.services.lanes.drain()
         for feature in reversed(self.features):
             try:
                 await feature.stop()

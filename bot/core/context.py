@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import Clock
 from bot.core.events import ButtonPressed, CommandInvoked, Event, MessagePosted
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
+from bot.core.lanes import Lanes
 from bot.core.messages import Button, OutgoingMessage
 from bot.core.port import PlatformPort
 from bot.core.richtext import RichText, text
@@ -43,6 +44,8 @@ class Services:
     """Where a native poll (by the platform's poll id) was posted, for adapters whose vote
     updates carry no chat (Telegram poll answers); filled by the feature that sends polls."""
     forget_member: Callable[[MemberRef], Awaitable[dict[str, int]]] | None = None
+    lanes: Lanes = field(default_factory=lambda: Lanes(inline=True))
+    """Where features hand off slow work (FAQ answers) so moderation never waits for it."""
     carries: Callable[[MessageRef, str], Awaitable[bool]] | None = None
     """Set by the app: whether the bot sent a message with this button data (bindings);
     without it no button press is handled."""

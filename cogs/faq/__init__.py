@@ -88,6 +88,12 @@ class Faq(FaqButtons, FaqCommands):
                 return  # part of a conversation between members
         if not self.enabled_in(event.channel):
             return
+        # Matching and answering go to the FAQ's own lane: the next message (and moderation)
+        # never waits for the model or for the platform's send budget.
+        await self.services.lanes.run("faq", lambda: self.answer(ctx, event))
+
+    async def answer(self, ctx: Context, event: MessagePosted) -> None:
+        """Match one question and answer, suggest, hold or stay silent."""
         match = await self.service.decide(event.content)
         if match is None or not match.is_question:
             return

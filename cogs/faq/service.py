@@ -14,7 +14,8 @@ from bot.core.richtext import RichText, bold, text
 from bot.i18n import Translator
 from cogs.faq import markdown
 from cogs.faq.entries import FaqEntry, FaqLibrary
-from cogs.faq.matcher import FaqIndex, Match, Thresholds
+from cogs.faq.language import looks_like_question
+from cogs.faq.matcher import MAX_QUESTION_CHARS, Decision, FaqIndex, Match, Thresholds
 from cogs.faq.payloads import Helped
 from cogs.faq.settings import FaqSettings
 
@@ -88,6 +89,9 @@ class FaqService:
         index = self.index
         if index is None:
             return None
+        if not looks_like_question(message[:MAX_QUESTION_CHARS]):
+            # Most chat is not a question: no trip to the model's thread for it.
+            return Match(None, 0.0, Decision.SILENT, (), False)
         if index.kind == "semantic":
             return await asyncio.to_thread(index.decide, message, self.thresholds)
         return index.decide(message, self.thresholds)

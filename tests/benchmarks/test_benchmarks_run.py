@@ -80,3 +80,16 @@ def test_long_messages_benchmark_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "4,096-character message" in result.stdout and "ratio:" in result.stdout
+
+
+def test_pipeline_mix_benchmark_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/pipeline_mix.py", "--messages", "200", "--queued", "10",
+         "--rounds", "2", "--matcher", "lexical"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "realistic mix" in result.stdout and "stop word behind 10 questions" in result.stdout
