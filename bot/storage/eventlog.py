@@ -88,6 +88,10 @@ def actor_class(actor: Actor) -> str:
     return Level(actor.level).name.lower()
 
 
+MEMBERS_CACHE = 50_000
+"""Member directory rows remembered to skip rewriting unchanged ones (then forgotten)."""
+DAYS_CACHE = 100_000
+"""(member, day) roll-up pairs remembered; past days are dropped first."""
 MAX_TEXT_CHARS = 8192
 """With ``store_text``, what is kept of one message (above every platform's maximum)."""
 
@@ -234,8 +238,12 @@ class EventLog:
                 )
             for member, (_, posted, engaged) in pending.items():
                 self._days_written[(platform, community, day, member)] = (posted, engaged)
-        if len(self._days_written) > 500_000:
-            self._days_written.clear()
+        if len(self._days_written) > DAYS_CACHE:
+            # Only today's pairs are worth remembering; older days are written already.
+            latest = max(key[2] for key in self._days_written)
+            self._days_written = {k: v for k, v in self._days_written.items() if k[2] == latest}
+            if len(self._days_written) > DAYS_CACHE:
+                self._days_written.clear()
 
     @staticmethod
     async def _upsert_day(conn: AsyncConnection, row: dict[str, Any]) -> None:
@@ -309,7 +317,7 @@ class EventLog:
                 or self._known.get((platform, community, member)) != changes
             ):
                 groups[(platform, community)][member] = seen
-            if len(self._known) > 200_000:
+            if len(self._known) > MEMBERS_CACHE:
                 self._known.clear()
             self._known[(platform, community, member)] = changes
         for (platform, community), pending in groups.items():
