@@ -22,6 +22,9 @@ from cogs.polls.series_runner import QuizSeries
 from cogs.polls.store import Poll, PollClosed
 from cogs.roles.api import EarnedLevels
 
+MAX_NAMES = 50_000
+"""Voters' display names kept for quiz leaderboards (the least recent go first)."""
+
 POLL = CommandSpec("poll", "polls.cmd.poll", (Param("poll", ParamKind.TEXT, "polls.param.poll"),))
 QUIZ = CommandSpec(
     "quiz", "polls.cmd.quiz", (Param("quiz", ParamKind.TEXT, "polls.param.quiz"),), Level.HELPER
@@ -112,7 +115,10 @@ class Polls(QuizSeries):
     ) -> None:
         actor = ctx.event.actor
         assert actor is not None
+        self.names.pop(actor.ref.id, None)  # most recent last; the oldest go past the cap
         self.names[actor.ref.id] = actor.display_name
+        if len(self.names) > MAX_NAMES:
+            del self.names[next(iter(self.names))]
         store = self.store
         if poll.correct is not None and await store.member_options(poll, actor.ref.id):
             if tell:

@@ -93,3 +93,15 @@ def test_pipeline_mix_benchmark_runs() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "realistic mix" in result.stdout and "stop word behind 10 questions" in result.stdout
+
+
+def test_memory_members_benchmark_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/memory_members.py", "--members", "800", "--step", "200"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "after     800 members" in result.stdout and "peak, first half" in result.stdout
