@@ -22,6 +22,7 @@ from bot.features import install
 from bot.i18n import Translator, translator
 from bot.scheduler import Scheduler
 from bot.storage.button_bindings import ButtonBindings
+from bot.storage.button_uses import ButtonUses
 from bot.storage.database import Database
 from bot.storage.eventlog import EventLog
 
@@ -75,6 +76,9 @@ class BotApp:
             erased[feature.name] = await feature.forget_member(member)
         erased["finished deadlines"] = await self.scheduler.forget_done(member.id)
         erased["buttons"] = await self.bindings.forget(member.platform.value, member.id)
+        erased["button presses"] = await ButtonUses.forget(
+            self.db, member.platform.value, member.id
+        )
         return erased
 
     async def _log_event(self, ctx: Context, call_next: Next) -> None:

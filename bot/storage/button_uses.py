@@ -40,6 +40,18 @@ class ButtonUses:
             )
         return str(name or "?")
 
+    @staticmethod
+    async def forget(db: Database, platform: str, member: str) -> int:
+        """Who decided stays a fact (the button stays used) without naming the member."""
+        table = schema.button_uses
+        async with db.transaction() as conn:
+            result = await conn.execute(
+                table.update()
+                .where(table.c.platform == platform, table.c.pressed_by == member)
+                .values(pressed_by="", pressed_by_name="")
+            )
+        return int(result.rowcount or 0)
+
     async def release(self) -> None:
         table = schema.button_uses
         async with self.db.transaction() as conn:

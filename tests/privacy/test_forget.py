@@ -130,3 +130,23 @@ def test_moderator_command(simulate: Simulate) -> None:
     out = simulate("alice: hi\nbob: /forget alice\nmod: /forget alice\n", "2026-11-27T10:00")
     assert "/forget is for the moderator team" in out or "moderator" in out
     assert "no longer keeps data about alice" in out
+
+
+def test_a_moderators_decision_stays_without_their_name(
+    simulate: Simulate, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = example_config_in(tmp_path)
+    text = config.read_text(encoding="utf-8").replace(
+        'moderators = ["mod"]', 'moderators = ["mod", "zorro"]'
+    )
+    config.write_text(text, encoding="utf-8")
+    script = tmp_path / "s.txt"
+    script.write_text("bob: buy followers\ncarol > bob: /report spam\nzorro [Dismiss]\n")
+    database = tmp_path / "z.sqlite3"
+    assert main(["simulate", str(script), "--config", str(config), "--database", str(database),
+                 "--start", "2026-11-27T10:00"]) == 0  # fmt: skip
+    assert "dismissed by zorro" in capsys.readouterr().out
+    assert any(table == "button_uses" for table, _, _ in rows_naming(database, "zorro"))
+    assert main(["member", "forget", "console:zorro", "--config", str(config),
+                 "--database", str(database)]) == 0  # fmt: skip
+    assert rows_naming(database, "zorro") == []
