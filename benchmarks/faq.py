@@ -240,7 +240,7 @@ def main() -> None:
     if library.problems:
         raise SystemExit("\n".join(library.problems))
     data = ROOT / "benchmarks/data/faq_eval.jsonl"
-    rows = [json.loads(line) for line in data.open(encoding="utf-8")]
+    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line]
     if args.queries:
         rows = rows[: args.queries] + [r for r in rows if not r["expect"]][:10]
     entry_count = len({e.id for e in entries})

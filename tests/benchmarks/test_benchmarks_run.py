@@ -1,8 +1,12 @@
-"""The benchmark scripts keep working (tiny sizes; no timing is asserted)."""
+"""The benchmark scripts keep working (tiny sizes; no timing is asserted).
+
+Each script runs in this process as ``__main__`` with its own arguments: the libraries it
+needs are loaded already, so the check costs the work, not a new interpreter.
+"""
 
 from __future__ import annotations
 
-import subprocess
+import runpy
 import sys
 from pathlib import Path
 
@@ -13,95 +17,43 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_pipeline_benchmark_runs() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "benchmarks/pipeline.py",
-            "--messages",
-            "300",
-            "--baseline-messages",
-            "30",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "messages/s" in result.stdout and "speed-up over baseline" in result.stdout
+def run(
+    script: str, *args: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> str:
+    monkeypatch.setattr(sys, "argv", [script, *args])
+    monkeypatch.chdir(ROOT)
+    runpy.run_path(str(ROOT / "benchmarks" / script), run_name="__main__")
+    return capsys.readouterr().out
 
 
-def test_moderation_benchmark_runs() -> None:
-    result = subprocess.run(
-        [sys.executable, "benchmarks/moderation.py", "--messages", "400", "--members", "500"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "recall per evasion" in result.stdout and "bytes per tracked member" in result.stdout
-
-
-def test_faq_benchmark_runs() -> None:
-    result = subprocess.run(
-        [sys.executable, "benchmarks/faq.py", "--matcher", "lexical", "--distractors", "20",
-         "--queries", "10"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "rapidfuzz token_set (base)" in result.stdout and "lexical: per query" in result.stdout
-
-
-def test_digest_benchmark_runs() -> None:
-    result = subprocess.run(
-        [sys.executable, "benchmarks/digest.py", "--events", "3000", "--members", "200",
-         "--days", "35", "--no-baseline"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "all metrics:" in result.stdout and "baseline: 28-day engaged members" in result.stdout
-
-
-def test_long_messages_benchmark_runs() -> None:
-    result = subprocess.run(
-        [sys.executable, "benchmarks/long_messages.py", "--rounds", "2", "--length", "4096"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "4,096-character message" in result.stdout and "ratio:" in result.stdout
-
-
-def test_pipeline_mix_benchmark_runs() -> None:
-    result = subprocess.run(
-        [sys.executable, "benchmarks/pipeline_mix.py", "--messages", "200", "--queued", "10",
-         "--rounds", "2", "--matcher", "lexical"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "realistic mix" in result.stdout and "stop word behind 10 questions" in result.stdout
-
-
-def test_memory_members_benchmark_runs() -> None:
-    result = subprocess.run(
-        [sys.executable, "benchmarks/memory_members.py", "--members", "800", "--step", "200"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "after     800 members" in result.stdout and "peak, first half" in result.stdout
+@pytest.mark.parametrize(
+    ("script", "args", "expected"),
+    [
+        ("pipeline.py", ("--messages", "300", "--baseline-messages", "30"),
+         ("messages/s", "speed-up over baseline")),
+        ("moderation.py", ("--messages", "400", "--members", "500"),
+         ("recall per evasion", "bytes per tracked member", "catastrophic re: entries")),
+        ("faq.py", ("--matcher", "lexical", "--distractors", "20", "--queries", "10"),
+         ("rapidfuzz token_set (base)", "lexical: per query")),
+        ("digest.py", ("--events", "3000", "--members", "200", "--days", "35", "--no-baseline"),
+         ("all metrics:", "baseline: 28-day engaged members")),
+        ("long_messages.py", ("--rounds", "2", "--length", "4096"),
+         ("4,096-character message", "ratio:")),
+        ("pipeline_mix.py", ("--messages", "200", "--queued", "10", "--rounds", "2",
+                             "--matcher", "lexical"),
+         ("realistic mix", "stop word behind 10 questions")),
+        ("memory_members.py", ("--members", "800", "--step", "200"),
+         ("after     800 members", "peak, first half")),
+    ],
+    ids=lambda value: value if isinstance(value, str) and value.endswith(".py") else "",
+)  # fmt: skip
+def test_benchmark_runs(
+    script: str,
+    args: tuple[str, ...],
+    expected: tuple[str, ...],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = run(script, *args, capsys=capsys, monkeypatch=monkeypatch)
+    for text in expected:
+        assert text in out, (script, text, out[-2000:])
