@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +25,8 @@ from bot.storage import schema
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+FEATURE_PACKAGE = "cogs"
+"""Features may ship Alembic revisions in ``<package>/<feature>/migrations/``."""
 
 
 class StorageError(Exception):
@@ -124,16 +128,35 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def head_revision() -> str | None:
-    """The newest schema revision this version of the bot knows."""
+def migration_folders() -> list[Path]:
+    """The core's revisions and every feature's (``cogs/<feature>/migrations/``): one chain,
+    so a feature adds its tables without touching ``bot/``."""
+    folders = [MIGRATIONS / "versions"]
+    spec = importlib.util.find_spec(FEATURE_PACKAGE)
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        folders += sorted(p for p in Path(root).glob("*/migrations") if p.is_dir())
+    return folders
+
+
+def _base_config() -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
+    config.set_main_option("path_separator", "os")
+    config.set_main_option(
+        "version_locations", os.pathsep.join(str(folder) for folder in migration_folders())
+    )
+    return config
+
+
+def head_revision() -> str | None:
+    """The newest schema revision this version of the bot knows (the heads, comma-separated,
+    when features added revisions on branches of their own)."""
+    heads = ScriptDirectory.from_config(_base_config()).get_heads()
+    return ",".join(sorted(heads)) or None
 
 
 def _alembic_config(connection: Connection) -> AlembicConfig:
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config = _base_config()
     config.attributes["connection"] = connection
     return config
 
@@ -151,8 +174,8 @@ def _upgrade(connection: Connection) -> str | None:
             f" Upgrade community-bot, or point [storage] at another database."
         )
     heads_before = set(current)
-    command.upgrade(config, "head")
-    head = script.get_current_head()
-    if heads_before != {head}:
-        log.info("database migrated to schema revision %s", head)
-    return head
+    command.upgrade(config, "heads")  # a feature's revisions may branch from an older core head
+    heads = set(script.get_heads())
+    if heads_before != heads:
+        log.info("database migrated to schema revision %s", ", ".join(sorted(heads)))
+    return ",".join(sorted(heads)) or None
