@@ -17,6 +17,8 @@ FLAGS = {
     "--reactions": "reactions", "reactions": "reactions",
 }  # fmt: skip
 _HAS_UNIT = re.compile(r"^\d+[smhdw]", re.IGNORECASE)
+# A first or last word that can only be meant as a duration ("-5m", "0s", "1.5h").
+_DURATION_LIKE = re.compile(r"^[-+]?\d+(?:[.,]\d+)?(?:[smhdw]|\d+[smhdw])+$", re.IGNORECASE)
 _QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'|(\S+)")
 REACTION_EMOJI = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
 
@@ -54,13 +56,20 @@ def parse_poll(raw: str) -> PollRequest:
             kept.append(word)
     duration = DEFAULT_DURATION
     for index in (0, -1):
-        if kept and _HAS_UNIT.search(kept[index]):  # a bare number is an option, not seconds
+        if not kept:
+            break
+        word = kept[index]
+        if _HAS_UNIT.search(word):  # a bare number is an option, not seconds
             try:
-                duration = parse_duration(kept[index])
+                duration = parse_duration(word)
             except ValueError:
+                if _DURATION_LIKE.match(word):
+                    raise PollSyntaxError("polls.bad_duration") from None
                 continue
             kept.pop(index)
             break
+        if _DURATION_LIKE.match(word):  # "-5m", "1.5h": meant as a duration, not a question
+            raise PollSyntaxError("polls.bad_duration")
     text = " ".join(kept)
     if "|" in text or ";" in text:
         parts = [p.strip() for p in re.split(r"[|;]", text)]

@@ -50,3 +50,19 @@ def test_question_similarity() -> None:
     assert similarity("When will the mobile app ship?", "when does the mobile app ship") > 0.6
     assert similarity("When will the mobile app ship?", "Are you hiring in Tbilisi?") < 0.2
     assert similarity("Ok?", "ok?") == 1.0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["-5m Negative? | a | b", "0s Zero? | a | b", "1.5h Half? | a | b", "Last? | a | b 0m",
+     "+3d Plus? | a | b", "99w Long? | a | b", "5s Short? | a | b"],
+)  # fmt: skip
+def test_a_duration_that_does_not_work_is_an_error_not_part_of_the_question(raw: str) -> None:
+    with pytest.raises(PollSyntaxError) as refused:
+        parse_poll(raw)
+    assert refused.value.key == "polls.bad_duration"
+
+
+def test_ordinary_first_words_stay_in_the_question() -> None:
+    assert parse_poll("3 musketeers or 4? | 3 | 4").question == "3 musketeers or 4?"
+    assert parse_poll("1st choice? | a | b").question == "1st choice?"

@@ -390,7 +390,8 @@ class ConsolePlatform:
     ) -> MessageRef:
         ref = self._store_bot_message(channel, message, reply_to)
         target = self.messages.get(reply_to.id) if reply_to else None
-        arrow = f" → {target.author}" if target else ""
+        # A reply to the bot's own post (a poll's results) reads as a post, not "bot → bot".
+        arrow = f" → {target.author}" if target and target.author != self.bot_name else ""
         self._record(
             "send",
             channel=channel.id,
@@ -415,8 +416,9 @@ class ConsolePlatform:
                 buttons=[b.label for b in message.buttons],
             )
             ref = self._store_bot_message(event.channel, message, None)
+            sees = "see" if who == "you" else "sees"
             self._show(
-                f"#{event.channel.id} {self.bot_name} → {who} (only {who} sees this)", message
+                f"#{event.channel.id} {self.bot_name} → {who} (only {who} {sees} this)", message
             )
             return ref
         reply_to = event.message if isinstance(event, CommandInvoked) else None

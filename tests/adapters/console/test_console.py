@@ -60,6 +60,7 @@ def test_run_starts_on_the_console_and_stops_at_end_of_input(tmp_path: Path) -> 
     assert "Console chat for Example Community" in result.stdout
     assert "#general you: hello" in result.stdout
     assert "Commands you can use here:" in result.stdout
+    assert "(only you see this)" in result.stdout  # not "only you sees this"
     assert (tmp_path / "bot.sqlite3").exists()  # relative to the config file
 
 
