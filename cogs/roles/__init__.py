@@ -46,7 +46,7 @@ PROFILE = CommandSpec(
 SETLEVEL = CommandSpec(
     "level", "roles.cmd.level",
     (
-        Param("member", ParamKind.MEMBER, "roles.param.member"),
+        Param("member", ParamKind.MEMBER, "roles.param.target"),
         Param("level", ParamKind.CHOICE, "roles.param.level", choices=LEVELS),
         Param("lock", ParamKind.CHOICE, "roles.param.lock", required=False,
               choices=("lock", "unlock")),

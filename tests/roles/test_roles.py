@@ -106,3 +106,10 @@ async def test_benefits_and_platform_roles(example_config, clock, db_url) -> Non
         assert "locked" in "\n".join(platform.transcript[-10:])
     finally:
         await app.close()
+
+
+def test_help_level_does_not_promise_a_default_member(simulate) -> None:  # type: ignore[no-untyped-def]
+    out = simulate("mod: /help level\nmod: /help profile\n", "2026-11-27T10:00")
+    level = out[out.index("/level <member>") : out.index("mod: /help profile")]
+    assert "default" not in level and "whose level to set" in level
+    assert "(default: you)" in out[out.index("mod: /help profile") :]
