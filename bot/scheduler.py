@@ -177,14 +177,13 @@ class Scheduler:
         their history is not worth keeping a member's data for. Pending rows are the
         owning feature's to update."""
         table = schema.deadlines
-        quoted = f'%"{_like_escape(value)}"%'
         async with self._db.transaction() as conn:
             result = await conn.execute(
                 table.delete().where(
                     table.c.done_at.is_not(None),
                     or_(
-                        cast(table.c.payload, Text).like(quoted, escape="\\"),
-                        table.c.key.like(f"%{_like_escape(value)}%", escape="\\"),
+                        cast(table.c.payload, Text).contains(f'"{value}"', autoescape=True),
+                        table.c.key.contains(value, autoescape=True),
                     ),
                 )
             )
@@ -506,10 +505,6 @@ class Scheduler:
             replace_existing=True,
             misfire_grace_time=None,
         )
-
-
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _next_fire(trigger: Any, previous: datetime | None, now: datetime) -> datetime | None:

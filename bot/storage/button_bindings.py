@@ -70,12 +70,11 @@ class ButtonBindings:
     async def forget(self, platform: str, member: str) -> int:
         """Drop bindings whose data names a member (hero buttons, ...)."""
         table = schema.button_bindings
-        escaped = member.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         async with self.db.transaction() as conn:
             result = await conn.execute(
                 table.delete().where(
                     table.c.platform == platform,
-                    table.c.data.like(f"%{escaped}%", escape="\\"),
+                    table.c.data.contains(member, autoescape=True),
                 )
             )
         return int(result.rowcount or 0)
