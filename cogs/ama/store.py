@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +22,7 @@ from sqlalchemy import (
 
 from bot.core.ids import CommunityRef, Platform
 from bot.storage.database import Database
+from bot.storage.erasure import anonymise_votes
 from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
 
@@ -281,20 +281,13 @@ class AmaStore:
                 .values(author="", author_name="", text="", removed_reason="erased")
             )
             changed += int(asked.rowcount or 0)
-            voted = (
-                await conn.execute(
-                    select(upvotes.c.question_id)
-                    .select_from(upvotes.join(questions, questions.c.id == upvotes.c.question_id))
-                    .where(questions.c.session_id.in_(in_platform), upvotes.c.member == member)
-                )
-            ).all()
-            for (question_id,) in voted:
-                await conn.execute(
-                    upvotes.update()
-                    .where(upvotes.c.question_id == question_id, upvotes.c.member == member)
-                    .values(member=f"erased-{uuid.uuid4().hex[:12]}")
-                )
-            changed += len(voted)
+            changed += await anonymise_votes(
+                conn,
+                upvotes.c.question_id,
+                upvotes.c.member,
+                member,
+                select(questions.c.id).where(questions.c.session_id.in_(in_platform)),
+            )
             for column, name in ((sessions.c.host, "host_name"), (sessions.c.opened_by, None)):
                 values = {column.key: ""} | ({name: ""} if name else {})
                 result = await conn.execute(

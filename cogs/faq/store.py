@@ -7,7 +7,6 @@ set when a member picks a suggestion (``picked``), or when a human replied befor
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.ids import ChannelRef, CommunityRef
 from bot.storage.database import Database
+from bot.storage.erasure import anonymise_votes
 from bot.storage.schema import community_columns, community_of, metadata
 from bot.storage.types import UtcDateTime
 
@@ -294,18 +294,11 @@ class FaqStore:
                     .values({column.key: None})
                 )
                 changed += int(result.rowcount or 0)
-            voted = (
-                await conn.execute(
-                    select(votes.c.answer_id)
-                    .select_from(votes.join(answers, answers.c.id == votes.c.answer_id))
-                    .where(answers.c.platform == platform, votes.c.member == member)
-                )
-            ).all()
-            for (answer_id,) in voted:
-                await conn.execute(
-                    votes.update()
-                    .where(votes.c.answer_id == answer_id, votes.c.member == member)
-                    .values(member=f"erased-{uuid.uuid4().hex[:12]}")
-                )
-            changed += len(voted)
+            changed += await anonymise_votes(
+                conn,
+                votes.c.answer_id,
+                votes.c.member,
+                member,
+                select(answers.c.id).where(answers.c.platform == platform),
+            )
         return changed

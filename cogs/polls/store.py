@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +23,7 @@ from sqlalchemy import (
 
 from bot.core.ids import CommunityRef, Platform
 from bot.storage.database import Database
+from bot.storage.erasure import anonymise_votes
 from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
 
@@ -273,26 +273,19 @@ class PollStore:
         """Erase a member: their votes still count (results stay true) under a fresh
         anonymous id per poll, and the polls they started no longer name them."""
         async with self.db.transaction() as conn:
-            rows = (
-                await conn.execute(
-                    select(votes.c.poll_id)
-                    .select_from(votes.join(polls, polls.c.id == votes.c.poll_id))
-                    .where(polls.c.platform == platform, votes.c.member == member)
-                    .distinct()
-                )
-            ).all()
-            for (poll_id,) in rows:
-                await conn.execute(
-                    votes.update()
-                    .where(votes.c.poll_id == poll_id, votes.c.member == member)
-                    .values(member=f"erased-{uuid.uuid4().hex[:12]}")
-                )
+            voted = await anonymise_votes(
+                conn,
+                votes.c.poll_id,
+                votes.c.member,
+                member,
+                select(polls.c.id).where(polls.c.platform == platform),
+            )
             started = await conn.execute(
                 polls.update()
                 .where(polls.c.platform == platform, polls.c.created_by == member)
                 .values(created_by="")
             )
-        return len(rows) + int(started.rowcount or 0)
+        return voted + int(started.rowcount or 0)
 
 
 class PollClosed(Exception):
