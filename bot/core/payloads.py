@@ -15,7 +15,17 @@ from __future__ import annotations
 
 import enum
 import types
-from typing import Annotated, Any, ClassVar, Literal, Self, Union, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    NamedTuple,
+    Self,
+    Union,
+    get_args,
+    get_origin,
+)
 
 from annotated_types import MaxLen
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -32,6 +42,12 @@ _ACTION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
 class PayloadError(ValueError):
     """A payload that does not unpack into its model (forged, truncated or from an old
     version)."""
+
+
+class _WireField(NamedTuple):
+    name: str
+    width: int
+    optional: bool
 
 
 class ButtonData(BaseModel):
@@ -51,12 +67,22 @@ class ButtonData(BaseModel):
     single_use: ClassVar[str] = ""
     """A group name: the first press of any button of that group under one message wins
     (a moderator's decision on an alert); later presses are told who decided."""
+    _wire: ClassVar[tuple[_WireField, ...]] = ()
+    """Per field, in order: name, widest wire form in bytes, optional (worked out once)."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         if not cls.action:
             return  # a shared base of several actions
+        cls._wire = tuple(
+            _WireField(
+                name,
+                _width(cls.__name__, name, info.annotation, info.metadata),
+                _optional(info.annotation),
+            )
+            for name, info in cls.model_fields.items()
+        )
         if not set(cls.action) <= _ACTION_CHARS:
             raise TypeError(f"{cls.__name__}.action must be lower case letters, digits, . _ -")
         if len(cls.sep) != 1 or cls.sep in _ACTION_CHARS:
@@ -71,21 +97,19 @@ class ButtonData(BaseModel):
     @classmethod
     def max_bytes(cls) -> int:
         """The largest wire form ``action:f1<sep>f2...`` this model can produce."""
-        widths = [_width(cls.__name__, name, info.annotation, info.metadata)
-                  for name, info in cls.model_fields.items()]  # fmt: skip
+        widths = [field.width for field in cls._wire]
         return len(cls.action) + 1 + sum(widths) + max(len(widths) - 1, 0)
 
     def payload(self) -> str:
         """The packed fields (the part after ``action:``)."""
-        names = list(type(self).model_fields)
-        parts = [_pack(getattr(self, name)) for name in names]
         cls = type(self)
-        for index, (name, part) in enumerate(zip(names, parts, strict=True)):
-            if index < len(names) - 1 and self.sep in part:
-                raise ValueError(f"{cls.__name__}.{name} may not contain {self.sep!r}")
-            info = cls.model_fields[name]
-            if len(part.encode()) > _width(cls.__name__, name, info.annotation, info.metadata):
-                raise ValueError(f"{cls.__name__}.{name}: {part!r} is too long for a button")
+        parts = [_pack(getattr(self, field.name)) for field in cls._wire]
+        last = len(parts) - 1
+        for index, (field, part) in enumerate(zip(cls._wire, parts, strict=True)):
+            if index < last and self.sep in part:
+                raise ValueError(f"{cls.__name__}.{field.name} may not contain {self.sep!r}")
+            if len(part.encode()) > field.width:
+                raise ValueError(f"{cls.__name__}.{field.name}: {part!r} is too long for a button")
         return self.sep.join(parts)
 
     def button(self, label: str, style: ButtonStyle = ButtonStyle.SECONDARY) -> Button:
@@ -95,25 +119,22 @@ class ButtonData(BaseModel):
     @classmethod
     def unpack(cls, payload: str) -> Self:
         """Validate a payload from the platform; :class:`PayloadError` when it does not fit."""
-        names = list(cls.model_fields)
-        if not names:
+        fields = cls._wire
+        if not fields:
             if payload:
                 raise PayloadError(f"{cls.action}: expected no payload, got {payload!r}")
             return cls()
-        parts = payload.split(cls.sep, len(names) - 1)
-        while len(parts) < len(names) and _optional(
-            cls.model_fields[names[len(parts)]].annotation
-        ):
+        parts = payload.split(cls.sep, len(fields) - 1)
+        while len(parts) < len(fields) and fields[len(parts)].optional:
             parts.append("")  # trailing optional fields may be left off
-        if len(parts) != len(names):
-            raise PayloadError(f"{cls.action}: expected {len(names)} field(s) in {payload!r}")
+        if len(parts) != len(fields):
+            raise PayloadError(f"{cls.action}: expected {len(fields)} field(s) in {payload!r}")
         values: dict[str, Any] = {}
-        for name, part in zip(names, parts, strict=True):
-            info = cls.model_fields[name]
-            if len(part.encode()) > _width(cls.__name__, name, info.annotation, info.metadata):
-                raise PayloadError(f"{cls.action}: {name} is too long in {payload!r}")
-            if part != "" or not _optional(info.annotation):
-                values[name] = part
+        for field, part in zip(fields, parts, strict=True):
+            if len(part.encode()) > field.width:
+                raise PayloadError(f"{cls.action}: {field.name} is too long in {payload!r}")
+            if part != "" or not field.optional:
+                values[field.name] = part
         try:
             data = cls.model_validate(values)
         except ValidationError as exc:
@@ -121,10 +142,10 @@ class ButtonData(BaseModel):
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
             )
             raise PayloadError(f"{cls.action}: {problems} in {payload!r}") from None
-        for name in names:
-            value = getattr(data, name)
+        for field in fields:
+            value = getattr(data, field.name)
             if isinstance(value, int) and not -(2**63) <= value < 2**63:
-                raise PayloadError(f"{cls.action}: {name} is out of range in {payload!r}")
+                raise PayloadError(f"{cls.action}: {field.name} is out of range in {payload!r}")
         return data
 
 
