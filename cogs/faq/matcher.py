@@ -116,11 +116,20 @@ class FaqIndex:
         ranked = sorted(raw.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [(entry_id, round(self._calibrate(score), 4)) for entry_id, score in ranked]
 
-    def decide(self, text: str, thresholds: Thresholds, *, require_question: bool = True) -> Match:
+    def decide(
+        self,
+        text: str,
+        thresholds: Thresholds,
+        *,
+        require_question: bool = True,
+        is_question: bool | None = None,
+    ) -> Match:
         """Answer, suggest or stay silent for a member's message (its first
-        ``MAX_QUESTION_CHARS`` characters: the cost of a message stays bounded)."""
+        ``MAX_QUESTION_CHARS`` characters: the cost of a message stays bounded).
+        ``is_question`` passes on a caller's own question check instead of repeating it."""
         text = text[:MAX_QUESTION_CHARS]
-        is_question = looks_like_question(text)
+        if is_question is None:
+            is_question = looks_like_question(text)
         candidates = tuple(self.search(text, 3)) if is_question or not require_question else ()
         if not candidates:
             return Match(None, 0.0, Decision.SILENT, (), is_question)

@@ -93,8 +93,10 @@ class FaqService:
             # Most chat is not a question: no trip to the model's thread for it.
             return Match(None, 0.0, Decision.SILENT, (), False)
         if index.kind == "semantic":
-            return await asyncio.to_thread(index.decide, message, self.thresholds)
-        return index.decide(message, self.thresholds)
+            return await asyncio.to_thread(
+                index.decide, message, self.thresholds, is_question=True
+            )
+        return index.decide(message, self.thresholds, is_question=True)
 
     async def search(self, query: str, limit: int = 3) -> list[tuple[str, float]]:
         index = self.index

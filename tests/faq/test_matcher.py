@@ -82,6 +82,9 @@ def test_not_a_question_is_not_matched(lexical: FaqIndex) -> None:
     assert not match.is_question and match.decision is Decision.SILENT
     assert match.candidates == ()
     assert lexical.decide("my password is great", THRESHOLDS, require_question=False).candidates
+    # A caller that already checked (the FAQ service) passes its verdict on.
+    told = lexical.decide("my password is great", THRESHOLDS, is_question=True)
+    assert told.is_question and told.candidates
 
 
 def test_thresholds_split_answer_suggest_silent(lexical: FaqIndex) -> None:
