@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Column, Integer, String, Table, and_, select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import community_columns, metadata
+from bot.storage.schema import community_columns, metadata, of_community
 from bot.storage.types import UtcDateTime
 
 slowmodes = Table(
@@ -56,11 +56,7 @@ class ModesStore:
         until: datetime | None,
         set_by: str | None,
     ) -> None:
-        key = and_(
-            slowmodes.c.platform == community.platform.value,
-            slowmodes.c.community == community.id,
-            slowmodes.c.channel == channel,
-        )
+        key = and_(*of_community(slowmodes, community), slowmodes.c.channel == channel)
         async with self.db.transaction() as conn:
             await conn.execute(slowmodes.delete().where(key))
             if interval > 0:
@@ -84,7 +80,7 @@ class ModesStore:
     # -- raids ------------------------------------------------------------------------------------
 
     async def start_raid(self, community: CommunityRef, now: datetime) -> None:
-        key = and_(raids.c.platform == community.platform.value, raids.c.community == community.id)
+        key = and_(*of_community(raids, community))
         async with self.db.transaction() as conn:
             await conn.execute(raids.delete().where(key))
             await conn.execute(
@@ -101,9 +97,7 @@ class ModesStore:
             row = (
                 await conn.execute(
                     select(raids.c.started_at).where(
-                        raids.c.platform == community.platform.value,
-                        raids.c.community == community.id,
-                        raids.c.lifted_at.is_(None),
+                        *of_community(raids, community), raids.c.lifted_at.is_(None)
                     )
                 )
             ).first()
@@ -111,12 +105,8 @@ class ModesStore:
 
     async def lift_raid(self, community: CommunityRef, now: datetime) -> list[str]:
         """End raid mode; returns the members who were held."""
-        key_raid = and_(
-            raids.c.platform == community.platform.value, raids.c.community == community.id
-        )
-        key_held = and_(
-            held.c.platform == community.platform.value, held.c.community == community.id
-        )
+        key_raid = and_(*of_community(raids, community))
+        key_held = and_(*of_community(held, community))
         async with self.db.transaction() as conn:
             await conn.execute(
                 raids.update().where(key_raid, raids.c.lifted_at.is_(None)).values(lifted_at=now)
@@ -126,11 +116,7 @@ class ModesStore:
         return [str(m) for m in members]
 
     async def hold(self, community: CommunityRef, member: str, now: datetime) -> None:
-        key = and_(
-            held.c.platform == community.platform.value,
-            held.c.community == community.id,
-            held.c.member == member,
-        )
+        key = and_(*of_community(held, community), held.c.member == member)
         async with self.db.transaction() as conn:
             await conn.execute(held.delete().where(key))
             await conn.execute(
@@ -148,9 +134,7 @@ class ModesStore:
             row = (
                 await conn.execute(
                     select(held.c.member).where(
-                        held.c.platform == community.platform.value,
-                        held.c.community == community.id,
-                        held.c.member == member,
+                        *of_community(held, community), held.c.member == member
                     )
                 )
             ).first()
@@ -160,10 +144,6 @@ class ModesStore:
         """Admit one held member; False when they were not held."""
         async with self.db.transaction() as conn:
             result = await conn.execute(
-                held.delete().where(
-                    held.c.platform == community.platform.value,
-                    held.c.community == community.id,
-                    held.c.member == member,
-                )
+                held.delete().where(*of_community(held, community), held.c.member == member)
             )
         return bool(result.rowcount)

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, Column, String, Table, and_, select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from bot.storage.schema import community_columns, metadata
+from bot.storage.schema import community_columns, metadata, of_community
 from bot.storage.types import UtcDateTime
 
 member_levels = Table(
@@ -31,11 +31,7 @@ class LevelStore:
 
     @staticmethod
     def _key(community: CommunityRef, member: str) -> Any:
-        return and_(
-            member_levels.c.platform == community.platform.value,
-            member_levels.c.community == community.id,
-            member_levels.c.member == member,
-        )
+        return and_(*of_community(member_levels, community), member_levels.c.member == member)
 
     async def level(self, community: CommunityRef, member: str) -> str | None:
         async with self.db.read() as conn:
@@ -49,10 +45,7 @@ class LevelStore:
             rows = (
                 (
                     await conn.execute(
-                        select(member_levels).where(
-                            member_levels.c.platform == community.platform.value,
-                            member_levels.c.community == community.id,
-                        )
+                        select(member_levels).where(*of_community(member_levels, community))
                     )
                 )
                 .mappings()
