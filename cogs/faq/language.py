@@ -6,6 +6,7 @@ kept as they are, so matching degrades to exact words and character n-grams inst
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -47,17 +48,25 @@ _QUESTION_STARTS = frozenset(
     give show tell explain
     """.split()  # noqa: SIM905
 )
-# Question words that make a question wherever they stand ("i see one channel, how do i ...").
-_INTERROGATIVES = frozenset(
+# Question words that make a question later in a sentence when a verb of asking follows them
+# ("i see one channel, how do i ...", "not sure where to find it"), not in "that's how it goes".
+_INTERROGATIVES = frozenset("how why where what".split())  # noqa: SIM905
+_ASKING_VERBS = frozenset("do does did can could should would will is are to".split())  # noqa: SIM905
+# Russian ones ask when an infinitive follows (", как об этом сообщить"), not in "я знаю, где это".
+_RU_INTERROGATIVES = frozenset("как где куда откуда когда почему зачем".split())  # noqa: SIM905
+_INFINITIVE_ENDINGS = ("ть", "ться", "ти", "чь")
+# Words a question may follow and still "start" ("hi, is there...", "so how do i...", "а где...").
+_LEAD_INS = frozenset(
     """
-    how why where what когда как почему зачем где куда откуда
+    hi hey hello yo so and also but ok okay guys folks pls please sorry btw um hmm quick
+    привет а и но так ну ребята народ слушайте извините кстати всем
     """.split()  # noqa: SIM905
 )
 # Words that make a statement a request for help ("i forgot my password", "не могу войти").
 _HELP_WORDS = frozenset(
     """
     help cant cannot can't couldn't unable stuck lost forgot broken error problem issue wrong
-    trouble fails failed doesn't doesnt won't wont not need want wondering know tell explain
+    trouble fails failed doesn't doesnt won't wont not need want wondering tell explain
     помогите помощь помочь нельзя забыл забыла потерял потеряла ошибка проблема сломалось хочу
     нужно надо подскажите вылетает
     """.split()  # noqa: SIM905
@@ -114,8 +123,23 @@ def looks_like_question(text: str) -> bool:
     if "?" in stripped or "？" in stripped:
         return True
     bare = [w.split("'")[0] for w in found]
-    if not _QUESTION_STARTS.isdisjoint(bare[:2]) or not _INTERROGATIVES.isdisjoint(bare):
+    start = 0
+    while start < len(bare) - 1 and bare[start] in _LEAD_INS:
+        start += 1
+    if bare[start] in _QUESTION_STARTS:
         return True
+    if bare[-1] in _INTERROGATIVES:
+        return True  # "..., how" / "..., why"
+    if any(
+        word in _INTERROGATIVES and following in _ASKING_VERBS
+        for word, following in itertools.pairwise(bare)
+    ):
+        return True
+    for n, word in enumerate(bare[:-1]):
+        if word in _RU_INTERROGATIVES and any(
+            w.endswith(_INFINITIVE_ENDINGS) for w in bare[n + 1 :]
+        ):
+            return True
     joined = " ".join(found)
     if not _HELP_WORDS.isdisjoint(found) or any(p in joined for p in _HELP_PHRASES):
         return True

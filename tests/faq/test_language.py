@@ -24,6 +24,10 @@ from cogs.faq.language import content_stems, looks_like_question
         "パスワードをリセットするには？",
         "the app keeps crashing on my phone",
         "игра вылетает сразу после старта",
+        "hey guys, is the server down",
+        "please remove all my personal data, how",
+        "тут кто-то рассылает спам, как об этом сообщить модераторам",
+        "not sure where to find the rules",
     ],
 )
 def test_questions_and_requests_for_help(message: str) -> None:
@@ -33,7 +37,8 @@ def test_questions_and_requests_for_help(message: str) -> None:
 @pytest.mark.parametrize(
     "message",
     ["lol that stream was wild", "good morning everyone!", "ok", "👍👍", "спасибо, всё работает",
-     "question?", "/help", "see you tomorrow", ""],
+     "question?", "/help", "see you tomorrow", "", "that is great news", "I know what you mean",
+     "that's how it goes", "the stream was great, what a game", "я знаю, где это"],
 )  # fmt: skip
 def test_chat_is_not_a_question(message: str) -> None:
     assert not looks_like_question(message)
