@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 import tempfile
@@ -42,10 +43,21 @@ QUESTIONS = [
     "как сбросить пароль?", "как вернуть деньги за подписку?", "как сменить ник?",
     "когда следующее мероприятие?", "can I advertise my channel here?", "why was I muted?",
 ]  # fmt: skip
+# Members rarely ask word for word the same: each question comes with one of these around it,
+# so the semantic matcher's cache of recent questions does not make the mix look cheap.
+LEADS = ["", "hey, ", "quick question: ", "sorry if this was asked, ", "hi all, ", "ребята, ",
+         "admins, ", "one more thing: "]  # fmt: skip
+TAILS = ["", " thanks", " pls", " (asking for a friend)", " tried twice already", " 🙏",
+         " спасибо", " - the docs did not help"]  # fmt: skip
+VARIANTS = [lead + q + tail for q in QUESTIONS for lead in LEADS for tail in TAILS]
 CHAT = [
     "hi all", "good morning", "that is great news", "thanks!", "lol", "see you later",
     "привет всем", "отлично, спасибо", "I agree with that", "nice work on the release",
 ]  # fmt: skip
+
+
+ASKED = frozenset(QUESTIONS) | frozenset(VARIANTS)
+ASKED_IN_MIX: list[str] = []
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -64,13 +76,15 @@ async def build(
     if inline:  # the baseline: FAQ work done on the dispatch path, as before lanes
         app.services.lanes = Lanes(inline=True)
     await app.start()
+    gc.collect()  # as `community-bot run` does after start-up
+    gc.freeze()
     faq = next(f for f in app.features if isinstance(f, Faq))
     latencies: list[float] = []
     original = faq.answer
 
     async def timed(ctx, event):  # type: ignore[no-untyped-def]
         await original(ctx, event)
-        if event.content in QUESTIONS:  # from the question being posted to its answer
+        if event.content in ASKED:  # from the question being posted to its answer
             latencies.append(time.time() - event.occurred_at.timestamp())
 
     faq.answer = timed  # type: ignore[method-assign]
@@ -92,7 +106,9 @@ async def mix_rate(app: BotApp, platform: ConsolePlatform, count: int) -> float:
         roll = rng.random()
         member = f"m{rng.randrange(20000)}"
         if roll < 0.10:
-            await platform.post(member, "help", rng.choice(QUESTIONS))
+            question = rng.choice(VARIANTS)
+            ASKED_IN_MIX.append(question)
+            await platform.post(member, "help", question)
         elif roll < 0.20:
             await platform.post(member, "general", rng.choice(CHAT), reply_to_member=f"c{n % 50}")
         elif roll < 0.25:
@@ -148,6 +164,8 @@ async def main_async(args: argparse.Namespace) -> None:
           "   (goal p99 < 200 ms)")  # fmt: skip
     if answers:
         p50, p99 = statistics.median(answers) * ms, percentile(answers, 0.99) * ms
+        distinct = len(set(ASKED_IN_MIX))
+        print(f"questions in the mix:            {len(ASKED_IN_MIX):9,} ({distinct:,} distinct)")
         print(f"FAQ answer latency in the mix:   p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
               f" ({len(answers)} answered)")  # fmt: skip
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -285,6 +286,11 @@ def _run(config: Config) -> int:
             # Every platform is connected before overdue work runs, so it can post.
             console_platform = connect_console(app) if use_console else None
             await app.start()
+            # What start-up built (modules, config, indexes) lives as long as the process:
+            # moved out of the cyclic collector's sight, it is not traversed again on every
+            # full collection (about a tenth of the per-message cost on chat traffic).
+            gc.collect()
+            gc.freeze()
             if use_console:
                 await run_console(app, console_platform)
             else:

@@ -14,6 +14,7 @@ import logging
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -121,10 +122,25 @@ def embed(texts: Sequence[str], *, passage: bool = False) -> Any:
         return np.stack([_cache[key_prefix + t] for t in texts]) if texts else None
 
 
+QUERY_CACHE_SIZE = 4096
+"""Recent questions whose vectors are kept: members ask the same short questions again
+("how do i verify"), and each costs the model 10-20 ms. Bounded, most recently used kept."""
+_queries: OrderedDict[str, Any] = OrderedDict()
+
+
 def embed_query(text: str) -> Any:
-    """One query vector, not cached (member messages are mostly unique)."""
+    """One query vector; a question asked again word for word is not embedded again."""
+    key = " ".join(text.split())
     with _lock:
-        return _model().query(text)
+        vector = _queries.get(key)
+        if vector is not None:
+            _queries.move_to_end(key)
+            return vector
+        vector = _model().query(key)
+        _queries[key] = vector
+        if len(_queries) > QUERY_CACHE_SIZE:
+            _queries.popitem(last=False)
+        return vector
 
 
 class SemanticIndex:

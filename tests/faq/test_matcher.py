@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,26 @@ def test_embeddings_persist_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     assert path is not None and path.exists()
     monkeypatch.setenv("COMMUNITY_BOT_CACHE", "")
     assert semantic.cache_path() is None
+
+
+def test_a_repeated_question_is_embedded_once_and_the_cache_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+
+    class Model:
+        def query(self, text: str) -> list[float]:
+            calls.append(text)
+            return [float(len(calls))]
+
+    monkeypatch.setattr(semantic, "_model", Model)
+    monkeypatch.setattr(semantic, "_queries", OrderedDict())
+    monkeypatch.setattr(semantic, "QUERY_CACHE_SIZE", 3)
+    first = semantic.embed_query("how do I  verify?")
+    assert semantic.embed_query(" how do I verify? ") is first  # same words, same vector
+    assert calls == ["how do I verify?"]
+    for n in range(5):
+        semantic.embed_query(f"question {n}")
+    assert len(semantic._queries) == 3
+    semantic.embed_query("how do I verify?")  # pushed out: embedded again
+    assert calls[-1] == "how do I verify?" and len(calls) == 7
