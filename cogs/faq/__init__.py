@@ -155,13 +155,13 @@ class Faq(FaqButtons, FaqCommands):
             if entry is None:
                 return
             earlier = await self.store.recent_answer(
-                channel, entry_id, now - self.settings.cooldown
+                channel, entry_id, now - self.settings.cooldown, entry.lang
             )
             if earlier is not None and earlier.answer_message is not None:
                 await self.store.record(
                     channel, decision="pointer", now=now, question_message=question.id,
                     asker=asker.id, entry_id=entry_id, confidence=confidence,
-                    answer_message=earlier.answer_message,
+                    answer_message=earlier.answer_message, lang=entry.lang,
                 )  # fmt: skip
                 await port.send(
                     channel,
@@ -172,6 +172,7 @@ class Faq(FaqButtons, FaqCommands):
             answer_id = await self.store.record(
                 channel, decision="answer", now=now, question_message=question.id,
                 asker=asker.id, entry_id=entry_id, confidence=confidence, candidates=candidates,
+                lang=entry.lang,
             )  # fmt: skip
             sent = await port.send(
                 channel, self.service.answer_message(entry, answer_id, t), reply_to=question

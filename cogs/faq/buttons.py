@@ -46,7 +46,7 @@ class FaqButtons(Feature[FaqSettings]):
         answer_id = await self.store.record(
             row.channel, decision="picked", now=ctx.clock.now(),
             question_message=row.question_message, asker=row.asker, entry_id=entry_id,
-            confidence=row.confidence, answered_by=event.member.ref.id,
+            confidence=row.confidence, answered_by=event.member.ref.id, lang=entry.lang,
         )  # fmt: skip
         question = MessageRef(row.channel, row.question_message) if row.question_message else None
         sent = await ctx.port.send(

@@ -131,7 +131,7 @@ class FaqCommands(Feature[FaqSettings]):
             event.channel, decision="quick", now=ctx.clock.now(),
             question_message=event.reply_to.id if event.reply_to else None,
             asker=asker.id if asker else None, entry_id=entry.id, confidence=1.0,
-            answered_by=event.author.ref.id,
+            answered_by=event.author.ref.id, lang=entry.lang,
         )  # fmt: skip
         lead = (
             text(Mention(member, member.id), ", ", ctx.t("faq.quick_for"))

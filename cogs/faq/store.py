@@ -52,6 +52,7 @@ answers = Table(
     Column("helped", Integer, nullable=False, server_default="0"),
     Column("not_helped", Integer, nullable=False, server_default="0"),
     Column("helpers_told_at", UtcDateTime),
+    Column("lang", String(16)),
     Index(
         "ix_faq_answers_channel_entry",
         "platform",
@@ -141,8 +142,10 @@ class FaqStore:
         answer_message: str | None = None,
         answered_by: str | None = None,
         outcome: str | None = None,
+        lang: str | None = None,
     ) -> int:
-        """Store one response (or a silent decision); returns its id."""
+        """Store one response (or a silent decision); returns its id. ``lang`` is the language
+        version of the entry shown."""
         async with self.db.transaction() as conn:
             result = await conn.execute(
                 answers.insert().values(
@@ -150,7 +153,7 @@ class FaqStore:
                     channel=channel.id, thread=channel.thread, question_message=question_message,
                     asker=asker, decision=decision, entry_id=entry_id, confidence=confidence,
                     candidates=",".join(candidates), answer_message=answer_message,
-                    answered_by=answered_by, created_at=now, outcome=outcome,
+                    answered_by=answered_by, created_at=now, outcome=outcome, lang=lang,
                 )
             )  # fmt: skip
             return int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -171,9 +174,10 @@ class FaqStore:
         return None if row is None else AnswerRow.of(row)
 
     async def recent_answer(
-        self, channel: ChannelRef, entry_id: str, since: datetime
+        self, channel: ChannelRef, entry_id: str, since: datetime, lang: str | None
     ) -> AnswerRow | None:
-        """The latest answer of ``entry_id`` posted in the channel since ``since``."""
+        """The latest answer of ``entry_id`` in its ``lang`` version posted in the channel
+        since ``since``."""
         query = (
             select(answers)
             .where(
@@ -181,6 +185,7 @@ class FaqStore:
                 answers.c.community == channel.community.id,
                 answers.c.channel == channel.id,
                 answers.c.entry_id == entry_id,
+                answers.c.lang.is_(None) if lang is None else answers.c.lang == lang,
                 answers.c.created_at >= since,
                 answers.c.answer_message.is_not(None),
                 answers.c.decision.in_(("answer", "quick", "picked")),

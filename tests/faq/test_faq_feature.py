@@ -115,6 +115,20 @@ async def test_same_entry_within_cooldown_points_to_the_answer(
     assert "[👍 Helped]" in last_lines(platform, 2)
 
 
+async def test_cooldown_points_only_at_an_answer_in_the_askers_language(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("alice", "general", "how do I reset my password?")
+    await platform.post("boris", "general", "Как сбросить пароль?")
+    answer = last_lines(platform, 3)
+    assert "a moment ago" not in answer and "Забыли пароль" in answer  # the Russian version
+    russian = max(platform.messages, key=int)
+    await platform.post("vera", "general", "я забыла пароль, что делать?")
+    pointer = platform.messages[max(platform.messages, key=int)]
+    assert pointer.reply_to is not None and pointer.reply_to.id == russian
+    assert [r["lang"] for r in await rows(app)] == ["en", "ru", "ru"]
+
+
 async def test_members_talking_to_each_other_are_left_alone(
     app: BotApp, platform: ConsolePlatform
 ) -> None:
