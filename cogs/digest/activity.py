@@ -33,6 +33,8 @@ class Reaction:
     message: str
     author: str
     at: datetime
+    order: int = 0
+    """Arrival order (the event log's id): events in the same second keep it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,11 @@ async def load_activity(
         activity.replies = {m: Reply(a, t, x) for m, a, t, x in replies}
         reactions = await conn.execute(
             select(
-                events.c.member, events.c.message, events.c.target, func.min(events.c.occurred_at)
+                events.c.member,
+                events.c.message,
+                events.c.target,
+                func.min(events.c.occurred_at),
+                func.min(events.c.id),
             )
             .where(
                 *window,
@@ -108,7 +114,7 @@ async def load_activity(
             .group_by(events.c.member, events.c.message, events.c.target)
             .having(net > 0)
         )
-        activity.reactions = [Reaction(r, m, a, at) for r, m, a, at in reactions]
+        activity.reactions = [Reaction(r, m, a, at, int(n)) for r, m, a, at, n in reactions]
         staff = await conn.execute(
             select(members.c.member, members.c.actor_class).where(
                 *of_community(members, community), members.c.actor_class.in_(STAFF)

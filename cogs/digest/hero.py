@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from cogs.digest.activity import Activity
+from cogs.digest.activity import Activity, Reaction
 
 ACCEPTED = 15
 HELPFUL = 5
@@ -87,21 +87,35 @@ def score_week(activity: Activity, rules: HeroRules | None = None) -> list[Score
     pair_points: dict[tuple[str, str], float] = defaultdict(float)
     message_points: dict[str, float] = defaultdict(float)
     rewarded: set[str] = set()
-    for reaction in sorted(activity.reactions, key=lambda r: (r.at, r.reactor, r.message)):
+
+    def counts(reaction: Reaction) -> bool:
+        reactor, author, at = reaction.reactor, reaction.author, reaction.at
+        if author == reactor or author in staff or reactor in activity.bots:
+            return False
+        joined = activity.joined.get(reactor)
+        spoke = activity.first_post.get(reactor)
+        # A fresh account that has not taken part yet does not count.
+        return not (joined is not None and at - joined < fresh and (spoke is None or spoke > at))
+
+    reactions = sorted(
+        (r for r in activity.reactions if counts(r)), key=lambda r: (r.at, r.order, r.reactor)
+    )
+    # An answer the asker reacted to is accepted whoever reacted first: a bystander's earlier
+    # reaction must not turn it into a mere "helpful reply".
+    accepted = {
+        r.message
+        for r in reactions
+        if (reply := activity.replies.get(r.message)) is not None
+        and reply.author == r.author
+        and reply.asker == r.reactor
+    }
+    for reaction in reactions:
         reactor, message, author, at = (
             reaction.reactor,
             reaction.message,
             reaction.author,
             reaction.at,
         )
-        if author == reactor or author in staff:
-            continue
-        joined = activity.joined.get(reactor)
-        spoke = activity.first_post.get(reactor)
-        if joined is not None and at - joined < fresh and (spoke is None or spoke > at):
-            continue  # a fresh account that has not taken part yet
-        if reactor in activity.bots:
-            continue
         item = score(author)
         reply = activity.replies.get(message)
         if reply is not None and reply.author == author and message not in rewarded:
@@ -110,7 +124,7 @@ def score_week(activity: Activity, rules: HeroRules | None = None) -> list[Score
                 item.accepted += 1
                 item.people_helped.add(reply.asker)
                 earn(item, ACCEPTED, at)
-            elif item.helpful < HELPFUL_MAX:
+            elif message not in accepted and item.helpful < HELPFUL_MAX:
                 rewarded.add(message)
                 item.helpful += 1
                 item.people_helped.add(reply.asker)

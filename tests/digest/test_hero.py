@@ -137,3 +137,32 @@ def test_ties_are_broken_by_accepted_answers_then_people_then_time() -> None:
     ranking = score_week(week.activity)
     assert ranking[0].member == "ben" and ranking[0].accepted == 2
     assert [s.member for s in score_week(week.activity)] == [s.member for s in ranking]
+
+
+def test_acceptance_does_not_depend_on_who_reacted_first() -> None:
+    """Mirror-image threads: the asker reacting after a bystander, or before, or in the same
+    second, earns the same."""
+    points = []
+    for order in ("asker last", "asker first", "same second, bystander first"):
+        week = Week()
+        for name in ("ann", "ben", "cid", "dee", "eve"):
+            week.member(name)
+        answer = week.post("ann", reply_to="ben")
+        if order == "asker last":
+            week.react("cid", answer, "ann")
+            week.react("ben", answer, "ann")
+        elif order == "asker first":
+            week.react("ben", answer, "ann")
+            week.react("cid", answer, "ann")
+        else:  # the bystander's name sorts first and arrives first, in the same second
+            at = week.clock + timedelta(minutes=5)
+            week.activity.reactions += [
+                Reaction("ben", answer, "ann", at, order=2),
+                Reaction("aaron", answer, "ann", at, order=1),
+            ]
+        week.react("dee", answer, "ann")
+        week.react("eve", answer, "ann")
+        [ann] = score_week(week.activity)
+        assert ann.accepted == 1 and ann.helpful == 0, order
+        points.append(ann.points)
+    assert len(set(points)) == 1
