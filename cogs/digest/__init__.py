@@ -23,9 +23,9 @@ from bot.core.payloads import clip
 from bot.core.permissions import Level
 from bot.core.richtext import bold, text
 from bot.scheduler import weekly_trigger
-from cogs.digest import cli, report
+from cogs.digest import cli, report, upcoming
 from cogs.digest.compose import Digest as DigestPostBody
-from cogs.digest.compose import build_digest, reason, week_key
+from cogs.digest.compose import reason, week_key
 from cogs.digest.hero import HeroRules
 from cogs.digest.metrics import compute
 from cogs.digest.payloads import DigestPost, HeroDecision, Step
@@ -107,28 +107,10 @@ class Digest(Feature[DigestSettings]):
         self, community: CommunityRef, end: datetime, *, final: bool
     ) -> DigestPostBody:
         t, tz = self.locale_for(community)
-        week = week_key(end, tz)
-        override = (
-            await self.store.hero_decision(community, week) if self.settings.hero_confirm else None
-        )
-        excluded: set[str] = set()
-        if self.settings.rotation_weeks:
-            since = end - timedelta(weeks=self.settings.rotation_weeks, days=1)
-            excluded = await self.store.recent_heroes(community, since)
-        if self.settings.hero_confirm and final and override is None:
-            override = ("skipped", None)  # nobody confirmed in time
-        return await build_digest(
-            self.db,
-            community,
-            end,
-            t,
-            tz,
-            community_name=self.config.community.name,
-            rules=self.rules,
-            hero_override=override,
-            excluded_heroes=excluded,
-            topic=await self.store.topic(community),
-        )
+        return await upcoming.compose(
+            self.db, self.store, self.settings, community, end, t, tz,
+            community_name=self.config.community.name, final=final,
+        )  # fmt: skip
 
     async def post(self, community: CommunityRef, channel: str, slot: datetime) -> None:
         await self.flush()
@@ -233,8 +215,9 @@ class Digest(Feature[DigestSettings]):
             await ctx.reply(ctx.t("digest.topic_set", topic=details[:500]), ephemeral=True)
             return
         await self.flush()
-        # Up to and including this instant (what was just said counts).
-        digest = await self.compose(community, ctx.clock.now() + timedelta(seconds=1), final=False)
+        _, tz = self.locale_for(community)
+        slot = await upcoming.next_slot(self.store, self.settings, community, tz, ctx.clock.now())
+        digest = await self.compose(community, slot, final=False)
         if digest.empty:
             await ctx.reply(ctx.t("digest.preview_empty"), ephemeral=True)
             return

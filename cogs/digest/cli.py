@@ -25,10 +25,10 @@ from bot.core.ids import CommunityRef
 from bot.i18n import translator
 from bot.storage.database import Database
 from bot.storage.eventlog import communities
-from cogs.digest.compose import build_digest
-from cogs.digest.hero import HeroRules
+from cogs.digest import upcoming
 from cogs.digest.metrics import compute
 from cogs.digest.settings import DigestSettings
+from cogs.digest.store import DigestStore
 
 
 def add_commands(commands: SubCommands) -> None:
@@ -37,7 +37,10 @@ def add_commands(commands: SubCommands) -> None:
     preview = digest_actions.add_parser(
         "preview",
         help="print the digest for the current week from the database",
-        description="Print the digest of the last 7 days (what would be posted now).",
+        description=(
+            "Print the digest each community gets next: the week ending at its next slot (or"
+            " the slot just passed, while it may still go out), composed as it will be posted."
+        ),
     )
     stats = commands.add_parser("stats", help="community metrics")
     stats_actions = stats.add_subparsers(dest="stats_command", metavar="ACTION", required=True)
@@ -135,7 +138,8 @@ async def _communities(db: Database, config: Config, community: str | None) -> l
 
 
 async def digest_preview(config: Config, url: str, community: str | None) -> int:
-    """Print the digest each community would get now (the last 7 days)."""
+    """Print the digest each community gets next: the window ending at its next slot, composed
+    as the scheduled post will be (rotation, moderators' hero decision, topic)."""
     db = await _open(url)
     try:
         now = await _now(db)
@@ -144,14 +148,19 @@ async def digest_preview(config: Config, url: str, community: str | None) -> int
             print("no community in the database yet", file=sys.stderr)
             return EXIT_OK
         settings = config.section("digest", DigestSettings)
-        rules = HeroRules(settings.new_member_hours, settings.min_points)
+        store = DigestStore(db)
         for target in targets:
             t = translator(config.community.locale_for(target))
             tz = config.community.timezone_for(target)
-            digest = await build_digest(
-                db, target, now, t, tz, community_name=config.community.name, rules=rules
+            slot = await upcoming.next_slot(store, settings, target, tz, now)
+            digest = await upcoming.compose(
+                db, store, settings, target, slot, t, tz,
+                community_name=config.community.name, final=False,
+            )  # fmt: skip
+            window = " – ".join(
+                moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") for moment in (digest.start, slot)
             )
-            print(f"== {target} · {digest.week}")
+            print(f"== {target} · {digest.week} · {window} ({tz.key})")
             if digest.empty:
                 print(t("digest.preview_empty"))
                 continue

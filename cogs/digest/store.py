@@ -115,6 +115,12 @@ class DigestStore:
             posted_at=now,
         )
 
+    async def posted(self, community: CommunityRef, week: str) -> bool:
+        """Whether the week's digest was posted (or claimed for posting)."""
+        query = select(posts.c.week).where(*of_community(posts, community), posts.c.week == week)
+        async with self.db.read() as conn:
+            return (await conn.execute(query)).first() is not None
+
     async def release_post(self, community: CommunityRef, week: str) -> None:
         """Undo a claim whose message could not be sent, so the retry can post it."""
         async with self.db.transaction() as conn:

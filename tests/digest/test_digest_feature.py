@@ -83,6 +83,42 @@ async def test_preview_for_moderators_only(app: BotApp, platform: ConsolePlatfor
     assert "/digest is for the moderator team" in platform.transcript[-1]
 
 
+async def test_preview_shows_the_next_scheduled_digest_not_the_last_seven_days(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await helpful_week(platform)  # Friday: alice helps bob
+    await platform.post("mod", "general", "/digest preview")
+    previewed = "\n".join(platform.transcript[-8:])
+    before = len(platform.transcript)
+    await app.scheduler.advance_to(MONDAY_10 + timedelta(minutes=1))
+    posted = "\n".join(platform.transcript[before:])
+    assert "Hero of the week: alice" in previewed and "Hero of the week: alice" in posted
+    # Monday after the digest: the next preview is the new week, where alice did nothing yet.
+    await platform.post("erin", "general", "where are the event slides?")
+    await platform.post("dave", "general", "Pinned in #events", reply_to_member="erin")
+    for reactor in ("erin", "carol", "frank"):
+        await platform.react(reactor, "👍", "dave")
+    await platform.post("mod", "general", "/digest preview")
+    after = "\n".join(platform.transcript[-8:])
+    assert "Hero of the week: dave" in after and "alice" not in after
+
+
+def test_cli_preview_names_its_window(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "week.txt"
+    script.write_text(
+        "bob: how do I export?\nalice > bob: Settings, Export\n"
+        "bob +👍 alice\ncarol +👍 alice\ndave +👍 alice\n",
+        encoding="utf-8",
+    )
+    database = str(tmp_path / "db.sqlite3")
+    code, _, _ = run_cli(capsys, "simulate", str(script), "--database", database,
+                         "--start", "2026-11-27T10:00")  # fmt: skip
+    assert code == 0
+    code, out, _ = run_cli(capsys, "digest", "preview", "--database", database)
+    # Friday 27 Nov: the next digest is Monday 30 Nov 10:00 in Tbilisi, covering the week before.
+    assert code == 0 and "2026-11-23 10:00 – 2026-11-30 10:00 (Asia/Tbilisi)" in out
+
+
 async def test_a_moderator_confirms_the_hero_first(
     example_config: Config, make_app: Callable[..., BotApp]
 ) -> None:
