@@ -18,6 +18,7 @@ from bot.core.durations import parse_duration
 from bot.core.errors import UserFacingError
 from bot.core.ids import MemberRef
 from bot.core.permissions import Level
+from bot.i18n import Text
 
 COMMAND_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 # A double- or single-quoted phrase, or a run of non-space characters.
@@ -143,7 +144,7 @@ def _looks_like_member(token: str) -> bool:
 async def _convert(
     spec: CommandSpec, param: Param, token: str, resolve_member: MemberResolver
 ) -> Any:
-    def bad(reason: str) -> UserFacingError:
+    def bad(reason: Text) -> UserFacingError:
         return UserFacingError(
             "command.bad_argument", name=param.name, value=token, reason=reason, usage=spec.usage()
         )
@@ -155,27 +156,27 @@ async def _convert(
             try:
                 number = int(token)
             except ValueError:
-                raise bad("not a whole number") from None
+                raise bad(Text("command.reason.whole_number")) from None
             if param.min_value is not None and number < param.min_value:
-                raise bad(f"at least {param.min_value}")
+                raise bad(Text("command.reason.at_least", {"value": param.min_value}))
             if param.max_value is not None and number > param.max_value:
-                raise bad(f"at most {param.max_value}")
+                raise bad(Text("command.reason.at_most", {"value": param.max_value}))
             return number
         case ParamKind.DURATION:
             try:
                 duration: timedelta = parse_duration(token)
             except ValueError:
-                raise bad("not a duration such as 30s, 15m, 1h30m, 2d") from None
+                raise bad(Text("command.reason.duration")) from None
             return duration
         case ParamKind.CHOICE:
             lowered = token.lower()
             if lowered not in param.choices:
-                raise bad("one of: " + ", ".join(param.choices))
+                raise bad(Text("command.reason.one_of", {"choices": ", ".join(param.choices)}))
             return lowered
         case ParamKind.MEMBER:
             member = await resolve_member(token)
             if member is None:
-                raise bad("no such member")
+                raise bad(Text("command.reason.no_member"))
             return member
     raise AssertionError(param.kind)  # pragma: no cover
 

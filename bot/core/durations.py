@@ -1,13 +1,15 @@
-"""Durations as members type them: ``90s``, ``15m``, ``1h30m``, ``2d``, ``1w``."""
+"""Durations as members type them: ``90s``, ``15m``, ``1h30m``, ``2d``, ``1w``, ``1ч30м``."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_PART = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
-_WHOLE = re.compile(r"^(?:\s*\d+\s*[smhdw]\s*)+$", re.IGNORECASE)
+# Latin units and the Russian ones members type (с, м, ч, д, н: секунды ... недели).
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800,
+          "с": 1, "м": 60, "ч": 3600, "д": 86400, "н": 604800}  # fmt: skip
+_PART = re.compile(r"(\d+)\s*([smhdwсмчдн])", re.IGNORECASE)
+_WHOLE = re.compile(r"^(?:\s*\d+\s*[smhdwсмчдн]\s*)+$", re.IGNORECASE)
 
 
 def parse_duration(value: str) -> timedelta:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import tomllib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
@@ -19,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_datetime
+from babel.lists import format_list
+from babel.units import format_unit
 
 DEFAULT_LOCALE = "en"
 PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
@@ -96,6 +99,15 @@ def _flatten(node: Mapping[str, Any], prefix: str, out: dict[str, Entry], where:
             raise CatalogError(f"{where}: {full}: expected text or a table")
 
 
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A catalog key to render in the reader's language, usable as another key's parameter
+    (an error's reason, say), so no fragment stays in the language of the code."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
 class Translator:
     """Renders catalog keys for one locale."""
 
@@ -113,6 +125,10 @@ class Translator:
             babel_locale = Locale.parse(DEFAULT_LOCALE)
         if entry is None:
             raise KeyError(f"translation key {key!r} is not in the English catalog")
+        params = {
+            name: self(value.key, **value.params) if isinstance(value, Text) else value
+            for name, value in params.items()
+        }
         if isinstance(entry, dict):
             count = params.get("count")
             if not isinstance(count, int):
@@ -128,12 +144,31 @@ class Translator:
         return key in self._fallback or key in self._catalog
 
     def duration(self, delta: timedelta) -> str:
-        """A duration in words: ``2 hours``, ``2 часа``."""
-        return format_timedelta(delta, threshold=1.0, locale=self._babel, format="long")
+        """A duration in words, exact to its two largest units: ``2 hours``, ``1 day, 12
+        hours``, ``1 день 12 часов``; whole weeks as weeks. Nominative forms: put it after a
+        colon or dash in sentences of inflected languages, not after a preposition."""
+        total = max(0, round(delta.total_seconds()))
+        if total and total % WEEK == 0:
+            return self._unit(total // WEEK, "week")
+        parts = []
+        for size, unit in ((DAY, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
+            if total >= size:
+                parts.append(self._unit(total // size, unit))
+                total %= size
+        if not parts:
+            return self._unit(0, "second")
+        return format_list(parts[:2], style="unit", locale=self._babel)
+
+    def _unit(self, value: int, unit: str) -> str:
+        return format_unit(value, f"duration-{unit}", length="long", locale=self._babel)
 
     def datetime(self, when: datetime, tz: Any) -> str:
         """A date and time in the community's time zone, in the locale's medium format."""
         return format_datetime(when, format="medium", tzinfo=tz, locale=self._babel)
+
+
+DAY = 86400
+WEEK = 7 * DAY
 
 
 @cache

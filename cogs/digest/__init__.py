@@ -52,6 +52,10 @@ STATS = CommandSpec(
 )
 
 
+STATS_SHORTEST = timedelta(hours=1)
+STATS_LONGEST = timedelta(days=365)
+
+
 class Digest(Feature[DigestSettings]):
     """The weekly digest and moderators' report (recurring), /digest and /stats."""
 
@@ -95,8 +99,8 @@ class Digest(Feature[DigestSettings]):
     async def report_job(self, slot: datetime, target: tuple[CommunityRef, str]) -> None:
         community, channel = target
         await self.flush()
-        t, _ = self.locale_for(community)
-        message = await report.weekly_report(self.db, community, slot, t)
+        t, tz = self.locale_for(community)
+        message = await report.weekly_report(self.db, community, slot, t, tz)
         await self.port_for(community).send(ChannelRef(community, channel), message)
 
     async def flush(self) -> None:
@@ -226,11 +230,16 @@ class Digest(Feature[DigestSettings]):
     @command(STATS)
     async def on_stats(self, ctx: Context) -> None:
         period: timedelta = ctx.args.get("period") or timedelta(days=7)
+        if not STATS_SHORTEST <= period <= STATS_LONGEST:
+            # "/stats 7" is 7 seconds to the parser: most likely 7 days were meant.
+            raise UserFacingError("stats.bad_period", value=ctx.t.duration(period))
         await self.flush()
+        _, tz = self.locale_for(ctx.event.community)
         metrics = await compute(
             ctx.db,
             ctx.event.community,
-            ctx.clock.now() + timedelta(seconds=1),
+            ctx.clock.now() + timedelta(seconds=1),  # what was just said counts
             period.total_seconds() / 86400,
+            tz,
         )
         await ctx.reply(report.headline(ctx.t, metrics, period), ephemeral=True)

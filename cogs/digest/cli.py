@@ -27,6 +27,7 @@ from bot.storage.database import Database
 from bot.storage.eventlog import communities
 from cogs.digest import upcoming
 from cogs.digest.metrics import compute
+from cogs.digest.report import week_ends
 from cogs.digest.settings import DigestSettings
 from cogs.digest.store import DigestStore
 
@@ -47,7 +48,10 @@ def add_commands(commands: SubCommands) -> None:
     export = stats_actions.add_parser(
         "export",
         help="write weekly metrics as CSV",
-        description="Write one CSV row per community and week (the 7 days up to each week's end).",
+        description=(
+            "Write one CSV row per community and week: the digest's weeks (ending at its slot"
+            " in the community's time zone), the last one the week in progress (complete=no)."
+        ),
     )
     backfill = stats_actions.add_parser(
         "backfill",
@@ -184,10 +188,16 @@ async def stats_export(
         now = await _now(db)
         buffer = io.StringIO()
         writer: csv.DictWriter[str] | None = None
+        settings = config.section("digest", DigestSettings)
         for target in await _communities(db, config, community):
-            for back in range(weeks - 1, -1, -1):
-                metrics = await compute(db, target, now - timedelta(weeks=back), 7)
-                row = {"community": str(target), **metrics.as_row()}
+            tz = config.community.timezone_for(target)
+            # The digest's weeks: ending at the last slot, in the community's time zone.
+            # The last row is the week in progress (what the next digest will cover).
+            _, following = upcoming.slots_around(settings, tz, now)
+            for week_end in week_ends(following, weeks, tz):
+                metrics = await compute(db, target, week_end, 7, tz)
+                complete = "yes" if week_end <= now else "no"
+                row = {"community": str(target), **metrics.as_row(), "complete": complete}
                 if writer is None:
                     writer = csv.DictWriter(buffer, fieldnames=list(row))
                     writer.writeheader()

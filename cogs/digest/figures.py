@@ -13,6 +13,11 @@ class Metrics:
     start: datetime
     end: datetime
     members: int = 0
+    """Members known in the 7 days before ``end`` (the 7-day shares' denominator)."""
+    members_in_period: int = 0
+    communicators: int = 0
+    """Members who posted in ``[start, end)``."""
+    engaged: int = 0
     communicators_7d: int = 0
     engaged_7d: int = 0
     communicators_28d: int = 0
@@ -33,6 +38,9 @@ class Metrics:
     bot_posts: int = 0
     bot_posts_with_step: int = 0
     step_takers: int = 0
+    """Distinct (member, post) pairs: a member pressing a button on a post with a next step."""
+    bot_posts_taken: int = 0
+    """Posts with a next step that at least one member took."""
     polls_closed: int = 0
     poll_turnout: float = 0.0
     quizzes_closed: int = 0
@@ -41,6 +49,14 @@ class Metrics:
     @staticmethod
     def share(part: int, whole: int) -> float:
         return part / whole if whole else 0.0
+
+    @property
+    def active_share(self) -> float:
+        return self.share(self.communicators, self.members_in_period)
+
+    @property
+    def engaged_share(self) -> float:
+        return self.share(self.engaged, self.members_in_period)
 
     @property
     def active_share_7d(self) -> float:
@@ -84,13 +100,16 @@ class Metrics:
 
     @property
     def next_step_conversion(self) -> float:
-        return self.share(self.step_takers, self.bot_posts_with_step)
+        """Share of the posts with a next step that someone took (at most 100 %)."""
+        return self.share(self.bot_posts_taken, self.bot_posts_with_step)
 
     def as_row(self) -> dict[str, Any]:
         """Every count and rate, for CSV export."""
         row = asdict(self)
         row["start"], row["end"] = self.start.isoformat(), self.end.isoformat()
         for name in (
+            "active_share",
+            "engaged_share",
             "active_share_7d",
             "engaged_share_7d",
             "active_share_28d",

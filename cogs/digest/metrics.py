@@ -12,13 +12,19 @@
   calendar mode). Only cohorts whose whole window has elapsed count.
 - **FAQ**: deflection = questions the bot answered (answer, picked suggestion) and nobody marked
   "didn't help" ÷ questions it saw; usefulness = 👍 ÷ (👍 + 👎).
-- **Next step** (C5): share of the bot's public posts with a button; conversion = distinct
-  members pressing a button on them ÷ those posts.
+- **Next step** (C5): share of the bot's public posts with a button; conversion = share of
+  those posts on which at least one member pressed a button (at most 100 %); ``step_takers``
+  counts the (member, post) pairs.
 - **Turnout**: distinct voters per poll (and quiz) closed in the period ÷ members engaged in the
   period (voters included).
 
-Active share, engagement and retention read the daily roll-up the event log keeps
-(``member_days``: one row per member and UTC day, so those windows are whole days); the rest is
+**Windows**, one definition everywhere (``/stats``, the weekly report, ``stats export``, the
+digest): ``[start, end)`` to the second, ``start`` counted back from ``end`` on the community's
+wall clock (``window_start``), so the digest's week is Monday 10:00 to Monday 10:00 local time
+even across a daylight-saving change. Active share and engagement read the daily roll-up the
+event log keeps (``member_days``, one row per member and UTC day) for the whole days inside a
+window and the events themselves for the partial days at its edges, so they count exactly what
+the other metrics count. Retention alone is in UTC calendar days (see above). The rest is
 grouped by the database with portable SQL (no date or JSON functions).
 """
 
@@ -26,15 +32,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import String, and_, case, func, or_, select, type_coerce
+from sqlalchemy import String, case, func, or_, select, type_coerce
 
 from bot.core.ids import CommunityRef
 from bot.storage import schema
 from bot.storage.database import Database
-from bot.storage.eventlog import stored_data
+from bot.storage.eventlog import day_flags, stored_data
 from bot.storage.schema import of_community
 from cogs.digest.figures import Metrics
 from cogs.faq.api import answers as faq_answers
@@ -47,26 +53,31 @@ UGC_CHARS = 200
 
 
 async def compute(
-    db: Database, community: CommunityRef, end: datetime, days: float = 7
+    db: Database, community: CommunityRef, end: datetime, days: float = 7, tz: tzinfo = UTC
 ) -> Metrics:
-    """Metrics for the ``days`` before ``end`` (active share also over 7 and 28 days)."""
-    start = end - timedelta(days=days)
+    """Metrics for the ``days`` before ``end`` (active share also over 7 and 28 days).
+
+    Every window is ``[start, end)`` to the second, its start counted back in the community's
+    wall-clock time (``tz``), so a week is always Monday 10:00 to Monday 10:00 there, also
+    across a daylight-saving change.
+    """
+    start = window_start(end, days, tz)
     metrics = Metrics(start, end)
     async with db.read() as conn:
         counter = _Counter(conn, community, await _staff(conn, community))
-        week, month = end - timedelta(days=7), end - timedelta(days=28)
-        active = await counter.last_actions(month, end, week)
-        if start == week:
-            counter.engaged_in_period = active.engaged_recently
-        elif start == month:
-            counter.engaged_in_period = active.engaged
-        else:
-            counter.engaged_in_period = await counter.engaged(start, end)
-        metrics.communicators_28d, metrics.engaged_28d = len(active.posted), len(active.engaged)
-        metrics.communicators_7d = len(active.posted_recently)
-        metrics.engaged_7d = len(active.engaged_recently)
+        week, month = window_start(end, 7, tz), window_start(end, 28, tz)
+        monthly = await counter.active(month, end)
+        weekly = await counter.active(week, end)
+        period = weekly if start == week else monthly if start == month else None
+        if period is None:
+            period = await counter.active(start, end)
+        counter.engaged_in_period = period.engaged
+        metrics.communicators_28d, metrics.engaged_28d = len(monthly.posted), len(monthly.engaged)
+        metrics.communicators_7d, metrics.engaged_7d = len(weekly.posted), len(weekly.engaged)
+        metrics.communicators, metrics.engaged = len(period.posted), len(period.engaged)
         metrics.members = await counter.known(week, end)
         metrics.members_28d = await counter.known(month, end)
+        metrics.members_in_period = await counter.known(start, end)
         metrics.new_members = await counter.joined(start, end)
         await counter.ugc(metrics)
         await counter.retention(metrics)
@@ -74,6 +85,13 @@ async def compute(
         await counter.next_steps(metrics)
         await counter.turnout(metrics)
     return metrics
+
+
+def window_start(end: datetime, days: float, tz: tzinfo = UTC) -> datetime:
+    """``days`` before ``end`` on the community's wall clock (a week across a clock change is
+    167 or 169 hours), in UTC."""
+    local = end.astimezone(tz)
+    return (local - timedelta(days=days)).astimezone(UTC)
 
 
 async def _staff(conn: Any, community: CommunityRef) -> set[str]:
@@ -89,9 +107,7 @@ async def _staff(conn: Any, community: CommunityRef) -> set[str]:
 @dataclass(slots=True)
 class Active:
     posted: set[str] = field(default_factory=set)
-    posted_recently: set[str] = field(default_factory=set)
     engaged: set[str] = field(default_factory=set)
-    engaged_recently: set[str] = field(default_factory=set)
 
 
 class _Counter:
@@ -118,53 +134,61 @@ class _Counter:
             conditions.append(events.c.member.not_in(sorted(self.staff)))
         return conditions
 
-    def days(self, since: datetime, end: datetime) -> list[Any]:
-        """Roll-up rows of members (not the team) on the UTC days ``[since, end)`` touches."""
-        table = schema.member_days
-        conditions = [
-            *of_community(table, self.community), table.c.day >= _day_key(since),
-            table.c.day <= _day_key(end - timedelta(microseconds=1)),
-            table.c.actor_class == "member", table.c.engaged > 0,
-        ]  # fmt: skip
-        if self.staff:
-            conditions.append(table.c.member.not_in(sorted(self.staff)))
-        return conditions
+    async def active(self, since: datetime, end: datetime) -> Active:
+        """Who posted and who engaged in ``[since, end)``, to the second.
 
-    async def last_actions(self, since: datetime, end: datetime, recent: datetime) -> Active:
-        """Who posted and who engaged in ``[since, end)``, and who did so since ``recent``.
-
-        Read from the daily roll-up the event log keeps (``member_days``): one row per member and
-        day instead of every event, so windows are whole UTC days.
+        Whole UTC days inside the window come from the daily roll-up the event log keeps
+        (``member_days``: one row per member and day instead of every event); the partial days
+        at its edges from the events themselves, with the roll-up's own rules (``day_flags``).
         """
-        table = schema.member_days
-        recent_day = _day_key(recent)
-        rows = await self.conn.execute(
-            select(
-                table.c.member, func.max(table.c.posted),
-                func.max(case((table.c.day >= recent_day, 1), else_=0)),
-                func.max(case((and_(table.c.day >= recent_day, table.c.posted > 0), 1), else_=0)),
-            )
-            .where(*self.days(since, end))
-            .group_by(table.c.member)
-        )  # fmt: skip
+        first_full, last_full = _next_midnight(since), _midnight(end)
         active = Active()
-        for member, posted, engaged_recently, posted_recently in rows:
-            active.engaged.add(member)
-            if posted:
-                active.posted.add(member)
-            if engaged_recently:
-                active.engaged_recently.add(member)
-            if posted_recently:
-                active.posted_recently.add(member)
+        if first_full < last_full:
+            table = schema.member_days
+            conditions = [
+                *of_community(table, self.community), table.c.day >= _day_key(first_full),
+                table.c.day < _day_key(last_full), table.c.actor_class == "member",
+                table.c.engaged > 0,
+            ]  # fmt: skip
+            if self.staff:
+                conditions.append(table.c.member.not_in(sorted(self.staff)))
+            rows = await self.conn.execute(
+                select(table.c.member, func.max(table.c.posted))
+                .where(*conditions)
+                .group_by(table.c.member)
+            )
+            for member, posted in rows:
+                active.engaged.add(member)
+                if posted:
+                    active.posted.add(member)
+            edges = [(since, first_full), (last_full, end)]
+        else:
+            edges = [(since, end)]
+        for edge_start, edge_end in edges:
+            if edge_start < edge_end:
+                await self._active_events(edge_start, edge_end, active)
         return active
 
-    async def engaged(self, since: datetime, end: datetime) -> set[str]:
-        """Members who engaged on the days of ``[since, end)``."""
-        table = schema.member_days
+    async def _active_events(self, since: datetime, end: datetime, into: Active) -> None:
+        events = self.events
+        button = events.c.kind == "button_pressed"
         rows = await self.conn.execute(
-            select(table.c.member).where(*self.days(since, end)).distinct()
-        )
-        return {member for (member,) in rows}
+            select(
+                events.c.kind, events.c.member, events.c.target,
+                case((button, self.raw_data), else_=None),
+            ).where(
+                *self.window(since, end), *self.by_members(),
+                events.c.kind.in_(("message_posted", "poll_voted", "reaction_added",
+                                   "button_pressed")),
+            )
+        )  # fmt: skip
+        for kind, member, target, raw in rows:
+            data = stored_data(raw) if raw is not None else {"message_author": target}
+            posted, engaged = day_flags(kind, member, data)
+            if engaged:
+                into.engaged.add(member)
+            if posted:
+                into.posted.add(member)
 
     async def known(self, since: datetime, end: datetime) -> int:
         """Members seen before ``end`` and not gone before ``since`` (the team excluded)."""
@@ -293,7 +317,9 @@ class _Counter:
             .where(*window, *self.by_members(), events.c.kind == "button_pressed")
             .distinct()
         )
-        metrics.step_takers = sum(1 for _, message in pressed if message in steps)
+        taken = [message for _, message in pressed if message in steps]
+        metrics.step_takers = len(taken)
+        metrics.bot_posts_taken = len(set(taken))
 
     async def turnout(self, metrics: Metrics) -> None:
         """Distinct voters per poll (and quiz) closed in the period ÷ members engaged in it."""
@@ -317,6 +343,17 @@ class _Counter:
         metrics.polls_closed, metrics.quizzes_closed = len(poll_rates), len(quiz_rates)
         metrics.poll_turnout = sum(poll_rates) / len(poll_rates) if poll_rates else 0.0
         metrics.quiz_turnout = sum(quiz_rates) / len(quiz_rates) if quiz_rates else 0.0
+
+
+def _midnight(moment: datetime) -> datetime:
+    """The UTC midnight at or before ``moment``."""
+    return _day(moment)
+
+
+def _next_midnight(moment: datetime) -> datetime:
+    """The UTC midnight at or after ``moment``."""
+    day = _day(moment)
+    return day if day == moment else day + timedelta(days=1)
 
 
 def _day(moment: datetime) -> datetime:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.core.ids import CommunityRef
 from bot.core.messages import Attachment, OutgoingMessage
 from bot.core.richtext import RichText, bold, join_lines, text
 from bot.i18n import Translator
 from bot.storage.database import Database
-from cogs.digest.metrics import Metrics, compute
+from cogs.digest.metrics import Metrics, compute, window_start
 
 TREND_WEEKS = 8
 
@@ -21,29 +21,29 @@ def percent(value: float) -> str:
 
 
 def headline(t: Translator, m: Metrics, period: timedelta) -> RichText:
-    """The numbers a moderator looks at first, for the period before now."""
-    days = round(period.total_seconds() / 86400, 1)
-    days_text = str(int(days)) if days == int(days) else str(days)
-    lines: list[RichText | str] = [text(bold(t("stats.title", days=days_text)))]
-    lines.append(
-        t(
-            "stats.active",
-            share=percent(m.active_share_7d),
-            count=m.communicators_7d,
-            members=m.members,
-            engaged=percent(m.engaged_share_7d),
-        )
-    )
-    lines.append(
-        t(
-            "stats.active_28",
-            share=percent(m.active_share_28d),
-            count=m.communicators_28d,
-            members=m.members_28d,
-            engaged=percent(m.engaged_share_28d),
-        )
-    )
-    lines.append(t("stats.ugc", count=m.ugc_items, useful=percent(m.ugc_useful_rate)))
+    """The numbers a moderator looks at first, for the period before now.
+
+    The 7- and 28-day active shares are rolling windows whatever the period; a period of
+    another length gets its own active line. Before the bot has seen anyone, it says so
+    instead of a page of 0 %.
+    """
+    lines: list[RichText | str] = [text(bold(t("stats.title", period=t.duration(period))))]
+    if not m.members_28d and not m.members_in_period:
+        lines.append(t("stats.not_enough_data"))
+        return join_lines(lines)
+    if period not in (timedelta(days=7), timedelta(days=28)):
+        lines.append(t("stats.active_period", share=percent(m.active_share),
+                       count=m.communicators, members=m.members_in_period,
+                       engaged=percent(m.engaged_share)))  # fmt: skip
+    lines.append(t("stats.active", share=percent(m.active_share_7d), count=m.communicators_7d,
+                   members=m.members, engaged=percent(m.engaged_share_7d)))  # fmt: skip
+    lines.append(t("stats.active_28", share=percent(m.active_share_28d),
+                   count=m.communicators_28d, members=m.members_28d,
+                   engaged=percent(m.engaged_share_28d)))  # fmt: skip
+    if m.ugc_items:
+        lines.append(t("stats.ugc", count=m.ugc_items, useful=percent(m.ugc_useful_rate)))
+    else:
+        lines.append(t("stats.ugc_none"))
     lines.append(t("stats.new_members", count=m.new_members))
     retention = []
     if m.d7_cohort:
@@ -52,51 +52,43 @@ def headline(t: Translator, m: Metrics, period: timedelta) -> RichText:
         retention.append(t("stats.d30", share=percent(m.d30), cohort=m.d30_cohort))
     lines.append(", ".join(retention) if retention else t("stats.retention_none"))
     if m.faq_questions or m.faq_helped or m.faq_not_helped:
-        lines.append(
-            t(
-                "stats.faq",
-                deflection=percent(m.faq_deflection),
-                questions=m.faq_questions,
-                useful=percent(m.faq_usefulness),
-                helped=m.faq_helped,
-                missed=m.faq_not_helped,
-            )
-        )
+        lines.append(t("stats.faq", deflection=percent(m.faq_deflection),
+                       questions=m.faq_questions, useful=percent(m.faq_usefulness),
+                       helped=m.faq_helped, missed=m.faq_not_helped))  # fmt: skip
     if m.bot_posts:
-        lines.append(
-            t(
-                "stats.next_step",
-                share=percent(m.next_step_share),
-                posts=m.bot_posts,
-                conversion=percent(m.next_step_conversion),
-            )
-        )
-    if m.polls_closed or m.quizzes_closed:
-        lines.append(
-            t(
-                "stats.turnout",
-                polls=m.polls_closed,
-                poll=percent(m.poll_turnout),
-                quizzes=m.quizzes_closed,
-                quiz=percent(m.quiz_turnout),
-            )
-        )
+        lines.append(t("stats.next_step", share=percent(m.next_step_share), posts=m.bot_posts,
+                       conversion=percent(m.next_step_conversion)))  # fmt: skip
+    if m.polls_closed:
+        lines.append(t("stats.polls", count=m.polls_closed, turnout=percent(m.poll_turnout)))
+    if m.quizzes_closed:
+        lines.append(t("stats.quizzes", count=m.quizzes_closed, turnout=percent(m.quiz_turnout)))
     return join_lines(lines)
 
 
-async def trend(db: Database, community: CommunityRef, end: datetime) -> list[Metrics]:
+def week_ends(end: datetime, count: int, tz: tzinfo = UTC) -> list[datetime]:
+    """``end`` and the ``count - 1`` week ends before it, oldest first, a week apart on the
+    community's wall clock (the digest's weeks)."""
+    ends = [end]
+    while len(ends) < count:
+        ends.append(window_start(ends[-1], 7, tz))
+    return ends[::-1]
+
+
+async def trend(
+    db: Database, community: CommunityRef, end: datetime, tz: tzinfo = UTC
+) -> list[Metrics]:
     """Weekly metrics for the last ``TREND_WEEKS`` weeks, oldest first."""
-    weeks = []
-    for back in range(TREND_WEEKS - 1, -1, -1):
-        weeks.append(await compute(db, community, end - timedelta(weeks=back), 7))
-    return weeks
+    return [
+        await compute(db, community, week_end, 7, tz)
+        for week_end in week_ends(end, TREND_WEEKS, tz)
+    ]
 
 
 async def weekly_report(
-    db: Database, community: CommunityRef, end: datetime, t: Translator
+    db: Database, community: CommunityRef, end: datetime, t: Translator, tz: tzinfo = UTC
 ) -> OutgoingMessage:
     """This week's numbers and a chart of the last weeks' trends."""
-    weeks = await trend(db, community, end)
+    weeks = await trend(db, community, end, tz)
     body = text(bold(t("report.title")), "\n") + headline(t, weeks[-1], timedelta(days=7))
     png = await asyncio.to_thread(chart, weeks, t)
     return OutgoingMessage(body, attachment=Attachment("weekly-report.png", png))

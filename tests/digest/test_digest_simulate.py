@@ -70,7 +70,7 @@ def test_a_digest_too_late_is_skipped(simulate) -> None:  # type: ignore[no-unty
 def test_stats_report_the_active_share_of_the_script(simulate) -> None:  # type: ignore[no-untyped-def]
     out = simulate(WEEK + "mod: /stats\nbob: /stats\n", "2026-11-27T10:00")
     # alice, bob, carol, zed and vain posted; dave and erin only reacted: 5 of 7 members.
-    assert "Active (posted) in 7 days: 71% (5 of 7 members); engaged: 100%" in out
+    assert "Active (posted) in the last 7 days: 71% (5 of 7); engaged: 100%" in out
     assert "/stats is for the moderator team" in out
 
 
