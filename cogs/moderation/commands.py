@@ -97,6 +97,12 @@ class Commands(Cases):
             seconds = 0 if raw in ("off", "0") else int(parse_duration(raw).total_seconds())
         except ValueError:
             raise UserFacingError("moderation.bad_interval", value=raw) from None
+        if seconds > NATIVE_SLOWMODE_MAX:
+            # Discord's limit (Telegram's native one is lower still); longer is a lock, not a pace.
+            raise UserFacingError(
+                "moderation.interval_too_long", value=raw,
+                most=ctx.t.duration(timedelta(seconds=NATIVE_SLOWMODE_MAX)),
+            )  # fmt: skip
         lasting: timedelta | None = ctx.args.get("duration")
         community = ctx.event.community
         native = Capability.NATIVE_SLOW_MODE in ctx.port.capabilities and seconds <= (

@@ -207,8 +207,13 @@ async def test_native_slow_mode_is_used_when_the_platform_has_it(
     await native.post("mod", "general", "/slowmode 10m")
     assert native.actions[0].kind == "set_slow_mode"
     assert native.actions[0].details == {"channel": "general", "seconds": 600}
-    await native.post("mod", "general", "/slowmode 8h")  # over the native maximum: emulated
+    for too_long in ("8h", "99d", "7ч"):  # over what any platform allows: refused
+        await native.post("mod", "general", f"/slowmode {too_long}")
+        assert "at most 6 hours between messages" in native.transcript[-1]
     assert [a.details.get("seconds") for a in native.actions if a.kind == "set_slow_mode"] == [600]
+    await native.post("mod", "general", "/slowmode 6h")
+    slow = [a.details.get("seconds") for a in native.actions if a.kind == "set_slow_mode"]
+    assert slow == [600, 21600]
     await native.post("mod", "general", "/slowmode nonsense")
     assert "is not an interval" in native.transcript[-1]
 
