@@ -53,9 +53,21 @@ def check_content(
         if not folder.is_dir():
             problems.append(f"{folder}: the {name} folder does not exist")
             continue
-        problems.extend(check_text_files(folder))
+        unreadable = check_text_files(folder)
+        problems.extend(unreadable)
+        # One message per problem: a file already reported as unreadable is not reported again
+        # by a validator that tried to read it too.
+        reported = {
+            str(path) for path in folder.rglob("*")
+            if path.is_file() and any(u.startswith(f"{path}:") for u in unreadable)
+        }  # fmt: skip
         for feature in features:
             validator = feature.content.get(name)
             if validator is not None:
-                problems.extend(validator(folder))
+                problems.extend(p for p in validator(folder) if _file_of(p, reported) is None)
     return problems
+
+
+def _file_of(problem: str, files: set[str]) -> str | None:
+    """The file among ``files`` a ``file:line: message`` problem is about, if any."""
+    return next((f for f in files if problem.startswith(f + ":")), None)

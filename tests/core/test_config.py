@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,17 @@ def test_help_lists_what_the_enabled_features_add(
     assert not commands & {"faq", "rules", "digest", "stats"}
     with pytest.raises(SystemExit):
         main(["--config", str(only_help), "faq", "ask", "hi"])  # not a command without the FAQ
+
+
+def test_a_binary_faq_file_is_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    faq = tmp_path / "faq"
+    shutil.copytree(ROOT / "faq", faq)
+    (faq / "photo.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x9b binary")
+    code = main(["check", "--config", str(ROOT / "config.example.toml"), "--faq", str(faq)])
+    err = capsys.readouterr().err
+    assert code == 2
+    about = [line for line in err.splitlines() if "photo.md" in line]
+    assert len(about) == 1 and "not UTF-8 text" in about[0], err
+    assert "codec" not in err
