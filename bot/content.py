@@ -7,6 +7,7 @@ Features declare their validators in ``content`` (folder name -> validator);
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,41 @@ def check_text_files(folder: Path) -> list[str]:
     return problems
 
 
+PLATFORM_COMMANDS = frozenset({"start"})
+"""Commands a platform sends on its own (Telegram's /start), known without a feature."""
+_COMMAND_MENTION = re.compile(r"(?<![\w/.:@#-])/([a-z][a-z0-9_]{1,31})\b")
+
+
+def command_names(features: Sequence[type[Feature[Any]]]) -> set[str]:
+    """The slash commands the enabled features answer."""
+    names = {
+        str(declaration.target.name)
+        for feature in features
+        for declaration in feature.declarations
+        if declaration.kind == "command"
+    }
+    return names | PLATFORM_COMMANDS
+
+
+def check_command_mentions(folder: Path, known: set[str]) -> list[str]:
+    """Content must not send members to a command that is not enabled (``/ticket`` before
+    the service desk exists): every ``/name`` outside a link is checked."""
+    problems = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by check_text_files
+        for number, line in enumerate(lines, start=1):
+            for name in _COMMAND_MENTION.findall(line):
+                if name not in known:
+                    problems.append(
+                        f"{path}:{number}: /{name} is not a command of this bot with the enabled"
+                        f" features (known: {', '.join('/' + n for n in sorted(known))})"
+                    )
+    return problems
+
+
 def check_content(
     features: Sequence[type[Feature[Any]]], rules: Path, faq: Path, quizzes: Path | None = None
 ) -> list[str]:
@@ -55,6 +91,7 @@ def check_content(
             continue
         unreadable = check_text_files(folder)
         problems.extend(unreadable)
+        problems.extend(check_command_mentions(folder, command_names(features)))
         # One message per problem: a file already reported as unreadable is not reported again
         # by a validator that tried to read it too.
         reported = {

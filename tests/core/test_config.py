@@ -193,3 +193,39 @@ def test_a_binary_faq_file_is_reported_once(
     about = [line for line in err.splitlines() if "photo.md" in line]
     assert len(about) == 1 and "not UTF-8 text" in about[0], err
     assert "codec" not in err
+
+
+def test_content_that_names_a_command_nobody_answers_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    faq = tmp_path / "faq"
+    shutil.copytree(ROOT / "faq", faq)
+    entry = faq / "support.md"
+    entry.write_text(
+        entry.read_text(encoding="utf-8")
+        + "\nOpen a case with `/ticket`, or see https://example.org/ticket and /poll results.\n",
+        encoding="utf-8",
+    )
+    code = main(["check", "--config", str(ROOT / "config.example.toml"), "--faq", str(faq)])
+    err = capsys.readouterr().err
+    assert code == 2
+    [problem] = [line for line in err.splitlines() if "support.md" in line]
+    assert "/ticket is not a command of this bot" in problem and "support.md:14:" in problem
+    # With polls disabled, content pointing at /poll is reported too.
+    config = tmp_path / "no-polls.toml"
+    config.write_text(
+        EXAMPLE.replace(
+            'enabled = ["help", "moderation", "welcome", "polls", "ama", "roles", "faq", "digest",'
+            ' "privacy"]',
+            'enabled = ["help", "faq"]',
+        ),
+        encoding="utf-8",
+    )
+    main(["check", "--config", str(config), "--faq", str(faq)])
+    assert "/poll is not a command" in capsys.readouterr().err
+
+
+def test_the_shipped_content_names_only_enabled_commands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["check", "--config", str(ROOT / "config.example.toml")]) == 0
