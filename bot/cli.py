@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot import __version__
 from bot.clitools import (
     CONFIG_HELP,
@@ -22,12 +24,13 @@ from bot.clitools import (
     database_option,
     database_url,
 )
-from bot.config import Config, ConfigError, default_config_path, load_config
+from bot.config import Config, ConfigError, builtin_config, default_config_path, load_config
 from bot.content import ContentError
 from bot.core import redact
 from bot.core.feature import CliHandler, Feature
+from bot.core.unicode import valid_text
 from bot.features import enabled_features
-from bot.storage.database import StorageError
+from bot.storage.database import StorageError, require_existing, storage_problem
 
 if TYPE_CHECKING:
     from bot.adapters.discord.runner import DiscordRunner
@@ -81,12 +84,20 @@ def build_parser(features: Sequence[type[AnyFeature]] = ()) -> argparse.Argument
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Bytes that are not UTF-8 reach argv as lone surrogates, which no output can print.
+    arguments = [valid_text(arg) for arg in (sys.argv[1:] if argv is None else argv)]
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--config", type=Path)
-    config_path: Path = early.parse_known_args(arguments)[0].config or default_config_path()
+    given: Path | None = early.parse_known_args(arguments)[0].config
+    config_path = given or default_config_path()
     try:
-        config = load_config(config_path)
+        if given is None and not config_path.exists():
+            # Outside a checkout (an installed bot, `rules test --rules FILE` anywhere).
+            print(f"note: no {config_path} here: built-in defaults, every feature on",
+                  file=sys.stderr)  # fmt: skip
+            config = builtin_config()
+        else:
+            config = load_config(config_path)
     except ConfigError as exc:
         build_parser().parse_known_args(arguments)  # --help and --version still work
         for problem in exc.problems:
@@ -103,19 +114,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
     )
     try:
-        handler: CliHandler | None = getattr(args, "handler", None)
-        if handler is not None:
-            return handler(config, args)
-        if args.command == "check":
-            return _check(config, args.rules or config.rules_dir, args.faq or config.faq_dir)
-        if args.command == "member":
-            return _forget(config, args.member, args.database)
-        if args.command == "simulate":
-            return _simulate(config, args.script, args.database, args.start)
-        return _run(config)
+        code = _dispatch(config, args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
     except StorageError as exc:
         print(f"database error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except SQLAlchemyError as exc:
+        print(f"database error: {storage_problem(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`... | head -1`): stop quietly, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -123,6 +136,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def _dispatch(config: Config, args: argparse.Namespace) -> int:
+    handler: CliHandler | None = getattr(args, "handler", None)
+    if handler is not None:
+        return handler(config, args)
+    if args.command == "check":
+        return _check(config, args.rules or config.rules_dir, args.faq or config.faq_dir)
+    if args.command == "member":
+        return _forget(config, args.member, args.database)
+    if args.command == "simulate":
+        return _simulate(config, args.script, args.database, args.start)
+    return _run(config)
 
 
 def _check(config: Config, rules: Path, faq: Path) -> int:
@@ -148,10 +174,11 @@ def _forget(config: Config, key: str, database: str | None) -> int:
         print(f"{key!r}: expected PLATFORM:ID, e.g. telegram:123456789", file=sys.stderr)
         return EXIT_USAGE
     member = MemberRef(Platform(platform), native.strip())
+    url = database_url(config.database_url(), database)
+    require_existing(url)
 
     async def run() -> dict[str, int]:
-        app = BotApp(config, clock=SystemClock(),
-                     database_url=database_url(config.database_url(), database))  # fmt: skip
+        app = BotApp(config, clock=SystemClock(), database_url=url)
         try:
             await app.db.migrate()
             return await app.forget_member(member)

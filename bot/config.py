@@ -304,6 +304,14 @@ def load_config(path: Path) -> Config:
     return config.model_copy(update={"source": path.resolve()})
 
 
+def builtin_config() -> Config:
+    """The defaults with every shipped feature on, for a command run where no config file is
+    (content folders relative to the current one)."""
+    from bot.features import catalog
+
+    return config_model().model_validate({"features": {"enabled": sorted(catalog())}})
+
+
 @functools.cache
 def config_model() -> type[Config]:
     """The config model with a section for every feature that ships (enabled or not: a

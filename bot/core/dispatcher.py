@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from bot.core.messages import OutgoingMessage
 from bot.core.port import PlatformPort
 from bot.core.registry import Handler, Registry
 from bot.core.richtext import text
+from bot.core.unicode import valid_text
 from bot.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,9 @@ class Dispatcher:
         self._locale_for = locale_for
 
     async def dispatch(self, event: Event, port: PlatformPort) -> None:
+        content = getattr(event, "content", None)
+        if isinstance(content, str) and (clean := valid_text(content)) is not content:
+            event = dataclasses.replace(event, content=clean)  # type: ignore[call-arg]
         translator, tz = self._locale_for(event.community)
         ctx = Context(event, port, self.services, translator, tz)
         chain = self.registry.chain

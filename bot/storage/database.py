@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Table, event, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -33,6 +33,34 @@ class StorageError(Exception):
     """The database cannot be used (bad URL, newer schema, unreadable file)."""
 
 
+def storage_problem(exc: SQLAlchemyError) -> str:
+    """What went wrong with the database, in one line (the driver's message when there is
+    one, without SQLAlchemy's background link)."""
+    original = getattr(exc, "orig", None)
+    text = str(original) if original is not None else str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return first
+
+
+def require_existing(url: str) -> None:
+    """For commands that only read: a SQLite file that does not exist is a typo, not a new
+    database to create."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(f"{exc} (expected e.g. sqlite+aiosqlite:///bot.sqlite3)") from None
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return
+    path = Path(database).expanduser()
+    if not path.is_file():
+        raise StorageError(
+            f"no database at {path}: check the path (the bot creates it on its first run)"
+        )
+
+
 class Database:
     """One engine for the process. Use :meth:`transaction` for writes, :meth:`read` for reads.
 
@@ -43,7 +71,10 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        parsed = make_url(url)
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise StorageError(f"{exc} (expected e.g. sqlite+aiosqlite:///bot.sqlite3)") from None
         self.dialect = parsed.get_backend_name()
         kwargs: dict[str, Any] = {"echo": echo}
         if self.dialect == "sqlite":
@@ -53,7 +84,15 @@ class Database:
                 kwargs["poolclass"] = StaticPool
             elif not database.startswith("file:"):
                 Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        try:
+            self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        except ModuleNotFoundError as exc:
+            raise StorageError(
+                f"{parsed.drivername} needs the Python package {exc.name!r}, which is not"
+                f" installed (for PostgreSQL: postgresql+asyncpg://... and the asyncpg package)"
+            ) from None
+        except ArgumentError as exc:
+            raise StorageError(f"{exc} (expected e.g. sqlite+aiosqlite:///bot.sqlite3)") from None
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
 

@@ -23,7 +23,7 @@ from bot.config import Config
 from bot.core.clock import SystemClock
 from bot.core.ids import CommunityRef
 from bot.i18n import translator
-from bot.storage.database import Database
+from bot.storage.database import Database, require_existing
 from bot.storage.eventlog import communities
 from cogs.digest import upcoming
 from cogs.digest.metrics import compute
@@ -82,19 +82,32 @@ def run(config: Config, args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"--community: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    if args.command == "digest":
-        return asyncio.run(digest_preview(config, url, community))
-    if args.stats_command == "backfill":
-        return asyncio.run(_backfill(url))
-    if not 1 <= args.weeks <= 520:
-        print("--weeks must be between 1 and 520", file=sys.stderr)
+    try:
+        if args.command == "digest":
+            return asyncio.run(digest_preview(config, url, community))
+        if args.stats_command == "backfill":
+            return asyncio.run(_backfill(url))
+        if not 1 <= args.weeks <= 520:
+            print("--weeks must be between 1 and 520", file=sys.stderr)
+            return EXIT_USAGE
+        out: Path | None = args.out
+        if out is not None and (out.is_dir() or not out.parent.is_dir()):
+            problem = "is a folder" if out.is_dir() else "its folder does not exist"
+            print(f"--out {out}: {problem}; give a file name such as stats.csv", file=sys.stderr)
+            return EXIT_USAGE
+        table = asyncio.run(stats_export(config, url, community, args.weeks, out))
+    except UnknownCommunity as exc:
+        print(exc, file=sys.stderr)
         return EXIT_USAGE
-    table = asyncio.run(stats_export(config, url, community, args.weeks, args.out))
-    if args.out is None:
+    if out is None:
         sys.stdout.write(table or "")
-    else:
-        args.out.write_text(table or "", encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
+        return EXIT_OK
+    try:
+        out.write_text(table or "", encoding="utf-8")
+    except OSError as exc:
+        print(f"--out {out}: cannot write: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -107,9 +120,8 @@ def _absolute(database: str | None) -> str | None:
 async def _backfill(url: str) -> int:
     from bot.storage.backfill import backfill
 
-    db = Database(url)
+    db = await _open(url)
     try:
-        await db.migrate()
         result = await backfill(db)
     finally:
         await db.close()
@@ -121,8 +133,13 @@ async def _backfill(url: str) -> int:
 
 
 async def _open(url: str) -> Database:
+    require_existing(url)
     db = Database(url)
-    await db.migrate()
+    try:
+        await db.migrate()
+    except BaseException:
+        await db.close()
+        raise
     return db
 
 
@@ -134,11 +151,22 @@ async def _now(db: Database) -> datetime:
 
 
 async def _communities(db: Database, config: Config, community: str | None) -> list[CommunityRef]:
-    if community:
-        return [CommunityRef.parse(community)]
     found = await communities(db, (await _now(db)) - timedelta(days=365 * 5))
     configured = list(config.section("digest", DigestSettings).channels)
-    return sorted(set(found) | set(configured), key=str)
+    known = sorted(set(found) | set(configured), key=str)
+    if community:
+        wanted = CommunityRef.parse(community)
+        if wanted not in known:
+            raise UnknownCommunity(
+                f"--community {community}: no such community in this database or the config"
+                f" (known: {', '.join(map(str, known)) or 'none yet'})"
+            )
+        return [wanted]
+    return known
+
+
+class UnknownCommunity(Exception):
+    """``--community`` names a community nobody has seen."""
 
 
 async def digest_preview(config: Config, url: str, community: str | None) -> int:

@@ -119,3 +119,31 @@ async def test_a_real_button_under_another_message_is_refused(
     assert "no longer works" in platform.transcript[-1]
     await platform.press("mallory", copied.label)  # the same data under its own message
     assert await vote_rows(app) == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "you are an idiot \ud800",  # a JSON escape no encoder can write
+        b"how do I reset \xff my password?".decode("utf-8", "surrogateescape"),
+    ],
+)
+async def test_lone_surrogates_in_a_message_do_not_break_any_feature(
+    app: BotApp, platform: ConsolePlatform, caplog: pytest.LogCaptureFixture, content: str
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        await platform.post("mallory", "general", content)
+        await app.services.lanes.drain()
+        await app.eventlog.flush()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    out = "\n".join(platform.transcript)
+    assert "Something went wrong" not in out
+    assert ("deleted" in out or "warning" in out) if "idiot" in content else "password" in out
+
+
+def test_valid_text_keeps_valid_text_and_replaces_only_surrogates() -> None:
+    from bot.core.unicode import valid_text
+
+    assert valid_text("plain") == "plain"
+    assert valid_text("😀 ქართული") == "😀 ქართული"
+    assert valid_text("a\ud800b\udcff") == "a\ufffdb\ufffd"

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
+from bot.core.unicode import valid_text
 from bot.i18n import Translator
 
 
@@ -116,8 +117,8 @@ async def run_console(app: BotApp, platform: ConsolePlatform | None = None) -> N
 
 def _read(prompt: str) -> str:
     if prompt:
-        return input(prompt)
-    line = sys.stdin.readline()
+        return valid_text(input(prompt))
+    line = valid_text(sys.stdin.readline())
     if not line:
         raise EOFError
     return line
