@@ -9,6 +9,7 @@ parameter. A key missing in a locale falls back to English.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -20,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_skeleton,
+    format_time,
+    get_timezone_gmt,
+)
 from babel.lists import format_list
 from babel.units import format_unit
 
@@ -163,8 +170,25 @@ class Translator:
         return format_unit(value, f"duration-{unit}", length="long", locale=self._babel)
 
     def datetime(self, when: datetime, tz: Any) -> str:
-        """A date and time in the community's time zone, in the locale's medium format."""
-        return format_datetime(when, format="medium", tzinfo=tz, locale=self._babel)
+        """A date and time in the community's time zone, in the locale's own order, without
+        seconds and with the zone: ``Dec 1, 2026, 10:12 PM GMT+04:00``."""
+        local = when.astimezone(tz)
+        date = format_date(local, "medium", locale=self._babel)
+        time = format_time(local, "short", locale=self._babel)
+        pattern = str(self._babel.datetime_formats["medium"])
+        offset = local.utcoffset()
+        zone = "UTC" if not offset else get_timezone_gmt(local, "long", locale=self._babel)
+        return f"{pattern.format(time, date)} {zone}"
+
+    def short_date(self, when: dt.datetime, tz: Any) -> str:
+        """A day and month as the locale writes them: ``Nov 30``, ``30 нояб.``."""
+        return str(format_skeleton("MMMd", when.astimezone(tz), locale=self._babel))
+
+    def date_range(self, start: dt.datetime, end: dt.datetime, tz: Any) -> str:
+        """Two days as the locale writes a range: ``Nov 23 – 30``, ``23—30 нояб.``."""
+        first, last = start.astimezone(tz), end.astimezone(tz)
+        skeleton = "yMMMd" if first.year != last.year else "MMMd"
+        return str(format_interval(first, last, skeleton, locale=self._babel))
 
 
 DAY = 86400

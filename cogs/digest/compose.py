@@ -115,11 +115,8 @@ async def build_digest(
             else None
         )
     digest = Digest(community, week_key(end, tz), start, end, hero, ranking)
-    local_start = start.astimezone(tz).strftime("%d.%m")
-    local_end = (end - timedelta(seconds=1)).astimezone(tz).strftime("%d.%m")
-    digest.lines.append(
-        text(bold(t("digest.title", community=community_name, start=local_start, end=local_end)))
-    )
+    days = t.date_range(start, end - timedelta(seconds=1), tz)
+    digest.lines.append(text(bold(t("digest.title", community=community_name, days=days))))
     if hero is not None:
         name = digest.hero_name = activity.name(hero.member)
         digest.lines.append(

@@ -90,18 +90,18 @@ async def weekly_report(
     """This week's numbers and a chart of the last weeks' trends."""
     weeks = await trend(db, community, end, tz)
     body = text(bold(t("report.title")), "\n") + headline(t, weeks[-1], timedelta(days=7))
-    png = await asyncio.to_thread(chart, weeks, t)
+    png = await asyncio.to_thread(chart, weeks, t, tz)
     return OutgoingMessage(body, attachment=Attachment("weekly-report.png", png))
 
 
-def chart(weeks: list[Metrics], t: Translator) -> bytes:
+def chart(weeks: list[Metrics], t: Translator, tz: tzinfo = UTC) -> bytes:
     """A PNG: active and engaged share (left axis, %) and member posts (bars, right axis)."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display; safe in threads when only this module draws
     from matplotlib.figure import Figure
 
-    labels = [m.end.strftime("%d.%m") for m in weeks]
+    labels = [t.short_date(m.end - timedelta(seconds=1), tz) for m in weeks]
     figure = Figure(figsize=(8, 3.6), dpi=100)
     axes = figure.add_subplot()
     posts = axes.twinx()

@@ -71,7 +71,9 @@ class Polls(QuizSeries):
         try:
             request = parse_poll(raw)
         except PollSyntaxError as exc:
-            raise UserFacingError(exc.key) from None
+            # The quiz's own usage, not the poll's, for a malformed quiz.
+            key = "polls.quiz_syntax" if exc.key == "polls.syntax" else exc.key
+            raise UserFacingError(key) from None
         marked = [i for i, option in enumerate(request.options) if option.startswith("*")]
         if len(marked) != 1:
             raise UserFacingError("polls.quiz_syntax")

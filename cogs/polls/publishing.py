@@ -155,8 +155,15 @@ def _poll_text(t: Translator, poll: Poll, closes_at: datetime, tz: ZoneInfo) -> 
     lines: list[RichText | str] = [text(bold(t(head, question=poll.question)))]
     if poll.kind == "reactions":
         lines += [f"{REACTION_EMOJI[i]} {option}" for i, option in enumerate(poll.options)]
-    hint = "polls.hint_multi" if poll.multiple else "polls.hint_single"
+    if poll.correct is not None:
+        hint = "polls.hint_quiz"  # one answer, final
+    elif poll.kind == "reactions":
+        hint = "polls.hint_reactions"
+    else:
+        hint = "polls.hint_multi" if poll.multiple else "polls.hint_single"
     lines.append(t(hint, when=when))
+    if poll.anonymous:
+        lines.append(t("polls.anonymous_note"))
     return join_lines(lines)
 
 
