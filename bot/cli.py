@@ -154,7 +154,10 @@ def _dispatch(config: Config, args: argparse.Namespace) -> int:
 def _check(config: Config, rules: Path, faq: Path) -> int:
     from bot.content import check_content
 
-    problems = check_content(enabled_features(config), rules, faq, config.quizzes_dir)
+    quizzes: Path | None = config.quizzes_dir
+    if "quizzes" not in config.content.model_fields_set and not quizzes.is_dir():
+        quizzes = None  # optional unless the config names it
+    problems = check_content(enabled_features(config), rules, faq, quizzes)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

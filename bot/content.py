@@ -80,10 +80,11 @@ def check_command_mentions(folder: Path, known: set[str]) -> list[str]:
 def check_content(
     features: Sequence[type[Feature[Any]]], rules: Path, faq: Path, quizzes: Path | None = None
 ) -> list[str]:
-    """Run the features' validators on the content folders (quizzes are optional)."""
+    """Run the features' validators on the content folders (quizzes only when given: the
+    caller passes them when the config names the folder or it exists)."""
     problems: list[str] = []
     folders = [("rules", rules), ("faq", faq)]
-    if quizzes is not None and quizzes.is_dir():
+    if quizzes is not None:
         folders.append(("quizzes", quizzes))
     for name, folder in folders:
         if not folder.is_dir():
@@ -108,3 +109,13 @@ def check_content(
 def _file_of(problem: str, files: set[str]) -> str | None:
     """The file among ``files`` a ``file:line: message`` problem is about, if any."""
     return next((f for f in files if problem.startswith(f + ":")), None)
+
+
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column \d+\)")
+
+
+def toml_problem(exc: Exception) -> tuple[int | None, str]:
+    """The line of a ``tomllib`` error (``None`` when at the end of the document) and its
+    reason without the "(at line, column)" tail, for ``file:line: problem`` messages."""
+    found = _TOML_AT.search(str(exc))
+    return (int(found.group(1)) if found else None), _TOML_AT.sub("", str(exc))

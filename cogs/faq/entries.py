@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.content import toml_problem
 from cogs.faq import markdown
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -83,10 +84,9 @@ def parse_entry(path: Path, source: str | None = None) -> FaqEntry:
     try:
         meta = tomllib.loads("\n".join(lines[1:closing]))
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
+        at, reason = toml_problem(exc)
         # "at end of document" has no line: point at the last line of the front matter.
-        line = int(match.group(1)) + 1 if match else max(2, closing)
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        line = at + 1 if at is not None else max(2, closing)
         raise FaqFileError([f"{path}:{line}: front matter is not valid TOML: {reason}"]) from exc
     body_start = closing + 2
     body = "\n".join(lines[closing + 1 :])

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.config import describe_validation_error
+from bot.content import toml_problem
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -44,40 +46,50 @@ class QuizSeries(BaseModel):
     questions: Annotated[list[QuizQuestion], Field(min_length=1, max_length=100)]
 
 
-class SeriesError(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+@dataclass(frozen=True, slots=True)
+class SeriesFolder:
+    """The series that load, and a ``file:line`` problem for each file that does not (a broken
+    file is skipped; the others keep working)."""
+
+    series: dict[str, QuizSeries]
+    problems: dict[str, list[str]]
+    """Problems by series name (the file's stem)."""
+    exists: bool = True
+
+    def all_problems(self) -> list[str]:
+        return [problem for name in sorted(self.problems) for problem in self.problems[name]]
 
 
-def load_series(folder: Path) -> dict[str, QuizSeries]:
-    """Every ``*.toml`` in the folder, by file name; raises ``SeriesError`` listing problems."""
+def load_series(folder: Path) -> SeriesFolder:
+    """Every ``*.toml`` in the folder, by file name."""
     series: dict[str, QuizSeries] = {}
-    problems: list[str] = []
+    problems: dict[str, list[str]] = {}
     if not folder.is_dir():
-        return series
+        return SeriesFolder(series, problems, exists=False)
     for path in sorted(folder.glob("*.toml")):
         if not _NAME.match(path.stem):
-            problems.append(f"{path}: quiz names use lower-case letters, digits, '-' and '_'")
+            problems[path.stem] = [
+                f"{path}:1: quiz names use lower-case letters, digits, '-' and '_'"
+            ]
             continue
         try:
             raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems[path.stem] = [f"{path}:1: cannot read: {exc}"]
+            continue
+        try:
             data = tomllib.loads(raw)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            problems.append(f"{path}: {exc}")
+        except tomllib.TOMLDecodeError as exc:
+            at, reason = toml_problem(exc)
+            line = at if at is not None else max(1, raw.count("\n"))
+            problems[path.stem] = [f"{path}:{line}: not valid TOML: {reason}"]
             continue
         try:
             series[path.stem] = QuizSeries.model_validate(data)
         except ValidationError as exc:
-            problems.extend(describe_validation_error(exc, path, raw))
-    if problems:
-        raise SeriesError(problems)
-    return series
+            problems[path.stem] = describe_validation_error(exc, path, raw)
+    return SeriesFolder(series, problems)
 
 
 def validate_series(folder: Path) -> list[str]:
-    try:
-        load_series(folder)
-    except SeriesError as exc:
-        return exc.problems
-    return []
+    return load_series(folder).all_problems()

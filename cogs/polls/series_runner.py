@@ -19,7 +19,7 @@ from bot.scheduler import Deadline, weekly_trigger
 from cogs.polls.logic import PollRequest
 from cogs.polls.payloads import SeriesStep
 from cogs.polls.publishing import PollPublisher
-from cogs.polls.series import SeriesError, load_series
+from cogs.polls.series import load_series
 from cogs.polls.settings import ScheduledQuiz
 
 log = logging.getLogger(__name__)
@@ -36,14 +36,14 @@ class QuizSeries(PollPublisher):
     @command(QUIZRUN)
     async def on_quizrun(self, ctx: Context) -> None:
         name = str(ctx.args["name"]).lower()
-        try:
-            series = load_series(self.config.quizzes_dir)
-        except SeriesError as exc:
-            raise UserFacingError("polls.series_broken", problem=exc.problems[0]) from None
+        folder = load_series(self.config.quizzes_dir)
+        series = folder.series
+        if name in folder.problems:
+            raise UserFacingError("polls.series_broken", problem=folder.problems[name][0])
         if name not in series:
-            raise UserFacingError(
-                "polls.no_series", name=name, names=", ".join(sorted(series)) or "-"
-            )
+            if not series:
+                raise UserFacingError("polls.no_series_at_all", name=name)
+            raise UserFacingError("polls.no_series", name=name, names=", ".join(sorted(series)))
         channel = ctx.event.channel_ref
         actor = ctx.event.actor
         assert channel is not None and actor is not None
@@ -59,7 +59,7 @@ class QuizSeries(PollPublisher):
     async def next_question(self, data: SeriesStep, row: Deadline) -> None:
         community, channel = data.community, data.channel_ref
         port = self.port_for(community)
-        series = load_series(self.config.quizzes_dir).get(data.series)
+        series = load_series(self.config.quizzes_dir).series.get(data.series)
         index = data.index
         polls = list(data.polls)
         base = row.key.rpartition("#")[0]
@@ -115,8 +115,10 @@ class QuizSeries(PollPublisher):
     @recurring("weekly_quizzes", catch_up=timedelta(hours=1))
     async def run_scheduled(self, slot: datetime, entry: ScheduledQuiz) -> None:
         channel = ChannelRef(entry.community, entry.channel)
-        if load_series(self.config.quizzes_dir).get(entry.series) is None:
-            log.warning("scheduled quiz %r: no such series in the quizzes folder", entry.series)
+        folder = load_series(self.config.quizzes_dir)
+        if entry.series not in folder.series:
+            why = folder.problems.get(entry.series, ["no such series in the quizzes folder"])
+            log.warning("scheduled quiz %r skipped: %s", entry.series, why[0])
             return
         await self.start_series(channel, entry.series, "schedule")
         await self.scheduler.run_pending()

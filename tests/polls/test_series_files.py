@@ -1,0 +1,65 @@
+"""Quiz series files: a broken one is skipped with file:line, the others keep working, and a
+missing folder the config names is reported by check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import ROOT, example_config_in
+
+
+def config_with_quizzes(folder: Path, quizzes: Path) -> Path:
+    config = example_config_in(folder)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace(repr(str(ROOT / "quizzes")), repr(str(quizzes))), "utf-8")
+    return config
+
+
+def simulate(capsys: pytest.CaptureFixture[str], config: Path, script: str, tmp: Path) -> str:
+    path = tmp / "script.txt"
+    path.write_text(script, encoding="utf-8")
+    code = main(["simulate", str(path), "--config", str(config),
+                 "--database", str(tmp / "db.sqlite3"), "--start", "2026-11-27T10:00"])  # fmt: skip
+    assert code == 0
+    return capsys.readouterr().out
+
+
+def test_a_broken_file_does_not_take_the_other_series_down(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    quizzes = tmp_path / "quizzes"
+    quizzes.mkdir()
+    shutil.copy(ROOT / "quizzes" / "georgia.toml", quizzes / "georgia.toml")
+    (quizzes / "broken.toml").write_text('title = "Broken"\nseconds = \n', encoding="utf-8")
+    (quizzes / "empty.toml").write_text('title = "No questions"\n', encoding="utf-8")
+    config = config_with_quizzes(tmp_path, quizzes)
+    out = simulate(capsys, config, "mod: /quizrun georgia\nmod: /quizrun broken\n"
+                   "mod: /quizrun empty\nmod: /quizrun nope\n", tmp_path)  # fmt: skip
+    assert "Georgia basics" in out and "What is the capital of Georgia?" in out
+    assert "broken.toml:2: not valid TOML" in out
+    assert "empty.toml" in out and "questions" in out
+    assert "There is no quiz series “nope”. Available: georgia." in out
+    code = main(["check", "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2 and "broken.toml:2:" in err and "georgia" not in err
+
+
+def test_check_reports_a_missing_quizzes_folder_the_config_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = config_with_quizzes(tmp_path, tmp_path / "missing")
+    assert main(["check", "--config", str(config)]) == 2
+    assert "the quizzes folder does not exist" in capsys.readouterr().err
+
+
+def test_an_empty_folder_says_there_are_no_series_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "quizzes").mkdir()
+    config = config_with_quizzes(tmp_path, tmp_path / "quizzes")
+    out = simulate(capsys, config, "mod: /quizrun georgia\n", tmp_path)
+    assert "the quizzes folder has none yet" in out and "Available: -" not in out
