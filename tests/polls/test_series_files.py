@@ -22,8 +22,9 @@ def config_with_quizzes(folder: Path, quizzes: Path) -> Path:
 def simulate(capsys: pytest.CaptureFixture[str], config: Path, script: str, tmp: Path) -> str:
     path = tmp / "script.txt"
     path.write_text(script, encoding="utf-8")
+    database = str(tmp / "db.sqlite3")
     code = main(["simulate", str(path), "--config", str(config),
-                 "--database", str(tmp / "db.sqlite3"), "--start", "2026-11-27T10:00"])  # fmt: skip
+                 "--database", database, "--start", "2026-11-27T10:00"])  # fmt: skip
     assert code == 0
     return capsys.readouterr().out
 
