@@ -155,7 +155,7 @@ def _check(config: Config, rules: Path, faq: Path) -> int:
     from bot.content import check_content
 
     quizzes: Path | None = config.quizzes_dir
-    if "quizzes" not in config.content.model_fields_set and not quizzes.is_dir():
+    if "quizzes" not in config.content.model_fields_set and not config.quizzes_dir.is_dir():
         quizzes = None  # optional unless the config names it
     problems = check_content(enabled_features(config), rules, faq, quizzes)
     for problem in problems:

@@ -4,31 +4,31 @@ questions become FAQ drafts for a human to review."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.context import Context, Services
 from bot.core.durations import parse_duration
 from bot.core.errors import UserFacingError
-from bot.core.events import ButtonPressed, CommandInvoked
-from bot.core.feature import Feature, Recurring, button, command, deadline, recurring
-from bot.core.ids import ChannelRef, MemberRef
+from bot.core.events import ButtonPressed, CommandInvoked, ReactionAdded
+from bot.core.feature import Feature, Recurring, button, command, deadline, on, recurring
+from bot.core.ids import ChannelRef, MemberRef, MessageRef
 from bot.core.messages import ButtonStyle, OutgoingMessage
 from bot.core.permissions import Level
-from bot.core.richtext import RichText, bold, join_lines, text
-from bot.i18n import Translator
+from bot.core.richtext import Mention, bold, text
 from bot.scheduler import weekly_trigger
-from cogs.ama.payloads import AmaClose, Upvote
+from cogs.ama.duplicates import Verdict, verdict
+from cogs.ama.payloads import AmaClose, SameQuestion, Upvote
+from cogs.ama.render import ranked, write_draft
 from cogs.ama.settings import AmaSettings, WeeklyAma
 from cogs.ama.store import AmaStore, Question, Session
+from cogs.faq.api import likeness
 
 log = logging.getLogger(__name__)
-
-_WORD = re.compile(r"\w+")
 
 AMA = CommandSpec(
     "ama",
@@ -42,19 +42,16 @@ AMA = CommandSpec(
 ASK = CommandSpec("ask", "ama.cmd.ask", (Param("question", ParamKind.TEXT, "ama.param.question"),))
 
 
-def similarity(a: str, b: str) -> float:
-    """Word overlap (Jaccard) of two questions, ignoring case and one- or two-letter words."""
-    first = {w for w in _WORD.findall(a.casefold()) if len(w) > 2}
-    second = {w for w in _WORD.findall(b.casefold()) if len(w) > 2}
-    if not first or not second:
-        return 1.0 if a.casefold().strip() == b.casefold().strip() else 0.0
-    return len(first & second) / len(first | second)
+UPVOTE_EMOJI = frozenset({"👍", "👍🏻", "👍🏼", "👍🏽", "👍🏾", "👍🏿", "⬆️", "🔼"})
+_LINK = re.compile(r"(?:https?://|t\.me/)[^\s<>]+")
+"""An answer's link: a web address (a message link on every platform is one)."""
 
 
 class Ama(Feature[AmaSettings]):
     """/ama and /ask: collection, upvotes, duplicates merged, a ranked list, FAQ drafts."""
 
     name = "ama"
+    optional = ("faq",)  # its matchers tell duplicate questions apart
 
     def __init__(self, services: Services, settings: AmaSettings) -> None:
         super().__init__(services, settings)
@@ -92,7 +89,8 @@ class Ama(Feature[AmaSettings]):
             )
             if shown is None:
                 raise UserFacingError("ama.none_open")
-            await ctx.reply(ranked(ctx.t, shown, await self.store.questions(shown.id), limit=10))
+            items = await self.store.questions(shown.id)
+            await ctx.reply(ranked(ctx.t, shown, items, limit=10, collecting=not shown.closed_at))
         elif action == "answer":
             await self.answer(ctx, details)
         elif action == "remove":
@@ -117,11 +115,14 @@ class Ama(Feature[AmaSettings]):
         actor = ctx.event.actor
         assert actor is not None
         host_ref, host_name = actor.ref, actor.display_name
-        if words and words[0].startswith("@"):
+        unseen_host = None
+        if words and words[0].startswith("@") and len(words[0]) > 1:
             found = await ctx.port.resolve_member(ctx.event.community, words[0])
-            if found is None:
-                raise UserFacingError("ama.unknown_host", host=words[0])
-            host_ref, host_name = found, words[0].removeprefix("@")
+            # A host the bot has not seen yet (no message here) is named all the same;
+            # until then, moderators mark the answers.
+            host_ref = found or MemberRef(ctx.event.community.platform, "")
+            host_name = words[0].removeprefix("@")
+            unseen_host = None if found else words[0]
             words = words[1:]
         topic = " ".join(words).strip()
         if not topic:
@@ -133,6 +134,8 @@ class Ama(Feature[AmaSettings]):
             await ctx.reply(ctx.t("ama.previous_closed", topic=closed), ephemeral=True)
         when = ctx.t.datetime(ctx.clock.now() + collect, ctx.tz)
         await ctx.reply(ctx.t("ama.opened", topic=topic, host=host_name, when=when))
+        if unseen_host is not None:
+            await ctx.reply(ctx.t("ama.host_unseen", host=unseen_host), ephemeral=True)
 
     async def open_ama(
         self,
@@ -170,24 +173,59 @@ class Ama(Feature[AmaSettings]):
         mine = [q for q in existing if q.author == event.author.ref.id]
         if len(mine) >= self.settings.max_questions and event.author.level < Level.MODERATOR:
             raise UserFacingError("ama.too_many", count=self.settings.max_questions)
-        twin = max(existing, key=lambda q: similarity(q.text, question), default=None)
-        threshold = self.settings.duplicate_similarity
-        if twin is not None and similarity(twin.text, question) >= threshold:
-            if twin.author != event.author.ref.id:
-                await self.store.upvote(twin.id, event.author.ref.id, ctx.clock.now())
+        twin, judged = await self.closest(question, existing)
+        author = event.author
+        if twin is not None and twin.author == author.ref.id and judged is Verdict.SAME:
+            # Never merged into one's own question (that would count an upvote for it).
             await ctx.reply(
-                ctx.t("ama.merged", number=twin.number, question=twin.text), ephemeral=True
+                ctx.t("ama.already_asked", number=twin.number, question=twin.text),
+                ephemeral=True,
             )
             return
+        if twin is not None and twin.author != author.ref.id and judged is Verdict.SAME:
+            counted = await self.store.upvote(twin.id, author.ref.id, ctx.clock.now())
+            key = "ama.merged" if counted else "ama.merged_voted"
+            await ctx.reply(ctx.t(key, number=twin.number, question=twin.text), ephemeral=True)
+            return
+        if twin is not None and twin.author != author.ref.id and judged is Verdict.SIMILAR:
+            held = await self.store.hold(
+                session, author.ref.id, author.display_name, question, twin.id, ctx.clock.now()
+            )
+            await ctx.reply(
+                ctx.t("ama.similar", number=twin.number, question=twin.text),
+                buttons=[
+                    SameQuestion(pending=held, same="y").button(
+                        ctx.t("ama.same_yes", number=twin.number), ButtonStyle.PRIMARY
+                    ),
+                    SameQuestion(pending=held, same="n").button(ctx.t("ama.same_no")),
+                ],
+                ephemeral=True,
+            )
+            return
+        await self.post_question(ctx, session, author.ref.id, author.display_name, question)
+
+    async def closest(
+        self, question: str, existing: list[Question]
+    ) -> tuple[Question | None, Verdict]:
+        """The earlier question most like this one, and how alike (the FAQ's matchers)."""
+        if not existing:
+            return None, Verdict.NEW
+        scores = await asyncio.to_thread(likeness, question, [q.text for q in existing])
+        best = max(range(len(existing)), key=lambda n: (scores[n].meaning or 0, scores[n].words))
+        return existing[best], verdict(scores[best], self.settings.duplicate_similarity)
+
+    async def post_question(
+        self, ctx: Context, session: Session, author: str, author_name: str, question: str
+    ) -> None:
         created = await self.store.add_question(
-            session, event.author.ref.id, event.author.display_name, question, ctx.clock.now()
+            session, author, author_name, question, ctx.clock.now()
         )
         body = text(
             bold(ctx.t("ama.question_head", number=created.number, author=created.author_name)),
             "\n",
             question,
         )
-        channel = ChannelRef(event.community, session.channel)
+        channel = ChannelRef(ctx.event.community, session.channel)
         ref = await ctx.port.send(
             channel,
             OutgoingMessage(
@@ -200,6 +238,43 @@ class Ama(Feature[AmaSettings]):
             ),
         )
         await self.store.set_message(created.id, ref.id)
+
+    @button(SameQuestion)
+    async def on_same(self, ctx: Context, data: SameQuestion) -> None:
+        event = ctx.event
+        assert isinstance(event, ButtonPressed)
+        session = await self.store.current(event.community)
+        held = await self.store.release(data.pending) if session is not None else None
+        if held is None or session is None or held.session_id != session.id:
+            raise UserFacingError("button.expired")
+        if held.author != event.member.ref.id:
+            await self.store.hold(session, held.author, held.author_name, held.text,
+                                  held.twin_id, ctx.clock.now())  # fmt: skip
+            raise UserFacingError("ama.not_your_question")
+        twin = await self.store.question_by_id(held.twin_id)
+        if data.same == "y" and twin is not None and twin.removed_at is None:
+            counted = await self.store.upvote(twin.id, held.author, ctx.clock.now())
+            key = "ama.merged" if counted else "ama.merged_voted"
+            await ctx.reply(ctx.t(key, number=twin.number, question=twin.text), ephemeral=True)
+            return
+        await self.post_question(ctx, session, held.author, held.author_name, held.text)
+
+    @on(ReactionAdded)
+    async def on_reaction(self, ctx: Context) -> None:
+        """👍 on a question's message is an upvote, like the button (never one's own)."""
+        event = ctx.event
+        assert isinstance(event, ReactionAdded)
+        if event.emoji not in UPVOTE_EMOJI or event.member.is_bot:
+            return
+        session = await self.store.current(event.community)
+        if session is None or event.channel.id != session.channel:
+            return
+        question_id = await self.store.question_for_message(session.id, event.message.id)
+        question = await self.store.question_by_id(question_id) if question_id else None
+        if question is None or question.removed_at is not None:
+            return
+        if question.author != event.member.ref.id:
+            await self.store.upvote(question.id, event.member.ref.id, ctx.clock.now())
 
     @button(Upvote)
     async def on_upvote(self, ctx: Context, data: Upvote) -> None:
@@ -231,11 +306,16 @@ class Ama(Feature[AmaSettings]):
             raise UserFacingError("ama.none_open")
         if actor is None or (actor.ref.id != session.host and actor.level < Level.MODERATOR):
             raise UserFacingError("ama.host_only")
-        question = await self.store.question(session.id, int(number)) if number.isdigit() else None
-        if question is None or not link:
+        if not number.isdigit() or not link:
             raise UserFacingError("ama.answer_syntax")
+        question = await self.store.question(session.id, int(number))
+        if question is None or question.removed_at is not None:
+            raise UserFacingError("ama.no_question", number=number)
+        if not _LINK.fullmatch(link):
+            raise UserFacingError("ama.answer_needs_link", link=link[:100])
         await self.store.answer(question.id, link, ctx.clock.now())
-        draft = self.write_draft(session, question, link, ctx.t.locale)
+        folder = self.config.resolve(self.settings.drafts)
+        draft = write_draft(folder, session, question, link, ctx.t.locale)
         await ctx.reply(
             ctx.t(
                 "ama.answered",
@@ -243,6 +323,24 @@ class Ama(Feature[AmaSettings]):
                 link=link,
                 draft=draft.name if draft else "-",
             )
+        )
+        await self.tell_asker(ctx, session, question, link)
+
+    async def tell_asker(
+        self, ctx: Context, session: Session, question: Question, link: str
+    ) -> None:
+        """The asker hears that their question was answered, under the question itself."""
+        if not question.author:
+            return  # erased
+        channel = ChannelRef(ctx.event.community, session.channel)
+        posted = await self.store.question_message(question.id)
+        asker = MemberRef(ctx.event.community.platform, question.author)
+        told = ctx.t("ama.your_question_answered", number=question.number, link=link)
+        body = text(Mention(asker, question.author_name), " ", told)
+        await ctx.port.send(
+            channel,
+            OutgoingMessage(body),
+            reply_to=MessageRef(channel, posted) if posted else None,
         )
 
     async def remove(self, ctx: Context, details: str) -> None:
@@ -254,33 +352,6 @@ class Ama(Feature[AmaSettings]):
         reason = reason.strip() or ctx.t("moderation.no_reason")
         await self.store.remove(question.id, reason, ctx.clock.now())
         await ctx.reply(ctx.t("ama.removed", number=question.number, reason=reason))
-
-    def write_draft(
-        self, session: Session, question: Question, link: str, locale: str
-    ) -> Path | None:
-        folder = self.config.resolve(self.settings.drafts)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"ama-{session.id}-{question.number}.md"
-            body = (
-                "+++\n"
-                f'id = "ama-{session.id}-{question.number}"\n'
-                f"questions = [{_toml_string(question.text)}]\n"
-                f'lang = "{locale}"\n'
-                'tags = ["ama", "draft"]\n'
-                f"links = [{_toml_string(link)}]\n"
-                "+++\n"
-                f"<!-- Draft from the AMA {_toml_string(session.topic)} with "
-                f"{session.host_name}; review, write the answer, and move it into faq/. -->\n"
-                f"Answered at the AMA: {link}\n"
-            )
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(body, encoding="utf-8")
-            temporary.replace(path)
-        except OSError:
-            log.exception("could not write the FAQ draft for AMA question %s", question.id)
-            return None
-        return path
 
     @deadline(AmaClose)
     async def close(self, data: AmaClose) -> None:
@@ -321,31 +392,3 @@ class Ama(Feature[AmaSettings]):
 
     async def forget_member(self, member: MemberRef) -> int:
         return await self.store.forget(member.platform.value, member.id, self.clock.now())
-
-
-def ranked(t: Translator, session: Session, items: list[Question], limit: int = 50) -> RichText:
-    """The questions, most upvoted first, as the host will read them."""
-    head = t("ama.ranked_head", topic=session.topic, host=session.host_name)
-    lines: list[RichText | str] = [text(bold(head))]
-    if not items:
-        lines.append(t("ama.no_questions"))
-    for place, item in enumerate(items[:limit], start=1):
-        done = " ✅" if item.answered_at else ""
-        lines.append(
-            t(
-                "ama.ranked_line",
-                place=place,
-                votes=item.votes,
-                number=item.number,
-                question=item.text,
-                author=item.author_name,
-            )
-            + done
-        )
-    lines.append(t("ama.next_step"))
-    return join_lines(lines)
-
-
-def _toml_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return f'"{escaped}"'

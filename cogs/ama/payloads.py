@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from bot.core.payloads import ButtonData, DeadlineData
 
 
@@ -17,3 +19,12 @@ class AmaClose(DeadlineData):
 
     kind = "ama.close"
     session: int
+
+
+class SameQuestion(ButtonData):
+    """The author of a held question says whether it is the same as the earlier one shown
+    ("y": upvote that one instead) or a different question ("n": post it)."""
+
+    action = "ama.same"
+    pending: int
+    same: Literal["y", "n"]

@@ -27,7 +27,8 @@ class AmaSettings(FeatureSettings):
     max_questions: Annotated[int, Field(ge=1, le=100)] = 3
     """Questions one member may ask per AMA."""
     duplicate_similarity: Annotated[float, Field(gt=0, le=1)] = 0.6
-    """Word overlap (0-1) above which a new question is merged into an earlier one."""
+    """Word overlap (0-1) from which a new question is shown to its author beside the earlier
+    one it resembles; the same content words merge it at once (``cogs/ama/duplicates.py``)."""
     drafts: str = "faq/drafts"
     """Where answered questions become FAQ drafts (relative to the config file)."""
     weekly: list[WeeklyAma] = Field(default_factory=list)

@@ -71,6 +71,29 @@ upvotes = Table(
     Column("voted_at", UtcDateTime, nullable=False),
 )
 
+pending = Table(
+    "ama_pending",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("session_id", BigId, ForeignKey("ama_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("author_name", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("twin_id", BigId, ForeignKey("ama_questions.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+"""Questions held while their author says whether they are the same as ``twin_id``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    id: int
+    session_id: int
+    author: str
+    author_name: str
+    text: str
+    twin_id: int
+
 
 @dataclass(frozen=True, slots=True)
 class Session:
@@ -239,6 +262,51 @@ class AmaStore:
                 return item
         return None
 
+    async def hold(
+        self, session: Session, author: str, author_name: str, text: str, twin: int,
+        now: datetime,
+    ) -> int:  # fmt: skip
+        """Keep a question until its author says whether it is the same as ``twin``."""
+        async with self.db.transaction() as conn:
+            result = await conn.execute(
+                pending.insert().values(
+                    session_id=session.id, author=author, author_name=author_name, text=text,
+                    twin_id=twin, created_at=now,
+                )
+            )  # fmt: skip
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    async def release(self, pending_id: int) -> Pending | None:
+        """Take a held question out (once: a second press finds nothing)."""
+        async with self.db.transaction() as conn:
+            row = (
+                (await conn.execute(select(pending).where(pending.c.id == pending_id)))
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            await conn.execute(pending.delete().where(pending.c.id == pending_id))
+        return Pending(**{name: row[name] for name in Pending.__slots__})
+
+    async def question_message(self, question_id: int) -> str | None:
+        """The message a question was posted as."""
+        async with self.db.read() as conn:
+            found = await conn.scalar(
+                select(questions.c.message).where(questions.c.id == question_id)
+            )
+        return None if found is None else str(found)
+
+    async def question_for_message(self, session_id: int, message: str) -> int | None:
+        """The question posted as ``message`` in a session, if any."""
+        async with self.db.read() as conn:
+            found = await conn.scalar(
+                select(questions.c.id).where(
+                    questions.c.session_id == session_id, questions.c.message == message
+                )
+            )
+        return None if found is None else int(found)
+
     async def upvote(self, question_id: int, member: str, now: datetime) -> bool:
         """False when the member had already upvoted."""
         return await self.db.insert_new(
@@ -274,6 +342,11 @@ class AmaStore:
                 questions.update()
                 .where(theirs, questions.c.removed_at.is_(None))
                 .values(removed_at=now)
+            )
+            await conn.execute(
+                pending.delete().where(
+                    pending.c.session_id.in_(in_platform), pending.c.author == member
+                )
             )
             asked = await conn.execute(
                 questions.update()

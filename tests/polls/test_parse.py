@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 
-from cogs.ama import similarity
 from cogs.polls.logic import DEFAULT_DURATION, PollSyntaxError, bar_chart, parse_poll
 
 
@@ -44,12 +43,6 @@ def test_bar_chart() -> None:
     lines = bar_chart(["Pizza", "Sushi"], [1, 3], width=4)
     assert lines == ["Pizza  █░░░  1 (25%)", "Sushi  ███░  3 (75%)"]
     assert bar_chart(["A"], [0], width=2) == ["A  ░░  0 (0%)"]
-
-
-def test_question_similarity() -> None:
-    assert similarity("When will the mobile app ship?", "when does the mobile app ship") > 0.6
-    assert similarity("When will the mobile app ship?", "Are you hiring in Tbilisi?") < 0.2
-    assert similarity("Ok?", "ok?") == 1.0
 
 
 @pytest.mark.parametrize(
