@@ -53,7 +53,13 @@ def build_parser(features: Sequence[type[AnyFeature]] = ()) -> argparse.Argument
         return config_option(commands.add_parser(name, help=help_text, description=help_text))
 
     sub("run", "start the bot on the enabled platforms (the console by default)")
-    simulate = sub("simulate", "run a script on the console platform with a simulated clock")
+    from bot.adapters.console import script as script_language
+
+    simulate = config_option(commands.add_parser(
+        "simulate", help="run a script on the console platform with a simulated clock",
+        description="Run a script on the console platform with a simulated clock.",
+        epilog=script_language.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    ))  # fmt: skip
     simulate.add_argument("script", type=Path, help="the script file ('-' for standard input)")
     database_option(simulate)
     simulate.add_argument(
@@ -196,8 +202,8 @@ def _forget(config: Config, key: str, database: str | None) -> int:
 
 
 def _simulate(config: Config, script: Path, database: str | None, start: str | None) -> int:
-    from bot.adapters.console.script import ScriptError, parse_script
-    from bot.adapters.console.simulate import simulate
+    from bot.adapters.console.script import ScriptErrors, parse_script
+    from bot.adapters.console.simulate import StartTooEarly, simulate
 
     try:
         source = sys.stdin.read() if str(script) == "-" else script.read_text(encoding="utf-8")
@@ -206,8 +212,14 @@ def _simulate(config: Config, script: Path, database: str | None, start: str | N
         return EXIT_USAGE
     try:
         steps = parse_script(source, config.console.channels)
-    except ScriptError as exc:
-        print(f"{script}:{exc}", file=sys.stderr)
+    except ScriptErrors as exc:
+        for error in exc.errors:
+            print(f"{script}:{error}", file=sys.stderr)
+        print(f"{len(exc.errors)} line(s) to fix; nothing ran", file=sys.stderr)
+        return EXIT_USAGE
+    if not steps:
+        print(f"{script}: the script has no steps (one per line: 'alice: hello', '+bob',"
+              " '~ 1h'; see `community-bot simulate --help`)", file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
     start_at: datetime | None = None
     if start is not None:
@@ -223,7 +235,11 @@ def _simulate(config: Config, script: Path, database: str | None, start: str | N
     def write(line: str) -> None:
         print(line, flush=True)
 
-    asyncio.run(simulate(config, steps, write=write, start=start_at, database_url=url))
+    try:
+        asyncio.run(simulate(config, steps, write=write, start=start_at, database_url=url))
+    except StartTooEarly as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -25,8 +25,10 @@ from bot.core.events import (
     Event,
     MemberJoined,
     MemberLeft,
+    MessageEdited,
     MessagePosted,
     ReactionAdded,
+    ReactionRemoved,
 )
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import Button, OutgoingMessage, PollSpec
@@ -109,6 +111,8 @@ class ConsolePlatform:
         self.members: dict[str, MemberState] = {}
         self.slow_mode: dict[str, int] = {}
         self._last_post: dict[tuple[str, str], datetime] = {}
+        self._reacted: dict[tuple[str, str, str | None], StoredMessage] = {}
+        """(member, emoji, target as given) -> the message that reaction went to."""
         self.actions: list[RecordedAction] = []
         self.transcript: list[str] = []
         self._dispatch: Callable[[Event], Awaitable[None]] | None = None
@@ -176,8 +180,10 @@ class ConsolePlatform:
         if state is not None and not state.present:
             self.say(f"! {name} is not in the community")
             return
+        unseen = state is None and self.latest_message_by(name) is None
         self.members.setdefault(name, MemberState()).present = False
-        self.say(f"- {name} left")
+        # Members may post without joining first; one never seen still leaves, said so.
+        self.say(f"- {name} left" + (" (not seen before)" if unseen else ""))
         await self._emit(
             MemberLeft(
                 community=self.community, occurred_at=self.clock.now(), member=self.actor(name)
@@ -301,6 +307,7 @@ class ConsolePlatform:
             self.say(f"! there is no message{f' by {target}' if target else ''} to react to")
             return False
         self.say(f"{name} reacted {emoji} to {stored.author}'s message")
+        self._reacted[(name, emoji, target)] = stored
         await self._emit(
             ReactionAdded(
                 community=self.community,
@@ -312,6 +319,40 @@ class ConsolePlatform:
                 message_author=self.member(stored.author),
             )
         )
+        return True
+
+    async def edit_latest(self, name: str, content: str) -> bool:
+        """``name`` edits their latest message to ``content`` (moderation sees edits too)."""
+        stored = self.latest_message_by(name)
+        if stored is None:
+            self.say(f"! {name} has no message to edit")
+            return False
+        stored.text = content
+        self.say(f"#{stored.ref.channel.id} {name} (edited): {content}")
+        await self._emit(
+            MessageEdited(
+                community=self.community, occurred_at=self.clock.now(),
+                channel=stored.ref.channel, message=stored.ref, author=self.actor(name),
+                content=content,
+            )
+        )  # fmt: skip
+        return True
+
+    async def unreact(self, name: str, emoji: str, target: str | None = None) -> bool:
+        """``name`` takes back ``emoji`` from the message they reacted to with it."""
+        stored = self._reacted.get((name, emoji, target))
+        if stored is None or stored.deleted:
+            self.say(f"! {name} has no {emoji} reaction{f' on {target}' if target else ''}")
+            return False
+        del self._reacted[(name, emoji, target)]
+        self.say(f"{name} removed {emoji} from {stored.author}'s message")
+        await self._emit(
+            ReactionRemoved(
+                community=self.community, occurred_at=self.clock.now(),
+                channel=stored.ref.channel, message=stored.ref, member=self.actor(name),
+                emoji=emoji, message_author=self.member(stored.author),
+            )
+        )  # fmt: skip
         return True
 
     def latest_message_by(self, name: str, *, channel: str | None = None) -> StoredMessage | None:

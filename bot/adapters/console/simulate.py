@@ -6,13 +6,27 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from bot.adapters.console.platform import ConsolePlatform
-from bot.adapters.console.script import Join, Leave, Post, Press, React, Step, Wait
+from bot.adapters.console.script import (
+    Edit,
+    Join,
+    Leave,
+    Post,
+    Press,
+    React,
+    Step,
+    Unreact,
+    Wait,
+)
 from bot.app import BotApp
 from bot.config import Config
 from bot.core.clock import FakeClock
 
 CLOCK_KEY = "simulate.clock"
 """Where a simulation leaves its clock, so the next run on the same database goes on from there."""
+
+
+class StartTooEarly(ValueError):
+    """``--start`` is before the end of the previous simulation on the same database."""
 
 
 async def simulate(
@@ -33,10 +47,15 @@ async def simulate(
     try:
         await app.db.migrate()
         saved = await app.db.get_meta(CLOCK_KEY)
-        if start is None and saved is not None:
-            resumed = datetime.fromisoformat(saved)
-            if resumed > clock.now():
-                clock.set(resumed)
+        resumed = datetime.fromisoformat(saved) if saved is not None else None
+        if start is not None and resumed is not None and start < resumed:
+            raise StartTooEarly(
+                f"--start {start.isoformat()} is before {resumed.isoformat()}, where the last"
+                " simulation on this database stopped: time cannot run backwards for what it"
+                " scheduled. Start later, leave --start out, or use another --database."
+            )
+        if start is None and resumed is not None and resumed > clock.now():
+            clock.set(resumed)
         platform = app.console_platform(sink=write, stamp=True)
         await app.start()
         for step in steps:
@@ -64,5 +83,9 @@ async def run_step(app: BotApp, platform: ConsolePlatform, step: Step) -> None:
             await platform.press(name, label)
         case React(name=name, emoji=emoji, target=target):
             await platform.react(name, emoji, target)
+        case Unreact(name=name, emoji=emoji, target=target):
+            await platform.unreact(name, emoji, target)
+        case Edit(name=name, text=text):
+            await platform.edit_latest(name, text)
         case Wait(duration=duration):
             await app.scheduler.advance_to(app.clock.now() + duration)

@@ -10,7 +10,7 @@ from bot.adapters.console.script import (
     Post,
     Press,
     React,
-    ScriptError,
+    ScriptErrors,
     Wait,
     parse_script,
 )
@@ -59,8 +59,25 @@ def test_every_line_form() -> None:
     ],
 )
 def test_malformed_line_is_reported_with_its_number(line: str, message: str) -> None:
-    with pytest.raises(ScriptError) as caught:
-        parse_script(f"+alice\n\n{line}\nalice: never reached", CHANNELS)
-    assert caught.value.line == 3
-    assert str(caught.value).startswith("line 3: ")
-    assert message in str(caught.value)
+    with pytest.raises(ScriptErrors) as caught:
+        parse_script(f"+alice\n\n{line}\nalice: fine", CHANNELS)
+    [error] = caught.value.errors
+    assert error.line == 3
+    assert str(error).startswith("line 3: ")
+    assert message in str(error)
+
+
+def test_every_bad_line_is_reported_at_once() -> None:
+    source = "alice says hi\nbob: fine\n~ 99999d\nbot: I am not the bot\nalice > bot: hi\n~ soon"
+    with pytest.raises(ScriptErrors) as caught:
+        parse_script(source, CHANNELS)
+    assert [e.line for e in caught.value.errors] == [1, 3, 4, 5, 6]
+    assert "at most 366d" in str(caught.value.errors[1])
+    assert "the bot's name" in str(caught.value.errors[2])
+
+
+def test_edits_and_taking_a_reaction_back() -> None:
+    steps = parse_script(
+        "alice: clean\nalice edit: now rude\nbob +👍 alice\nbob -👍 alice", CHANNELS
+    )
+    assert [type(s).__name__ for s in steps] == ["Post", "Edit", "React", "Unreact"]

@@ -175,3 +175,32 @@ def test_sigkill_during_simulate_leaves_a_database_that_opens(tmp_path: Path) ->
             await db.close()
 
     assert asyncio.run(reopen()) == head_revision()
+
+
+def test_post_clean_edit_later_is_moderated_and_a_reaction_comes_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = (
+        "alice: hello everyone\nalice edit: you are an idiot\n"
+        "bob: nice\nalice +👍 bob\nalice -👍 bob\nalice -👍 bob\n-ghost\n"
+    )
+    code, out, _ = run_cli(tmp_path, script, capsys, "--start", "2026-11-27T10:00")
+    assert code == 0
+    assert "#general alice (edited): you are an idiot" in out
+    assert "bot deleted alice's message" in out  # the edit is moderated like a post
+    assert "alice removed 👍 from bob's message" in out
+    assert "! alice has no 👍 reaction on bob" in out  # taken back once
+    assert "- ghost left (not seen before)" in out
+
+
+def test_a_start_before_the_last_run_and_an_empty_script_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = run_cli(tmp_path, "alice: hi\n~ 1d\n", capsys, "--start", "2026-11-27T10:00")
+    assert code == 0
+    code, out, err = run_cli(tmp_path, "alice: again\n", capsys, "--start", "2026-11-27T12:00")
+    assert code == 2 and out == "" and "time cannot run backwards" in err
+    code, _, err = run_cli(tmp_path, "# nothing yet\n\n", capsys)
+    assert code == 2 and "the script has no steps" in err
+    code, _, err = run_cli(tmp_path, "alice says hi\n~ 99999d\n", capsys)
+    assert code == 2 and "line 1:" in err and "line 2:" in err and "2 line(s) to fix" in err
