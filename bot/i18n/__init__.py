@@ -132,10 +132,7 @@ class Translator:
             babel_locale = Locale.parse(DEFAULT_LOCALE)
         if entry is None:
             raise KeyError(f"translation key {key!r} is not in the English catalog")
-        params = {
-            name: self(value.key, **value.params) if isinstance(value, Text) else value
-            for name, value in params.items()
-        }
+        params = {name: self._rendered(value) for name, value in params.items()}
         if isinstance(entry, dict):
             count = params.get("count")
             if not isinstance(count, int):
@@ -146,6 +143,14 @@ class Translator:
             return entry.format(**params)
         except (KeyError, IndexError) as exc:
             raise KeyError(f"translation {key!r} ({self.locale}) needs parameter {exc}") from None
+
+    def _rendered(self, value: Any) -> Any:
+        """Parameters that read differently per language: catalog text and durations."""
+        if isinstance(value, Text):
+            return self(value.key, **value.params)
+        if isinstance(value, timedelta):
+            return self.duration(value)
+        return value
 
     def has(self, key: str) -> bool:
         return key in self._fallback or key in self._catalog

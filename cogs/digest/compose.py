@@ -233,7 +233,7 @@ async def _poll_lines(
             if correct is not None:
                 right = len({m for m, option in found if option == correct})
                 lines.append(
-                    "• " + t("digest.quiz_line", question=question, right=right, voters=voters)
+                    "• " + t("digest.quiz_line", question=question, right=right, count=voters)
                 )
             elif counts:
                 top = max(counts.values())
@@ -245,7 +245,7 @@ async def _poll_lines(
                         question=question,
                         winner=winners,
                         votes=top,
-                        voters=voters,
+                        count=voters,
                     )
                 )
             else:

@@ -268,7 +268,10 @@ class Checks(Feature[NoSettings]):
         if breach is None:
             return None
         params = {
-            Breach.RATE: {"count": limits.messages, "seconds": int(limits.per_seconds)},
+            Breach.RATE: {
+                "count": limits.messages,
+                "window": timedelta(seconds=limits.per_seconds),
+            },
             Breach.DUPLICATES: {"count": limits.duplicates},
             Breach.MENTIONS: {"count": limits.mentions},
             Breach.LINKS: {"count": limits.links},
@@ -293,10 +296,9 @@ class Checks(Feature[NoSettings]):
             await self.hold(ctx, event)
         elif self.mod.joins.join(str(community), now.timestamp(), raid.joins, raid.per_seconds):
             await self.mod.store.start_raid(community, now)
-            await self._modlog(
-                ctx,
-                ctx.t("moderation.raid_started", joins=raid.joins, seconds=int(raid.per_seconds)),
-            )
+            window = timedelta(seconds=raid.per_seconds)
+            started = ctx.t("moderation.raid_started", count=raid.joins, window=window)
+            await self._modlog(ctx, started)
             await self.hold(ctx, event)
         scan = self.mod.rules.matcher.scan(
             event.member.display_name,

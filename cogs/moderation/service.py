@@ -211,7 +211,7 @@ class ModerationService:
         await self.sanction(
             port, t, community, member,
             action=step.action,
-            reason=t("moderation.reason.ladder", points=after, case=cause.number),
+            reason=t("moderation.reason.ladder", count=after, case=cause.number),
             rule=cause.rule,
             duration=step.duration,
             evidence=cause.evidence,

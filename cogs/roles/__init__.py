@@ -198,7 +198,7 @@ class Roles(Feature[RolesSettings]):
                 "roles.profile_head",
                 name=member.id,
                 level=ctx.t(f"roles.level.{level}"),
-                days=self.settings.window_days,
+                count=self.settings.window_days,
             )
         ]
         lines += [ctx.t(f"roles.field.{name}", count=item.value(name)) for name in FIELDS]

@@ -158,6 +158,8 @@ class Welcome(Feature[OnboardingSettings]):
         if len(names) > MAX_NAMES:
             shown += " " + t("welcome.and_more", count=len(names) - MAX_NAMES)
         key = "welcome.batch_gate" if gate else "welcome.batch"
+        if len(names) == 1:
+            key = key.replace("batch", "single")  # one newcomer: no count to agree with
         body = t(
             key,
             count=len(names),

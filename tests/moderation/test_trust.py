@@ -110,4 +110,4 @@ def test_the_flood_reason_states_what_happened(simulate: Simulate) -> None:
     out = simulate(seven, START)
     deleted = lines_with(out, "deleted dan's message")
     assert deleted == [line for line in deleted if "message 6" in line] and deleted  # the 7th
-    assert "more than 6 messages in 10 seconds" in out
+    assert "more than 6 messages within 10 seconds" in out
