@@ -1,6 +1,6 @@
 """Hero of the week: points for helping others, never for volume.
 
-Rules (``../shared/reference/interaction-metrics.md`` §4, adapted to what a chat bot sees):
+Rules (``docs/metrics.md``, "Hero of the week"; adapted to what a chat bot sees):
 
 - **Accepted answer** +15: your reply to someone else's message that the asker reacted to.
 - **Helpful reply** +5 (at most 10 a week): your reply to someone else that got a reaction from

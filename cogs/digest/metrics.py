@@ -1,4 +1,4 @@
-"""Dialogue metrics from the event log (``../shared/reference/interaction-metrics.md``).
+"""Dialogue metrics from the event log (defined for readers in ``docs/metrics.md``).
 
 - **Active share** (B1): distinct members (not bots, not the team) who *communicated* (posted a
   message) or *engaged* (posted, reacted to someone else, voted, pressed a bot button other than

@@ -1,6 +1,6 @@
 """A fake Discord (REST + gateway) in aiohttp that the real discord.py talks to over loopback.
 
-Patch points (see ``../shared/reference/discord-offline-e2e.md``): ``discord.http.Route.BASE``
+Patch points (see ``docs/testing.md``): ``discord.http.Route.BASE``
 for REST (interaction callbacks and followups included) and
 ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY`` for the gateway. Every REST call is recorded;
 an unknown route answers 404 so a test fails loudly. ``rate_limit_next`` makes the next matching
