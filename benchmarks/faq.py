@@ -138,6 +138,9 @@ def latency_ms(
     times = []
     for _ in range(repeat):
         for query in queries:
+            # Every query is new to the matcher: the cache of recent questions would otherwise
+            # time a dictionary lookup from the second pass on.
+            semantic.forget_queries()
             started = time.perf_counter()
             search(query)
             times.append((time.perf_counter() - started) * 1000)
@@ -301,8 +304,63 @@ def main() -> None:
         print(f"{kind}: vs baseline: top-1 {o.top1 - base.top1:+.3f},", end=" ")
         print(f"answered right {o.answered_right - base.answered_right:+.3f}")
     print(f"baseline threshold (<= 5 % off-topic on this data): {threshold:.0f}")
+    for kind in kinds:
+        external(kind)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS (all matchers loaded, model included): {peak:.0f} MiB")
+
+
+FINTECH = ROOT / "benchmarks/data/faq_fintech"
+"""An external-style set: 20 entries of a fintech community written apart from the shipped FAQ,
+with confusable pairs (freeze-card / account-blocked, change-pin / forgot-pin, transfer-pending
+/ transfer-failed, card-declined / card-delivery), and 120 member messages in English, Russian
+and Spanish (requests without question words, problem reports) plus 40 chat and off-topic
+lines in five languages, split in two: the margin and the request cues were fitted on
+``faq_fintech_tune.jsonl`` only; ``faq_fintech_heldout.jsonl`` (English, as the split fell) was
+never tuned on, nor ``faq_fintech_heldout_multilingual.jsonl`` (30 requests in Russian,
+Spanish, German, French and Portuguese and 10 chat lines, written after the tuning)."""
+GOALS = (  # issue #16, on the held-out set
+    ("answered_wrong", "<=", 0.02), ("false_answer_rate", "<=", 0.01),
+    ("answered_right", ">=", 0.60), ("answered_or_offered_right", ">=", 0.90),
+    ("false_suggestion_rate", "<=", 0.08),
+)  # fmt: skip
+
+
+def external(kind: str) -> None:
+    from cogs.faq.evaluation import run_rows, summary
+
+    entries = FaqLibrary(FINTECH).reload(force=True).entries
+    index = FaqIndex(entries, kind)  # type: ignore[arg-type]
+    thresholds = Thresholds()
+    print(f"\n{kind} on the fintech set (20 entries, EN/RU/ES):")
+    columns = ("answered_right", "answered_wrong", "offered_right", "answered_or_offered_right",
+               "silent_on_questions", "false_answer_rate", "false_suggestion_rate")  # fmt: skip
+    print(f"  {'set':<22}" + "".join(f"{c.replace('_', ' ')[:18]:>20}" for c in columns))
+    held: dict[str, float | None] = {}
+    for name in ("tune", "heldout", "heldout_multilingual"):
+        path = ROOT / f"benchmarks/data/faq_fintech_{name}.jsonl"
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        result = summary(run_rows(index, [(r["text"], r["expect"]) for r in rows], thresholds))
+        print(f"  {name[:22]:<22}" + "".join(f"{result[c]:>20.3f}" for c in columns))
+        if name == "heldout":
+            held = result
+    for key, sense, goal in GOALS:
+        value = held[key]
+        met = value is not None and (value <= goal if sense == "<=" else value >= goal)
+        verdict = "met" if met else "NOT met"
+        print(f"  goal {key} {sense} {goal:.2f} (held-out): {value:.3f} {verdict}")
+    chat = [
+        json.loads(line)["text"]
+        for line in (ROOT / "benchmarks/data/faq_fintech_heldout.jsonl")
+        .read_text("utf-8")
+        .splitlines()
+    ]
+    start = time.perf_counter()
+    for _ in range(50):
+        for text in chat:
+            looks_like_question(text)
+    per = (time.perf_counter() - start) / (50 * len(chat)) * 1e6
+    print(f"  question check: {per:.0f} µs a message (the cost every chat line pays)")
 
 
 if __name__ == "__main__":

@@ -104,7 +104,7 @@ class Faq(FaqButtons, FaqCommands):
                 confidence=match.confidence,
             )  # fmt: skip
             return
-        candidates = _offered(match.candidates, self.settings.suggest_threshold)
+        candidates = match.offered(self.settings.suggest_threshold)
         delay = self.settings.answer_delay
         if delay > timedelta(0):
             held = Delayed.of(
@@ -195,10 +195,3 @@ class Faq(FaqButtons, FaqCommands):
             channel, OutgoingMessage(text(t("faq.did_you_mean")), buttons), reply_to=question
         )
         await self.store.set_message(answer_id, sent.id)
-
-
-def _offered(candidates: tuple[tuple[str, float], ...], suggest: float) -> tuple[str, ...]:
-    """The suggestions worth a button: the best one, and others not far below the threshold."""
-    return tuple(
-        entry_id for n, (entry_id, c) in enumerate(candidates) if n == 0 or c >= suggest * 0.6
-    )

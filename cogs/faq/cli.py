@@ -11,8 +11,9 @@ from typing import Any
 
 from bot.clitools import EXIT_OK, EXIT_USAGE, SubCommands, config_option
 from bot.config import Config
+from cogs.faq import evaluation
 from cogs.faq.entries import FaqLibrary
-from cogs.faq.matcher import Decision, FaqIndex, Match, MatcherKind, Thresholds
+from cogs.faq.matcher import FaqIndex, MatcherKind, Thresholds
 from cogs.faq.service import language_of
 from cogs.faq.settings import FaqSettings
 
@@ -113,61 +114,40 @@ def evaluate(path: Path, folder: Path, settings: FaqSettings, *, as_json: bool) 
     unknown = sorted({r.expect for r in rows if r.expect and r.expect not in index.versions})
     if unknown:
         print(f"warning: expected ids not in the FAQ: {', '.join(unknown)}", file=sys.stderr)
-    inside = [r for r in rows if r.expect]
-    outside = [r for r in rows if not r.expect]
-    top1 = right = wrong = 0
-    false_answers = false_suggestions = 0
-    misses: list[dict[str, Any]] = []
-    for row in inside:
-        match = index.decide(row.text, thresholds)
-        best = index.search(row.text, 1)
-        top1 += bool(best) and best[0][0] == row.expect
-        if match.decision is not Decision.SILENT:
-            if match.entry_id == row.expect:
-                right += 1
-            else:
-                wrong += 1
-        if match.entry_id != row.expect:
-            misses.append(_miss(row.text, row.expect, match))
-    for row in outside:
-        match = index.decide(row.text, thresholds)
-        false_answers += match.decision is Decision.ANSWER
-        false_suggestions += match.decision is Decision.SUGGEST
-        if match.decision is not Decision.SILENT:
-            misses.append(_miss(row.text, None, match))
-    n, m = len(inside), len(outside)
-    result = {
-        "questions": n,
-        "off_topic": m,
-        "top1_accuracy": round(top1 / n, 4) if n else None,
-        "answered_correctly": round(right / n, 4) if n else None,
-        "answered_wrongly": round(wrong / n, 4) if n else None,
-        "false_answer_rate": round(false_answers / m, 4) if m else None,
-        "false_suggestion_rate": round(false_suggestions / m, 4) if m else None,
-        "matcher": index.kind,
-        "misses": misses,
-    }
+    outcomes = evaluation.run_rows(index, [(r.text, r.expect) for r in rows], thresholds)
+    result = evaluation.summary(outcomes)
+    mixed = evaluation.confusions(outcomes)
     if as_json:
+        result |= {
+            "matcher": index.kind,
+            "thresholds": {"answer": thresholds.answer, "suggest": thresholds.suggest},
+            "confusions": [{"expected": a, "got": b, "count": c} for a, b, c in mixed],
+            "rows": [evaluation.row_json(row) for row in outcomes],
+        }
         print(json.dumps(result, ensure_ascii=False))
         return EXIT_OK
-    print(f"matcher:            {index.kind} ({len(index)} entries)")
-    if n:
-        print(f"top-1 accuracy:     {top1 / n:.3f}  ({top1}/{n} questions)")
-        print(f"answered right:     {right / n:.3f}  (answer or suggestion with the right entry)")
-        print(f"answered wrong:     {wrong / n:.3f}")
-    if m:
-        print(f"false-answer rate:  {false_answers / m:.3f}  ({false_answers}/{m} off-topic)")
-        print(f"false suggestions:  {false_suggestions / m:.3f}")
-    for miss in misses:
-        got = miss["got"] or "-"
-        print(f"miss: {miss['text']!r}: expected {miss['expect'] or 'silence'}, got {got}"
-              f" ({miss['decision']} {miss['score']:.2f})")  # fmt: skip
+    print(f"matcher:                  {index.kind} ({len(index)} entries)")
+    labels = {
+        "top1_accuracy": "top-1 accuracy", "top2_accuracy": "top-2 accuracy",
+        "answered_right": "answered right", "answered_wrong": "answered wrong",
+        "offered_right": "right entry offered",
+        "answered_or_offered_right": "right answered or offered",
+        "silent_on_questions": "silent on questions",
+        "not_seen_as_question": "not seen as a question",
+        "false_answer_rate": "off-topic answered", "false_suggestion_rate": "off-topic offered",
+    }  # fmt: skip
+    print(f"questions / off-topic:    {result['questions']} / {result['off_topic']}")
+    for key, label in labels.items():
+        if result[key] is not None:
+            print(f"{label + ':':<26}{result[key]:.3f}")
+    for expected, got, count in mixed:
+        print(f"confused: {expected} -> {got} ({count})")
+    for row in outcomes:
+        if row.answered != row.expect and (row.expect or row.decision != "silent"):
+            got = row.answered or ", ".join(row.offered) or "-"
+            print(f"miss: {row.text!r}: expected {row.expect or 'silence'}, got {got}"
+                  f" ({row.decision} {row.confidence:.2f})")  # fmt: skip
     return EXIT_OK
-
-
-def _miss(text: str, expect: str | None, match: Match) -> dict[str, Any]:
-    return {"text": text, "expect": expect, "got": match.entry_id,
-            "decision": match.decision.value, "score": match.confidence}  # fmt: skip
 
 
 def add_commands(commands: SubCommands) -> None:

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]
 
+from cogs.faq import cues
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
@@ -143,4 +145,6 @@ def looks_like_question(text: str) -> bool:
     joined = " ".join(found)
     if not _HELP_WORDS.isdisjoint(found) or any(p in joined for p in _HELP_PHRASES):
         return True
-    return any(word.startswith(_PROBLEM_PREFIXES) for word in found)
+    if any(word.startswith(_PROBLEM_PREFIXES) for word in found):
+        return True
+    return cues.asks(" ".join(stripped.casefold().split()))

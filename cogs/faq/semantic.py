@@ -128,6 +128,12 @@ QUERY_CACHE_SIZE = 4096
 _queries: OrderedDict[str, Any] = OrderedDict()
 
 
+def forget_queries() -> None:
+    """Drop the recent questions' vectors (benchmarks time the model, not the cache)."""
+    with _lock:
+        _queries.clear()
+
+
 def embed_query(text: str) -> Any:
     """One query vector; a question asked again word for word is not embedded again."""
     key = " ".join(text.split())

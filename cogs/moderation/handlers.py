@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import PurePath
+from typing import Any
 
 from bot.core.context import Context
 from bot.core.errors import UserFacingError
@@ -267,7 +268,7 @@ class Checks(Feature[NoSettings]):
         )
         if breach is None:
             return None
-        params = {
+        by_breach: dict[Breach, dict[str, Any]] = {
             Breach.RATE: {
                 "count": limits.messages,
                 "window": timedelta(seconds=limits.per_seconds),
@@ -275,7 +276,8 @@ class Checks(Feature[NoSettings]):
             Breach.DUPLICATES: {"count": limits.duplicates},
             Breach.MENTIONS: {"count": limits.mentions},
             Breach.LINKS: {"count": limits.links},
-        }[breach]
+        }
+        params = by_breach[breach]
         return Violation(
             action=frequency.action, rule=frequency.rule,
             reason=f"moderation.reason.{breach.value}", reason_params=params,

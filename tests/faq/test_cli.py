@@ -61,7 +61,7 @@ def test_eval_prints_accuracy_and_false_answers(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     labelled = tmp_path / "set.jsonl"
-    rows = [
+    rows: list[dict[str, str | None]] = [
         {"text": "how do I reset my password?", "expect": "password"},
         {"text": "how can I report spam to the moderators?", "expect": "report"},
         {"text": "good morning all", "expect": None},
@@ -73,8 +73,12 @@ def test_eval_prints_accuracy_and_false_answers(
     assert result["questions"] == 2 and result["off_topic"] == 1
     assert result["top1_accuracy"] == 1.0
     assert result["false_answer_rate"] == 0.0
+    assert [r["text"] for r in result["rows"]] == [str(r["text"]) for r in rows]  # every row
+    first = result["rows"][0]
+    assert first["expect"] == "password" and first["top"][0] == "password"
+    assert set(first) >= {"decision", "answered", "offered", "confidence", "is_question"}
     code, out, _ = run(capsys, "faq", "eval", str(labelled), "--matcher", "lexical")
-    assert "top-1 accuracy:     1.000" in out and "false-answer rate:  0.000" in out
+    assert "top-1 accuracy:           1.000" in out and "off-topic answered:       0.000" in out
 
 
 def test_eval_rejects_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,6 +28,17 @@ from cogs.faq.language import content_stems, looks_like_question
         "please remove all my personal data, how",
         "тут кто-то рассылает спам, как об этом сообщить модераторам",
         "not sure where to find the rules",
+        "raise my credit limit please",
+        "cancel my subscription",
+        "my payment got declined at the shop",
+        "still waiting for my order",
+        "¿dónde está mi pedido?",
+        "quiero cambiar mi contraseña",
+        "Ich möchte mein Passwort ändern",
+        "mon paiement a été refusé",
+        "o aplicativo não funciona",
+        "როგორ შევცვალო პაროლი",
+        "нужна помощь с оплатой",
     ],
 )
 def test_questions_and_requests_for_help(message: str) -> None:
@@ -38,7 +49,9 @@ def test_questions_and_requests_for_help(message: str) -> None:
     "message",
     ["lol that stream was wild", "good morning everyone!", "ok", "👍👍", "спасибо, всё работает",
      "question?", "/help", "see you tomorrow", "", "that is great news", "I know what you mean",
-     "that's how it goes", "the stream was great, what a game", "я знаю, где это"],
+     "that's how it goes", "the stream was great, what a game", "я знаю, где это",
+     "que bueno verte", "was a great stream", "muchas gracias amigos", "schönen Abend noch",
+     "c'est génial", "obrigado a todos", "gracias por todo"],
 )  # fmt: skip
 def test_chat_is_not_a_question(message: str) -> None:
     assert not looks_like_question(message)

@@ -9,7 +9,14 @@ import pytest
 
 from cogs.faq import semantic
 from cogs.faq.entries import FaqEntry, FaqLibrary
-from cogs.faq.matcher import CALIBRATIONS, Decision, FaqIndex, Thresholds, resolve_kind
+from cogs.faq.matcher import (
+    CALIBRATIONS,
+    MARGINS,
+    Decision,
+    FaqIndex,
+    Thresholds,
+    resolve_kind,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 THRESHOLDS = Thresholds(0.9, 0.5)
@@ -167,3 +174,40 @@ def test_a_repeated_question_is_embedded_once_and_the_cache_stays_bounded(
     assert len(semantic._queries) == 3
     semantic.embed_query("how do I verify?")  # pushed out: embedded again
     assert calls[-1] == "how do I verify?" and len(calls) == 7
+
+
+def two_close_entries() -> list[FaqEntry]:
+    return [
+        FaqEntry("freeze-card", ("How do I freeze my card?", "Can I lock my card for a while?"),
+                 "Cards → Freeze.", "en"),
+        FaqEntry("account-blocked", ("Why is my account blocked?", "My account was suspended"),
+                 "A check is needed.", "en"),
+        FaqEntry("fees", ("What are your fees?", "Is the account free?"), "Free.", "en"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["lexical", "semantic"])
+def test_a_close_runner_up_is_offered_beside_the_best_not_answered_over(kind: str) -> None:
+    if kind == "semantic" and not semantic.available():
+        pytest.skip("semantic extra missing")
+    index = FaqIndex(two_close_entries(), kind)  # type: ignore[arg-type]
+    ranked = index._ranked("lock my card please", 3)
+    match = index.decide("lock my card please", Thresholds(answer=0.0, suggest=0.0))
+    gap = ranked[0][2] - ranked[1][2]
+    if gap < MARGINS[kind]:
+        assert match.decision is Decision.SUGGEST and match.close_call
+        assert match.offered(0.2) == (ranked[0][0], ranked[1][0])
+    else:
+        assert match.decision is Decision.ANSWER and not match.close_call
+    assert len(match.offered(0.2)) <= 2  # never more than two buttons
+
+
+def test_offered_keeps_two_at_most_and_drops_a_far_runner_up() -> None:
+    from cogs.faq.matcher import Match
+
+    far = Match("a", 0.5, Decision.SUGGEST, (("a", 0.5), ("b", 0.05), ("c", 0.04)), True)
+    assert far.offered(0.2) == ("a",)
+    near = Match("a", 0.5, Decision.SUGGEST, (("a", 0.5), ("b", 0.3), ("c", 0.29)), True)
+    assert near.offered(0.2) == ("a", "b")
+    answered = Match("a", 0.95, Decision.ANSWER, (("a", 0.95), ("b", 0.3)), True)
+    assert answered.offered(0.2) == ()
