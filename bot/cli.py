@@ -158,7 +158,7 @@ def _dispatch(config: Config, args: argparse.Namespace) -> int:
 
 
 def _check(config: Config, rules: Path, faq: Path) -> int:
-    from bot.content import check_content
+    from bot.content import advise_content, check_content
 
     quizzes: Path | None = config.quizzes_dir
     if "quizzes" not in config.content.model_fields_set and not config.quizzes_dir.is_dir():
@@ -169,6 +169,8 @@ def _check(config: Config, rules: Path, faq: Path) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return EXIT_USAGE
+    for advice in advise_content(enabled_features(config), [("rules", rules), ("faq", faq)]):
+        print(f"warning: {advice}", file=sys.stderr)
     print(f"config {config.source}: ok; {rules}/: ok; {faq}/: ok")
     return EXIT_OK
 

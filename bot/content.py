@@ -106,6 +106,20 @@ def check_content(
     return problems
 
 
+def advise_content(
+    features: Sequence[type[Feature[Any]]], folders: Sequence[tuple[str, Path]]
+) -> list[str]:
+    """The features' advice on content folders that exist (warnings, not problems)."""
+    advice: list[str] = []
+    for name, folder in folders:
+        if folder.is_dir():
+            for feature in features:
+                adviser = feature.content_advice.get(name)
+                if adviser is not None:
+                    advice.extend(adviser(folder))
+    return advice
+
+
 def _file_of(problem: str, files: set[str]) -> str | None:
     """The file among ``files`` a ``file:line: message`` problem is about, if any."""
     return next((f for f in files if problem.startswith(f + ":")), None)

@@ -163,6 +163,9 @@ class Feature(Generic[S]):
     """Features used when they are enabled (through their read API), skipped otherwise."""
     content: ClassVar[Mapping[str, ContentValidator]] = {}
     """Content folders (``rules``, ``faq``, ``quizzes``) and their validators."""
+    content_advice: ClassVar[Mapping[str, ContentValidator]] = {}
+    """Checks whose findings ``check`` prints as warnings: the content works, but could be
+    better (FAQ entries too alike to tell apart)."""
     declarations: ClassVar[tuple[Declaration, ...]] = ()
     """Every marked method, collected when the class is defined."""
 

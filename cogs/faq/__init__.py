@@ -27,6 +27,7 @@ from bot.i18n import Translator
 from cogs.faq import cli
 from cogs.faq.buttons import FaqButtons
 from cogs.faq.commands import FaqCommands
+from cogs.faq.confusable import advise_folder
 from cogs.faq.entries import FaqLibrary, check_folder
 from cogs.faq.matcher import Decision
 from cogs.faq.payloads import Delayed, Pick
@@ -42,6 +43,7 @@ class Faq(FaqButtons, FaqCommands):
 
     name = "faq"
     content: ClassVar[Mapping[str, ContentValidator]] = {"faq": check_folder}
+    content_advice: ClassVar[Mapping[str, ContentValidator]] = {"faq": advise_folder}
 
     def __init__(self, services: Services, settings: FaqSettings) -> None:
         super().__init__(services, settings)
