@@ -33,7 +33,7 @@ from cogs.faq.matcher import Decision
 from cogs.faq.payloads import Delayed, Pick
 from cogs.faq.service import FaqService, label, language_of
 from cogs.faq.settings import FaqSettings
-from cogs.faq.store import FaqStore
+from cogs.faq.store import QUESTION_TEXT_CHARS, FaqStore
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class Faq(FaqButtons, FaqCommands):
             await self.store.record(
                 event.channel, decision="silent", now=ctx.clock.now(),
                 question_message=event.message.id, asker=event.author.ref.id,
-                confidence=match.confidence,
+                confidence=match.confidence, question_text=event.content,
             )  # fmt: skip
             return
         candidates = match.offered(self.settings.suggest_threshold)
@@ -113,7 +113,7 @@ class Faq(FaqButtons, FaqCommands):
                 event.channel, message=event.message.id, asker=event.author.ref.id,
                 asker_name=event.author.display_name, decision=match.decision.value,
                 entry=match.entry_id, confidence=match.confidence, candidates=list(candidates),
-                lang=language_of(event.content),
+                lang=language_of(event.content), text=event.content[:QUESTION_TEXT_CHARS],
             )  # fmt: skip
             key = self.delayed_key(event.community, event.message.id)
             await self.schedule(held, key, ctx.clock.now() + delay)
@@ -121,7 +121,7 @@ class Faq(FaqButtons, FaqCommands):
         await self.respond(
             ctx.port, ctx.t, event.channel, event.message, event.author.ref,
             event.author.display_name, match.decision, match.entry_id or "", match.confidence,
-            candidates, language_of(event.content),
+            candidates, language_of(event.content), event.content,
         )  # fmt: skip
 
     @deadline(Delayed)
@@ -134,7 +134,7 @@ class Faq(FaqButtons, FaqCommands):
             self.port_for(community), t, channel, MessageRef(channel, data.message),
             MemberRef(community.platform, data.asker), data.asker_name,
             Decision(data.decision), data.entry or "", data.confidence,
-            tuple(data.candidates), data.lang,
+            tuple(data.candidates), data.lang, data.text,
         )  # fmt: skip
 
     async def respond(
@@ -150,6 +150,7 @@ class Faq(FaqButtons, FaqCommands):
         confidence: float,
         candidates: tuple[str, ...],
         lang: str | None,
+        question_text: str = "",
     ) -> None:
         now = self.clock.now()
         if decision is Decision.ANSWER:
@@ -164,6 +165,7 @@ class Faq(FaqButtons, FaqCommands):
                     channel, decision="pointer", now=now, question_message=question.id,
                     asker=asker.id, entry_id=entry_id, confidence=confidence,
                     answer_message=earlier.answer_message, lang=entry.lang,
+                    question_text=question_text,
                 )  # fmt: skip
                 await port.send(
                     channel,
@@ -174,7 +176,7 @@ class Faq(FaqButtons, FaqCommands):
             answer_id = await self.store.record(
                 channel, decision="answer", now=now, question_message=question.id,
                 asker=asker.id, entry_id=entry_id, confidence=confidence, candidates=candidates,
-                lang=entry.lang,
+                lang=entry.lang, question_text=question_text,
             )  # fmt: skip
             sent = await port.send(
                 channel, self.service.answer_message(entry, answer_id, t), reply_to=question
@@ -188,6 +190,7 @@ class Faq(FaqButtons, FaqCommands):
         answer_id = await self.store.record(
             channel, decision="suggest", now=now, question_message=question.id, asker=asker.id,
             entry_id=entry_id, confidence=confidence, candidates=tuple(c for c, _ in shown),
+            question_text=question_text,
         )  # fmt: skip
         buttons = tuple(
             Pick(answer=answer_id, number=number).button(label(entry.title))

@@ -47,6 +47,7 @@ class FaqButtons(Feature[FaqSettings]):
             row.channel, decision="picked", now=ctx.clock.now(),
             question_message=row.question_message, asker=row.asker, entry_id=entry_id,
             confidence=row.confidence, answered_by=event.member.ref.id, lang=entry.lang,
+            question_text=row.question_text,
         )  # fmt: skip
         question = MessageRef(row.channel, row.question_message) if row.question_message else None
         sent = await ctx.port.send(

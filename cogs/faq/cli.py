@@ -1,17 +1,29 @@
-"""``community-bot faq ask`` and ``faq eval``: try the FAQ matcher from a terminal."""
+"""``community-bot faq ask``, ``faq eval`` and ``faq misses``: the FAQ from a terminal."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.clitools import EXIT_OK, EXIT_USAGE, SubCommands, config_option
+from bot.clitools import (
+    EXIT_OK,
+    EXIT_USAGE,
+    SubCommands,
+    config_option,
+    database_option,
+    database_url,
+)
 from bot.config import Config
-from cogs.faq import evaluation
+from bot.core.ids import CommunityRef
+from bot.storage.database import Database, require_existing
+from bot.storage.eventlog import communities
+from cogs.faq import evaluation, review
 from cogs.faq.entries import FaqLibrary
 from cogs.faq.matcher import FaqIndex, MatcherKind, Thresholds
 from cogs.faq.service import language_of
@@ -150,6 +162,51 @@ def evaluate(path: Path, folder: Path, settings: FaqSettings, *, as_json: bool) 
     return EXIT_OK
 
 
+def list_misses(
+    config: Config, args: argparse.Namespace, folder: Path, settings: FaqSettings
+) -> int:
+    if not 1 <= args.days <= 3650:
+        print("--days must be between 1 and 3650", file=sys.stderr)
+        return EXIT_USAGE
+    url = database_url(config.database_url(), args.database)
+    require_existing(url)
+    index = build_index(folder, settings.matcher)
+
+    async def collect() -> list[tuple[str, review.Miss]]:
+        db = Database(url)
+        try:
+            await db.migrate()
+            since = datetime.now(UTC) - timedelta(days=args.days)
+            wanted = [CommunityRef.parse(args.community)] if args.community else None
+            targets = wanted or await communities(db, since)
+            found = []
+            for target in targets:
+                for miss in review.with_suggestions(await review.misses(db, target, since), index):
+                    found.append((str(target), miss))
+            return found
+        finally:
+            await db.close()
+
+    try:
+        found = asyncio.run(collect())
+    except ValueError as exc:
+        print(f"--community: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps([
+            {"community": community, "id": m.answer_id, "kind": m.kind, "text": m.text,
+             "asked_at": m.asked_at.isoformat(), "entry": m.entry, "suggested": m.suggested}
+            for community, m in found
+        ], ensure_ascii=False))  # fmt: skip
+        return EXIT_OK
+    if not found:
+        print(f"no misses in the last {args.days} days")
+    for community, miss in found:
+        where = f" -> {miss.suggested}" if miss.suggested else ""
+        print(f"{community} #{miss.answer_id} {miss.kind:<10} {miss.text!r}{where}")
+    return EXIT_OK
+
+
 def add_commands(commands: SubCommands) -> None:
     faq = commands.add_parser("faq", help="try the FAQ matcher")
     actions = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
@@ -168,7 +225,19 @@ def add_commands(commands: SubCommands) -> None:
         ),
     )
     eval_parser.add_argument("file", type=Path, help="the labelled JSON-lines file")
-    for parser in (ask_parser, eval_parser):
+    misses_parser = actions.add_parser(
+        "misses",
+        help="the questions the FAQ missed, with the entry each would be added to",
+        description=(
+            "List questions the FAQ stayed silent on, answered with a 👎, or that a member"
+            " answered by picking a suggestion, newest first, each with the entry its words"
+            " would be added to (add them with /faq misses in the chat, or by hand)."
+        ),
+    )
+    misses_parser.add_argument("--days", type=int, default=30, help="how far back (default 30)")
+    misses_parser.add_argument("--community", help="platform:id (default: every community)")
+    database_option(misses_parser)
+    for parser in (ask_parser, eval_parser, misses_parser):
         parser.add_argument("--faq", type=Path, help="FAQ folder (default: [content] faq)")
         parser.add_argument(
             "--matcher", choices=("auto", "lexical", "semantic"), help="default: [faq] matcher"
@@ -186,6 +255,8 @@ def run(config: Config, args: argparse.Namespace) -> int:
     try:
         if args.faq_command == "ask":
             return ask(args.text, folder, settings, as_json=args.json)
+        if args.faq_command == "misses":
+            return list_misses(config, args, folder, settings)
         return evaluate(args.file, folder, settings, as_json=args.json)
     except RuntimeError as exc:
         print(f"faq: {exc}", file=sys.stderr)

@@ -6,14 +6,14 @@ from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.context import Context
 from bot.core.errors import UserFacingError
 from bot.core.events import ButtonPressed, CommandInvoked
-from bot.core.feature import Feature, button, command
+from bot.core.feature import button, command
 from bot.core.ids import MemberRef
 from bot.core.permissions import Level
 from bot.core.richtext import Mention, RichText, bold, join_lines, text
 from bot.i18n import Translator
 from cogs.faq.payloads import Show
+from cogs.faq.review_chat import FaqReview
 from cogs.faq.service import FaqService, label, language_of
-from cogs.faq.settings import FaqSettings
 from cogs.faq.store import FaqStore
 
 FAQ = CommandSpec(
@@ -34,7 +34,7 @@ QUICK = CommandSpec(
 RELOAD = CommandSpec("faqreload", "faq.cmd_reload", level=Level.MODERATOR)
 
 
-class FaqCommands(Feature[FaqSettings]):
+class FaqCommands(FaqReview):
     service: FaqService
     store: FaqStore
 
@@ -46,6 +46,10 @@ class FaqCommands(Feature[FaqSettings]):
             raise UserFacingError("faq.not_ready")
         await self.service.refresh_if_due()
         query = str(ctx.args.get("query") or "").strip()
+        actor = event.actor
+        if query.casefold() == "misses" and actor is not None and actor.level >= Level.MODERATOR:
+            await self.show_misses(ctx)
+            return
         lang = language_of(query) if query else None
         if not query:
             await ctx.reply(self.topics(ctx.t, lang), ephemeral=True)

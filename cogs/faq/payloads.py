@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from bot.core.payloads import ButtonData, ChannelDeadline
+from bot.core.permissions import Level
 
 
 class Helped(ButtonData):
@@ -45,3 +46,16 @@ class Delayed(ChannelDeadline):
     confidence: float
     candidates: list[str] = Field(default_factory=list)
     lang: str | None = None
+    text: str = ""
+    """The question's words (for the review queue), at most 500 characters."""
+
+
+class ReviewMiss(ButtonData):
+    """A moderator's decision on a missed question: add its words to the suggested entry
+    ("a"), or dismiss it ("d"). The first decision under the message wins."""
+
+    action = "faq.review"
+    pressed_by = Level.MODERATOR
+    single_use = "faq.review"
+    answer: int
+    verdict: Literal["a", "d"]

@@ -32,6 +32,9 @@ from bot.storage.erasure import anonymise_votes
 from bot.storage.schema import community_columns, community_of, metadata
 from bot.storage.types import UtcDateTime
 
+QUESTION_TEXT_CHARS = 500
+"""What is kept of a question's words (the FAQ reads no more of a message)."""
+
 answers = Table(
     "faq_answers",
     metadata,
@@ -53,6 +56,8 @@ answers = Table(
     Column("not_helped", Integer, nullable=False, server_default="0"),
     Column("helpers_told_at", UtcDateTime),
     Column("lang", String(16)),
+    Column("question_text", Text),
+    Column("reviewed", String(60)),
     Index(
         "ix_faq_answers_channel_entry",
         "platform",
@@ -102,6 +107,8 @@ class AnswerRow:
     helped: int
     not_helped: int
     helpers_told_at: datetime | None
+    question_text: str | None = None
+    reviewed: str | None = None
 
     @classmethod
     def of(cls, row: Any) -> AnswerRow:
@@ -121,6 +128,8 @@ class AnswerRow:
             helped=int(row["helped"]),
             not_helped=int(row["not_helped"]),
             helpers_told_at=row["helpers_told_at"],
+            question_text=row.get("question_text"),
+            reviewed=row.get("reviewed"),
         )
 
 
@@ -143,6 +152,7 @@ class FaqStore:
         answered_by: str | None = None,
         outcome: str | None = None,
         lang: str | None = None,
+        question_text: str | None = None,
     ) -> int:
         """Store one response (or a silent decision); returns its id. ``lang`` is the language
         version of the entry shown."""
@@ -154,6 +164,7 @@ class FaqStore:
                     asker=asker, decision=decision, entry_id=entry_id, confidence=confidence,
                     candidates=",".join(candidates), answer_message=answer_message,
                     answered_by=answered_by, created_at=now, outcome=outcome, lang=lang,
+                    question_text=question_text[:QUESTION_TEXT_CHARS] if question_text else None,
                 )
             )  # fmt: skip
             return int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -292,6 +303,11 @@ class FaqStore:
         naming who asked or who answered; 👍/👎 votes count on under a fresh anonymous id."""
         changed = 0
         async with self.db.transaction() as conn:
+            await conn.execute(  # their words leave the review queue with them
+                answers.update()
+                .where(answers.c.platform == platform, answers.c.asker == member)
+                .values(question_text=None)
+            )
             for column in (answers.c.asker, answers.c.answered_by):
                 result = await conn.execute(
                     answers.update()
