@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +23,16 @@ START = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True, scope="session")
 def _embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """FAQ embeddings persist in a temporary folder, never in the user's cache."""
+    """FAQ embeddings persist in a temporary folder, never in the user's cache. The folder is
+    shared by the session's workers (and the CLI subprocesses they start), so the shipped FAQ is
+    embedded once per run rather than once per worker; the cache file is SQLite, safe to share."""
     previous = os.environ.get("COMMUNITY_BOT_CACHE")
-    os.environ["COMMUNITY_BOT_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    folder = shared / "embedding-cache"
+    folder.mkdir(exist_ok=True)
+    os.environ["COMMUNITY_BOT_CACHE"] = str(folder)
     yield
     if previous is None:
         os.environ.pop("COMMUNITY_BOT_CACHE", None)
@@ -49,8 +58,29 @@ def core_config(example_config: Config) -> Config:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+def db_url(tmp_path: Path, _migrated_template: Path) -> str:
+    """A database of its own for each test, already at the newest schema: a copy of one
+    migrated per worker (running every migration costs ~100 ms a test)."""
+    path = tmp_path / "bot.sqlite3"
+    shutil.copyfile(_migrated_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "bot.sqlite3"
+
+    async def migrate() -> None:
+        database = Database(f"sqlite+aiosqlite:///{path}")
+        try:
+            await database.migrate()
+        finally:
+            await database.close()
+
+    asyncio.run(migrate())
+    # Closed cleanly, the write-ahead log is checkpointed: the main file is the whole database.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
 
 
 @pytest.fixture

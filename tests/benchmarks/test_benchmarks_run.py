@@ -37,7 +37,7 @@ def run(
          ("rapidfuzz token_set (base)", "lexical: per query")),
         ("digest.py", ("--events", "3000", "--members", "200", "--days", "35", "--no-baseline"),
          ("all metrics:", "baseline: 28-day engaged members")),
-        ("long_messages.py", ("--rounds", "2", "--length", "4096"),
+        ("long_messages.py", ("--rounds", "1", "--length", "4096"),
          ("4,096-character message", "ratio:")),
         ("pipeline_mix.py", ("--messages", "200", "--queued", "10", "--rounds", "2",
                              "--matcher", "lexical"),

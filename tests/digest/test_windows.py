@@ -44,7 +44,7 @@ async def counted_from_every_event(app: BotApp, since: datetime, end: datetime) 
 async def test_windows_match_counting_every_event(app: BotApp, platform: ConsolePlatform) -> None:
     rng = random.Random(11)
     members = [f"m{n}" for n in range(12)]
-    for _ in range(160):
+    for _ in range(90):
         await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=rng.randrange(20, 600)))
         member = rng.choice(members)
         if rng.random() < 0.6:
