@@ -103,7 +103,8 @@ async def test_preview_shows_the_next_scheduled_digest_not_the_last_seven_days(
     assert "Hero of the week: dave" in after and "alice" not in after
 
 
-def test_cli_preview_names_its_window(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def simulated_week(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """A database where alice helped bob on Friday 27 November; returns its path."""
     script = tmp_path / "week.txt"
     script.write_text(
         "bob: how do I export?\nalice > bob: Settings, Export\n"
@@ -114,6 +115,11 @@ def test_cli_preview_names_its_window(tmp_path: Path, capsys: pytest.CaptureFixt
     code, _, _ = run_cli(capsys, "simulate", str(script), "--database", database,
                          "--start", "2026-11-27T10:00")  # fmt: skip
     assert code == 0
+    return database
+
+
+def test_cli_preview_names_its_window(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    database = simulated_week(tmp_path, capsys)
     code, out, _ = run_cli(capsys, "digest", "preview", "--database", database)
     # Friday 27 Nov: the next digest is Monday 30 Nov 10:00 in Tbilisi, covering the week before.
     assert code == 0 and "2026-11-23 10:00 – 2026-11-30 10:00 (Asia/Tbilisi)" in out
@@ -196,16 +202,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 def test_preview_and_export_from_a_simulated_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    script = tmp_path / "week.txt"
-    script.write_text(
-        "bob: how do I export?\nalice > bob: Settings, Export\n"
-        "bob +👍 alice\ncarol +👍 alice\ndave +👍 alice\n",
-        encoding="utf-8",
-    )
-    database = str(tmp_path / "db.sqlite3")
-    code, _, _ = run_cli(capsys, "simulate", str(script), "--database", database,
-                         "--start", "2026-11-27T10:00")  # fmt: skip
-    assert code == 0
+    database = simulated_week(tmp_path, capsys)
     code, out, _ = run_cli(capsys, "digest", "preview", "--database", database)
     assert code == 0 and "Hero of the week: alice" in out and "alice: 18" in out
     code, out, _ = run_cli(capsys, "stats", "export", "--database", database, "--weeks", "3")

@@ -99,6 +99,8 @@ class React:
     name: str
     emoji: str
     target: str | None = None
+    taken_back: bool = False
+    """``alice -👍``: the reaction is removed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,21 +110,13 @@ class Wait:
 
 
 @dataclass(frozen=True, slots=True)
-class Unreact:
-    line: int
-    name: str
-    emoji: str
-    target: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Edit:
     line: int
     name: str
     text: str
 
 
-Step = Join | Leave | Post | Press | React | Unreact | Edit | Wait
+Step = Join | Leave | Post | Press | React | Edit | Wait
 
 
 def parse_script(
@@ -184,7 +178,7 @@ def parse_line(raw: str, number: int, channels: list[str]) -> Step | None:
     if match := _REACT.match(line):
         return React(number, match["name"], match["emoji"], match["target"])
     if match := _UNREACT.match(line):
-        return Unreact(number, match["name"], match["emoji"], match["target"])
+        return React(number, match["name"], match["emoji"], match["target"], taken_back=True)
     if match := _POST.match(line):
         text = match["text"].strip()
         if not text:

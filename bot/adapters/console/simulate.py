@@ -14,7 +14,6 @@ from bot.adapters.console.script import (
     Press,
     React,
     Step,
-    Unreact,
     Wait,
 )
 from bot.app import BotApp
@@ -81,10 +80,10 @@ async def run_step(app: BotApp, platform: ConsolePlatform, step: Step) -> None:
             await platform.post(name, channel, text, reply_to_member=target)
         case Press(name=name, label=label):
             await platform.press(name, label)
+        case React(name=name, emoji=emoji, target=target, taken_back=True):
+            await platform.unreact(name, emoji, target)
         case React(name=name, emoji=emoji, target=target):
             await platform.react(name, emoji, target)
-        case Unreact(name=name, emoji=emoji, target=target):
-            await platform.unreact(name, emoji, target)
         case Edit(name=name, text=text):
             await platform.edit_latest(name, text)
         case Wait(duration=duration):

@@ -80,4 +80,7 @@ def test_edits_and_taking_a_reaction_back() -> None:
     steps = parse_script(
         "alice: clean\nalice edit: now rude\nbob +👍 alice\nbob -👍 alice", CHANNELS
     )
-    assert [type(s).__name__ for s in steps] == ["Post", "Edit", "React", "Unreact"]
+    assert [type(s).__name__ for s in steps] == ["Post", "Edit", "React", "React"]
+    given, taken_back = steps[2], steps[3]
+    assert isinstance(given, React) and isinstance(taken_back, React)
+    assert taken_back.taken_back and not given.taken_back
