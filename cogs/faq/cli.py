@@ -25,7 +25,7 @@ from bot.storage.database import Database, require_existing
 from bot.storage.eventlog import communities
 from cogs.faq import evaluation, review
 from cogs.faq.entries import FaqLibrary
-from cogs.faq.matcher import FaqIndex, MatcherKind, Thresholds
+from cogs.faq.matcher import Decision, FaqIndex, MatcherKind, Thresholds
 from cogs.faq.service import language_of
 from cogs.faq.settings import FaqSettings
 
@@ -60,6 +60,9 @@ def ask(text: str, folder: Path, settings: FaqSettings, *, as_json: bool) -> int
         "question": match.is_question,
         "best": best[0],
         "candidates": [{"id": c, "score": s} for c, s in match.candidates],
+        "answered": match.entry_id if match.decision is Decision.ANSWER else None,
+        "offered": list(match.offered(thresholds.suggest)),
+        "close_call": match.close_call,
         "matcher": index.kind,
         "thresholds": {"answer": thresholds.answer, "suggest": thresholds.suggest},
     }
@@ -72,6 +75,11 @@ def ask(text: str, folder: Path, settings: FaqSettings, *, as_json: bool) -> int
     print(f"  (answer >= {thresholds.answer}, suggest >= {thresholds.suggest})")
     if not match.is_question:
         print("question:   no (not a question or a request for help: the bot stays silent)")
+    if match.close_call:
+        print("close call: the runner-up is nearly as close, so both are offered")
+    offered = match.offered(thresholds.suggest)
+    if offered:
+        print(f"offered:    {', '.join(offered)}")
     for candidate, score in match.candidates:
         print(f"candidate:  {candidate} {score:.3f}")
     print(f"matcher:    {index.kind}")

@@ -28,6 +28,11 @@ def test_ask_json_answers_a_question(capsys: pytest.CaptureFixture[str], matcher
     assert result["id"] == "password"
     assert result["decision"] in ("answer", "suggest")
     assert 0 < result["score"] <= 1
+    if result["decision"] == "answer":
+        assert result["answered"] == "password" and result["offered"] == []
+    else:
+        assert result["answered"] is None and result["offered"][0] == "password"
+    assert isinstance(result["close_call"], bool)
 
 
 def test_ask_json_is_silent_for_chat(capsys: pytest.CaptureFixture[str]) -> None:
