@@ -244,13 +244,12 @@ class Ama(Feature[AmaSettings]):
         event = ctx.event
         assert isinstance(event, ButtonPressed)
         session = await self.store.current(event.community)
-        held = await self.store.release(data.pending) if session is not None else None
+        presser = event.member.ref.id
+        held = await self.store.release(data.pending, presser) if session is not None else None
         if held is None or session is None or held.session_id != session.id:
             raise UserFacingError("button.expired")
-        if held.author != event.member.ref.id:
-            await self.store.hold(session, held.author, held.author_name, held.text,
-                                  held.twin_id, ctx.clock.now())  # fmt: skip
-            raise UserFacingError("ama.not_your_question")
+        if held.author != presser:
+            raise UserFacingError("ama.not_your_question")  # still held for its author
         twin = await self.store.question_by_id(held.twin_id)
         if data.same == "y" and twin is not None and twin.removed_at is None:
             counted = await self.store.upvote(twin.id, held.author, ctx.clock.now())

@@ -276,8 +276,9 @@ class AmaStore:
             )  # fmt: skip
             return int(result.inserted_primary_key[0])  # type: ignore[index]
 
-    async def release(self, pending_id: int) -> Pending | None:
-        """Take a held question out (once: a second press finds nothing)."""
+    async def release(self, pending_id: int, author: str) -> Pending | None:
+        """Take a held question out for its author (once: a second press finds nothing).
+        Someone else's press leaves it held, under the same id, and gets ``None``."""
         async with self.db.transaction() as conn:
             row = (
                 (await conn.execute(select(pending).where(pending.c.id == pending_id)))
@@ -286,8 +287,10 @@ class AmaStore:
             )
             if row is None:
                 return None
-            await conn.execute(pending.delete().where(pending.c.id == pending_id))
-        return Pending(**{name: row[name] for name in Pending.__slots__})
+            found = Pending(**{name: row[name] for name in Pending.__slots__})
+            if found.author == author:
+                await conn.execute(pending.delete().where(pending.c.id == pending_id))
+        return found
 
     async def question_message(self, question_id: int) -> str | None:
         """The message a question was posted as."""
