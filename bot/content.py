@@ -28,18 +28,20 @@ Validator = Callable[[Path], list[str]]
 """Takes a content folder, returns problems as ``file:line: message`` strings."""
 
 
-def check_text_files(folder: Path) -> list[str]:
-    """Every file is readable UTF-8 text (what every other validator relies on)."""
-    problems = []
+def read_texts(folder: Path) -> tuple[dict[Path, str], dict[Path, str]]:
+    """Every file of the folder read once: (text by file, problem by unreadable file). Every
+    other check relies on the files being UTF-8 text."""
+    texts: dict[Path, str] = {}
+    unreadable: dict[Path, str] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         try:
-            path.read_text(encoding="utf-8")
+            texts[path] = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
-            problems.append(f"{path}:{line}: not UTF-8 text ({exc.reason})")
+            unreadable[path] = f"{path}:{line}: not UTF-8 text ({exc.reason})"
         except OSError as exc:
-            problems.append(f"{path}: cannot read: {exc.strerror}")
-    return problems
+            unreadable[path] = f"{path}: cannot read: {exc.strerror}"
+    return texts, unreadable
 
 
 PLATFORM_COMMANDS = frozenset({"start"})
@@ -58,16 +60,12 @@ def command_names(features: Sequence[type[Feature[Any]]]) -> set[str]:
     return names | PLATFORM_COMMANDS
 
 
-def check_command_mentions(folder: Path, known: set[str]) -> list[str]:
+def check_command_mentions(texts: dict[Path, str], known: set[str]) -> list[str]:
     """Content must not send members to a command that is not enabled (``/ticket`` before
     the service desk exists): every ``/name`` outside a link is checked."""
     problems = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            continue  # reported by check_text_files
-        for number, line in enumerate(lines, start=1):
+    for path, text in texts.items():
+        for number, line in enumerate(text.splitlines(), start=1):
             for name in _COMMAND_MENTION.findall(line):
                 if name not in known:
                     problems.append(
@@ -90,15 +88,12 @@ def check_content(
         if not folder.is_dir():
             problems.append(f"{folder}: the {name} folder does not exist")
             continue
-        unreadable = check_text_files(folder)
-        problems.extend(unreadable)
-        problems.extend(check_command_mentions(folder, command_names(features)))
-        # One message per problem: a file already reported as unreadable is not reported again
-        # by a validator that tried to read it too.
-        reported = {
-            str(path) for path in folder.rglob("*")
-            if path.is_file() and any(u.startswith(f"{path}:") for u in unreadable)
-        }  # fmt: skip
+        texts, unreadable = read_texts(folder)
+        problems.extend(unreadable.values())
+        problems.extend(check_command_mentions(texts, command_names(features)))
+        # One message per problem: a validator that tried to read an unreadable file too
+        # does not report it again.
+        reported = {str(path) for path in unreadable}
         for feature in features:
             validator = feature.content.get(name)
             if validator is not None:

@@ -141,7 +141,7 @@ class _Counter:
         (``member_days``: one row per member and day instead of every event); the partial days
         at its edges from the events themselves, with the roll-up's own rules (``day_flags``).
         """
-        first_full, last_full = _next_midnight(since), _midnight(end)
+        first_full, last_full = _next_midnight(since), _day(end)
         active = Active()
         if first_full < last_full:
             table = schema.member_days
@@ -343,11 +343,6 @@ class _Counter:
         metrics.polls_closed, metrics.quizzes_closed = len(poll_rates), len(quiz_rates)
         metrics.poll_turnout = sum(poll_rates) / len(poll_rates) if poll_rates else 0.0
         metrics.quiz_turnout = sum(quiz_rates) / len(quiz_rates) if quiz_rates else 0.0
-
-
-def _midnight(moment: datetime) -> datetime:
-    """The UTC midnight at or before ``moment``."""
-    return _day(moment)
 
 
 def _next_midnight(moment: datetime) -> datetime:
