@@ -165,8 +165,15 @@ async def measure(url: str) -> dict[str, float]:
     results: dict[str, float] = {}
     try:
         started = time.perf_counter()
-        activity = await load_activity(db, COMMUNITY, END - timedelta(days=7), END)
-        ranking = score_week(activity, HeroRules())
+        rules = HeroRules()
+        activity = await load_activity(
+            db,
+            COMMUNITY,
+            END - timedelta(days=7),
+            END,
+            joined_since=timedelta(hours=rules.new_member_hours),
+        )
+        ranking = score_week(activity, rules)
         results["hero"] = time.perf_counter() - started
         results["hero_points"] = ranking[0].points if ranking else 0.0
         started = time.perf_counter()

@@ -75,8 +75,11 @@ async def load_activity(
     start: datetime,
     end: datetime,
     *,
-    joined_since: timedelta = timedelta(days=90),
+    joined_since: timedelta = timedelta(hours=24),
 ) -> Activity:
+    """What the hero scoring reads for ``[start, end)``. ``joined_since``: how long before
+    ``start`` a join still makes an account "fresh" (the hero's ``new_member_hours``); only
+    those accounts' first posts are looked up."""
     activity = Activity(community, start, end)
     events = schema.events
     window = [
@@ -130,22 +133,27 @@ async def load_activity(
                 activity.staff.add(member)
                 if klass == "bot":
                     activity.bots.add(member)
-        joined = await conn.execute(
-            select(members.c.member, members.c.joined_at).where(
-                *of_community(members, community),
-                members.c.joined_at >= start - joined_since,
+        joined = (
+            await conn.execute(
+                select(members.c.member, members.c.joined_at, members.c.first_seen_at).where(
+                    *of_community(members, community),
+                    members.c.joined_at >= start - joined_since,
+                )
             )
-        )
-        activity.joined = {member: at for member, at in joined}
+        ).all()
+        activity.joined = {member: at for member, at, _ in joined}
         if activity.joined:
             newcomers = sorted(activity.joined)
+            # Nobody posted before the bot first saw them: the first posts are looked for from
+            # there on (an index range), not in the whole log.
+            seen_from = min(seen or at for _, at, seen in joined)
             for chunk in range(0, len(newcomers), 500):
                 posted = await conn.execute(
                     select(events.c.member, func.min(events.c.occurred_at))
                     .where(
                         *of_community(events, community), events.c.kind == "message_posted",
                         events.c.member.in_(newcomers[chunk : chunk + 500]),
-                        events.c.occurred_at < end,
+                        events.c.occurred_at >= seen_from, events.c.occurred_at < end,
                     )
                     .group_by(events.c.member)
                 )  # fmt: skip

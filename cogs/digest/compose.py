@@ -97,7 +97,9 @@ async def build_digest(
 ) -> Digest:
     """The digest for the 7 days before ``end``."""
     start = end - timedelta(days=7)
-    activity = await load_activity(db, community, start, end)
+    # Only accounts that joined within new_member_hours of a reaction can be "fresh".
+    joined_since = timedelta(hours=rules.new_member_hours)
+    activity = await load_activity(db, community, start, end, joined_since=joined_since)
     ranking = [
         s for s in score_week(activity, rules) if s.member not in (excluded_heroes or set())
     ]
