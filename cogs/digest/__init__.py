@@ -21,8 +21,10 @@ from bot.core.ids import ChannelRef, CommunityRef, MemberRef
 from bot.core.messages import ButtonStyle, OutgoingMessage
 from bot.core.payloads import clip
 from bot.core.permissions import Level
-from bot.core.richtext import bold, text
+from bot.core.richtext import bold, join_lines, text
+from bot.i18n import Translator
 from bot.scheduler import weekly_trigger
+from cogs.desk.api import DeskFiguresSource, figure_lines
 from cogs.digest import cli, report, upcoming
 from cogs.digest.compose import Digest as DigestPostBody
 from cogs.digest.compose import reason, week_key
@@ -61,6 +63,7 @@ class Digest(Feature[DigestSettings]):
 
     name = "digest"
     requires = ("polls", "ama", "faq", "moderation")
+    optional = ("desk",)  # its KPIs join /stats, the weekly report and stats export
 
     def __init__(self, services: Services, settings: DigestSettings) -> None:
         super().__init__(services, settings)
@@ -100,7 +103,8 @@ class Digest(Feature[DigestSettings]):
         community, channel = target
         await self.flush()
         t, tz = self.locale_for(community)
-        message = await report.weekly_report(self.db, community, slot, t, tz)
+        extra = await self.desk_lines(t, community, slot - timedelta(days=7), slot)
+        message = await report.weekly_report(self.db, community, slot, t, tz, extra)
         await self.port_for(community).send(ChannelRef(community, channel), message)
 
     async def flush(self) -> None:
@@ -242,4 +246,16 @@ class Digest(Feature[DigestSettings]):
             period.total_seconds() / 86400,
             tz,
         )
-        await ctx.reply(report.headline(ctx.t, metrics, period), ephemeral=True)
+        now = ctx.clock.now() + timedelta(seconds=1)
+        extra = await self.desk_lines(ctx.t, ctx.event.community, now - period, now)
+        body = report.headline(ctx.t, metrics, period)
+        await ctx.reply(join_lines([body, *extra]) if extra else body, ephemeral=True)
+
+    async def desk_lines(
+        self, t: Translator, community: CommunityRef, start: datetime, end: datetime
+    ) -> list[str]:
+        """The service desk's KPIs for the period, when the desk is enabled."""
+        desk = self.peer("desk", DeskFiguresSource)
+        if desk is None:
+            return []
+        return figure_lines(t, await desk.figures(community, start, end))

@@ -25,6 +25,7 @@ from bot.core.ids import CommunityRef
 from bot.i18n import translator
 from bot.storage.database import Database, require_existing
 from bot.storage.eventlog import communities
+from cogs.desk.api import desk_figures
 from cogs.digest import upcoming
 from cogs.digest.metrics import compute
 from cogs.digest.report import week_ends
@@ -225,7 +226,12 @@ async def stats_export(
             for week_end in week_ends(following, weeks, tz):
                 metrics = await compute(db, target, week_end, 7, tz)
                 complete = "yes" if week_end <= now else "no"
-                row = {"community": str(target), **metrics.as_row(), "complete": complete}
+                row = {"community": str(target), **metrics.as_row()}
+                if "desk" in config.features.enabled:
+                    start = week_end - timedelta(days=7)
+                    desk = await desk_figures(db, config, target, start, week_end, now)
+                    row.update(desk.as_row())
+                row["complete"] = complete
                 if writer is None:
                     writer = csv.DictWriter(buffer, fieldnames=list(row))
                     writer.writeheader()

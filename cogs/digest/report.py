@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.core.ids import CommunityRef
@@ -85,11 +86,15 @@ async def trend(
 
 
 async def weekly_report(
-    db: Database, community: CommunityRef, end: datetime, t: Translator, tz: tzinfo = UTC
-) -> OutgoingMessage:
-    """This week's numbers and a chart of the last weeks' trends."""
+    db: Database, community: CommunityRef, end: datetime, t: Translator, tz: tzinfo = UTC,
+    extra: Sequence[str] = (),
+) -> OutgoingMessage:  # fmt: skip
+    """This week's numbers (and ``extra`` lines from other features, such as the service
+    desk's) and a chart of the last weeks' trends."""
     weeks = await trend(db, community, end, tz)
     body = text(bold(t("report.title")), "\n") + headline(t, weeks[-1], timedelta(days=7))
+    if extra:
+        body = join_lines([body, *extra])
     png = await asyncio.to_thread(chart, weeks, t, tz)
     return OutgoingMessage(body, attachment=Attachment("weekly-report.png", png))
 

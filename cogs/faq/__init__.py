@@ -63,6 +63,10 @@ class Faq(FaqButtons, FaqCommands):
     async def forget_member(self, member: MemberRef) -> int:
         return await self.store.forget(member.platform.value, member.id)
 
+    async def answered(self, channel: ChannelRef, message: str) -> bool:
+        """Whether the bot answered the question ``message`` in ``channel`` with an entry."""
+        return await self.store.answered(channel, message)
+
     @classmethod
     def add_cli(cls, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         cli.add_commands(commands)

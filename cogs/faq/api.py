@@ -1,5 +1,5 @@
 """What other features may read of the FAQ (the digest's deflection metric and new entries,
-AMA's duplicate questions).
+AMA's duplicate questions, the desk's questions in help channels).
 
 ``answers`` is a published read contract: other features may select from it and must never
 write. ``new_entries`` lists entries that went into service in a period. ``likeness`` compares
@@ -10,14 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, runtime_checkable
 
+from bot.core.ids import ChannelRef
 from bot.storage.database import Database
 from cogs.faq import semantic
-from cogs.faq.language import content_stems
+from cogs.faq.language import content_stems, looks_like_question
 from cogs.faq.store import FaqStore, answers
 
-__all__ = ["Likeness", "answers", "likeness", "new_entries"]
+__all__ = [
+    "FaqAnswers", "Likeness", "answers", "likeness", "looks_like_question", "new_entries",
+]  # fmt: skip
+
+
+@runtime_checkable
+class FaqAnswers(Protocol):
+    """The enabled FAQ feature: whether it answered a question."""
+
+    async def answered(self, channel: ChannelRef, message: str) -> bool:
+        """Whether the bot answered the question ``message`` in ``channel`` with an entry."""
+        ...
 
 
 class Likeness(NamedTuple):

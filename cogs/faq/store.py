@@ -137,6 +137,20 @@ class FaqStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def answered(self, channel: ChannelRef, message: str) -> bool:
+        """Whether an entry was given (not only offered) for the question ``message``, or
+        pointed to, and nobody said it did not help."""
+        query = select(answers.c.id).where(
+            answers.c.platform == channel.community.platform.value,
+            answers.c.community == channel.community.id,
+            answers.c.channel == channel.id,
+            answers.c.question_message == message,
+            answers.c.decision.in_(("answer", "quick", "pointer")),
+            answers.c.not_helped == 0,
+        )
+        async with self.db.read() as conn:
+            return (await conn.scalar(query.limit(1))) is not None
+
     async def record(
         self,
         channel: ChannelRef,

@@ -42,7 +42,7 @@ def test_example_config_is_valid_and_documented() -> None:
                 assert any("[community.overrides." in line for line in lines)
                 continue
             documented = any(line.startswith(f"{key} =") for line in lines) or (
-                f"[{section}.{key}]" in lines
+                f"[{section}.{key}]" in lines or f"[[{section}.{key}]]" in lines
             )
             assert documented, f"{section}.{key}"
 
@@ -146,8 +146,8 @@ def test_cli_check_reports_bad_content(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_a_feature_without_what_it_reads_is_named_with_both(tmp_path: Path) -> None:
     content = EXAMPLE.replace(
-        'enabled = ["help", "moderation", "welcome", "polls", "ama", "roles", "faq", "digest",'
-        ' "privacy"]',
+        'enabled = ["help", "moderation", "welcome", "polls", "ama", "roles", "faq", "desk",'
+        ' "digest", "privacy"]',
         'enabled = ["help", "digest", "faq"]',
     )
     [problem] = problems_of(tmp_path, content)
@@ -203,20 +203,20 @@ def test_content_that_names_a_command_nobody_answers_is_reported(
     entry = faq / "support.md"
     entry.write_text(
         entry.read_text(encoding="utf-8")
-        + "\nOpen a case with `/ticket`, or see https://example.org/ticket and /poll results.\n",
+        + "\nAsk for one with `/refund`, or see https://example.org/refund and /poll results.\n",
         encoding="utf-8",
     )
     code = main(["check", "--config", str(ROOT / "config.example.toml"), "--faq", str(faq)])
     err = capsys.readouterr().err
     assert code == 2
     [problem] = [line for line in err.splitlines() if "support.md" in line]
-    assert "/ticket is not a command of this bot" in problem and "support.md:14:" in problem
+    assert "/refund is not a command of this bot" in problem and "support.md:14:" in problem
     # With polls disabled, content pointing at /poll is reported too.
     config = tmp_path / "no-polls.toml"
     config.write_text(
         EXAMPLE.replace(
-            'enabled = ["help", "moderation", "welcome", "polls", "ama", "roles", "faq", "digest",'
-            ' "privacy"]',
+            'enabled = ["help", "moderation", "welcome", "polls", "ama", "roles", "faq", "desk",'
+            ' "digest", "privacy"]',
             'enabled = ["help", "faq"]',
         ),
         encoding="utf-8",

@@ -1,0 +1,102 @@
+"""Texts of the desk: the staff card, /queue lines, an SLA explanation and transcripts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from cogs.desk.clocks import counted, met, reaches
+from cogs.desk.hours import Schedule
+from cogs.desk.store import Case, Clock
+
+
+def card(t: Translator, zone: ZoneInfo, case: Case, due: datetime | None) -> str:
+    """The staff card: who, what, where, state, who has it, and when the first answer is due."""
+    lines = [
+        t(
+            "desk.card",
+            case=case.id,
+            member=case.requester_name,
+            channel=case.channel,
+            subject=case.subject or "—",
+        ),
+        t("desk.card_status", status=t(f"desk.status.{case.status}")),
+    ]
+    if case.assignee_name:
+        lines.append(t("desk.card_assignee", name=case.assignee_name))
+    if case.tags:
+        lines.append(t("desk.card_tags", tags=case.tags.replace(",", ", ")))
+    if due is not None and case.is_open:
+        lines.append(t("desk.card_due", when=t.datetime(due, zone)))
+    if case.escalation_step:
+        lines.append(t("desk.card_escalated", step=case.escalation_step))
+    return "\n".join(lines)
+
+
+def queue_line(t: Translator, case: Case, now: datetime) -> str:
+    return t(
+        "desk.queue_line",
+        case=case.id,
+        member=case.requester_name,
+        subject=case.subject or "—",
+        status=t(f"desk.status.{case.status}"),
+        age=t.duration(now - case.opened_at),
+        assignee=case.assignee_name or "—",
+    )
+
+
+def explain(
+    t: Translator, zone: ZoneInfo, case: Case, clocks: Sequence[Clock], hours: Schedule,
+    now: datetime,
+) -> str:  # fmt: skip
+    """Each clock: target, time counted (business minutes), state and why."""
+    lines = [
+        t("desk.explain_head", case=case.id, status=t(f"desk.status.{case.status}"),
+          policy=case.policy or "—", opened=t.datetime(case.opened_at, zone)),
+    ]  # fmt: skip
+    if not clocks:
+        lines.append(t("desk.explain_none"))
+    for clock in clocks:
+        spent = counted(clock, hours, now)
+        verdict = met(clock, hours, now)
+        if verdict is None:
+            state = (
+                t("desk.explain_paused")
+                if clock.running_since is None
+                else t(
+                    "desk.explain_running", due=t.datetime(reaches(clock, hours, 1.0) or now, zone)
+                )
+            )
+        else:
+            state = t("desk.explain_met") if verdict else t("desk.explain_missed")
+        lines.append(
+            t(
+                "desk.explain_clock",
+                clock=t(f"desk.clock.{clock.kind}"),
+                round=clock.round,
+                minutes=int(spent.total_seconds() // 60),
+                target=int(clock.target.total_seconds() // 60),
+                kind=t(f"desk.hours.{'business' if clock.business else 'calendar'}"),
+                state=state,
+            )
+        )
+    return "\n".join(lines)
+
+
+def transcript(
+    t: Translator, zone: ZoneInfo, case: Case, rows: Sequence[Any], *, notes: bool
+) -> str:
+    """The case as plain text from the database (notes only for staff)."""
+    out = [t("desk.transcript_head", case=case.id, member=case.requester_name,
+             subject=case.subject or "—")]  # fmt: skip
+    for row in rows:
+        if row["role"] == "note" and not notes:
+            continue
+        when = row["at"].astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        who = row["author_name"] or t("desk.bot")
+        mark = t("desk.note_mark") if row["role"] == "note" else ""
+        out.append(f"[{when}] {mark}{who}: {row['text']}")
+    return "\n".join(out)
