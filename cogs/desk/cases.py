@@ -102,16 +102,20 @@ class CaseFlow(SlaClocks):
         community = case.ref
         t, zone = self.locale_for(community)
         port = self.port_for(community)
-        clocks = await self.store.clocks_of(case.id)
-        due = next(
-            (reaches(c, self.hours_of(community), 1.0) for c in clocks if c.kind == FIRST), None
-        )
-        body = card(t, zone, case, due)
+        body = card(t, zone, case, await self.first_due(case))
         target = self.staff_channel(case)
         sent = await port.send(
             target, OutgoingMessage(text(body), (Claim(case=case.id).button(t("desk.claim")),))
         )
         await self.store.update(case.id, card_channel=place(target), card_message=sent.id)
+
+    async def first_due(self, case: Case) -> datetime | None:
+        """When the first response is due (None once answered, or without a target)."""
+        hours = self.hours_of(case.ref)
+        for clock in await self.store.clocks_of(case.id):
+            if clock.kind == FIRST:
+                return reaches(clock, hours, 1.0)
+        return None
 
     async def refresh_card(self, case: Case) -> None:
         """Edit the staff card in place with the case's current state."""
@@ -126,7 +130,8 @@ class CaseFlow(SlaClocks):
         ref = MessageRef(channel, case.card_message)
         buttons = () if not case.is_open else (Claim(case=case.id).button(t("desk.claim")),)
         try:
-            await port.edit(ref, OutgoingMessage(text(card(t, zone, case, None)), buttons))
+            body = card(t, zone, case, await self.first_due(case))
+            await port.edit(ref, OutgoingMessage(text(body), buttons))
         except Exception:  # a card deleted by hand: the case goes on without it
             log.info("desk: the card of case %s could not be edited", case.id, exc_info=True)
 
@@ -149,14 +154,10 @@ class CaseFlow(SlaClocks):
         await self.resume_clocks(case, at, (FIRST, NEXT, RESOLUTION))
         policy = self.policy_of(case)
         clocks = await self.store.clocks_of(case.id)
-        first_done = any(c.kind == FIRST and c.stopped_at for c in clocks) or not any(
-            c.kind == FIRST for c in clocks
-        )
-        if first_done and policy is not None and policy.next_response is not None:
-            rounds = [c.round for c in clocks if c.kind == NEXT]
-            await self.start_clock(
-                case, NEXT, max(rounds, default=0) + 1, policy.next_response, at
-            )
+        owed = any(c.kind in RESPONSE_KINDS and c.stopped_at is None for c in clocks)
+        if not owed and policy is not None and policy.next_response is not None:
+            # Staff answered everything before: this message starts the next-response clock.
+            await self.next_round(case, policy.next_response, at)
 
     async def next_round(self, case: Case, target: Target, at: datetime) -> None:
         """Start the next-response clock for the member's newest message."""
