@@ -24,11 +24,16 @@ def office(zone: ZoneInfo, holidays: frozenset[date] = frozenset()) -> Schedule:
 
 
 def at(zone: ZoneInfo, *parts: int) -> datetime:
-    return datetime(*parts, tzinfo=zone)  # type: ignore[misc]
+    return datetime(*parts, tzinfo=zone)  # type: ignore[arg-type, misc]
 
 
 def minutes(delta: timedelta) -> float:
     return delta.total_seconds() / 60
+
+
+def span(hours: Schedule, start: tuple[int, ...], end: tuple[int, ...]) -> float:
+    """Business minutes between two Tbilisi wall-clock times."""
+    return minutes(hours.elapsed(at(TBILISI, *start), at(TBILISI, *end)))
 
 
 def test_friday_evening_to_monday_morning_is_ninety_minutes() -> None:
@@ -156,7 +161,7 @@ def test_overlaps_are_refused_with_both_intervals() -> None:
 
 
 def test_settings_refuse_an_empty_week_and_name_the_day() -> None:
-    empty = {day: [] for day in (*WORKDAYS, "sat", "sun")}
+    empty: dict[str, list[str]] = {day: [] for day in (*WORKDAYS, "sat", "sun")}
     with pytest.raises(ValidationError, match="no business hours on any day"):
         HoursSettings.model_validate(empty)
     with pytest.raises(ValidationError) as caught:
