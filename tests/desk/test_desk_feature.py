@@ -1,0 +1,182 @@
+"""The desk through the neutral core, like an adversary: forged and copied buttons, cases of
+another community, a member who rates twice or someone else's case, replayed deadlines,
+restarts, platform-maximum texts, auto-close, reopening, and erasure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from bot.adapters.console.platform import ConsolePlatform
+from bot.app import BotApp
+from bot.config import Config
+from bot.core.events import ButtonPressed
+from bot.core.ids import MemberRef, Platform
+from cogs.desk import Desk
+from cogs.desk.payloads import EscalationDue
+from cogs.desk.store import DeskStore
+from cogs.desk.tables import cases, messages
+
+
+def desk_of(app: BotApp) -> Desk:
+    feature = app.services.registry.features["desk"]
+    assert isinstance(feature, Desk)
+    return feature
+
+
+async def forge(
+    app: BotApp, platform: ConsolePlatform, who: str, action: str, payload: str
+) -> None:
+    latest = next(reversed(platform.messages.values()))
+    await app.dispatcher.dispatch(
+        ButtonPressed(
+            community=platform.community, occurred_at=app.clock.now(),
+            channel=latest.ref.channel, message=latest.ref, member=platform.actor(who),
+            action=action, payload=payload,
+        ),
+        app.services.ports[Platform.CONSOLE],
+    )  # fmt: skip
+
+
+async def case_row(app: BotApp, number: int = 1) -> dict[str, object]:
+    async with app.db.read() as conn:
+        row = (await conn.execute(select(cases).where(cases.c.id == number))).mappings().one()
+    return dict(row)
+
+
+async def test_buttons_refuse_members_forgeries_and_other_communities(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("alice", "general", "/ticket my invoice is wrong")
+    assert "Case #1 is open" in platform.transcript[-1]
+    await platform.press("bob", "I take it")  # a member cannot claim
+    assert "helper" in platform.transcript[-1].lower()
+    await platform.press("helper", "I take it")
+    assert (await case_row(app))["assignee"] == "helper"
+    # A rating button forged under the card: never carried by that message.
+    await forge(app, platform, "alice", "desk.rate", "1:5")
+    assert "no longer works" in platform.transcript[-1]
+    assert (await case_row(app))["satisfaction"] is None
+    # The case moves to another community: its number means nothing here any more.
+    async with app.db.transaction() as conn:
+        await conn.execute(update(cases).values(community="elsewhere"))
+    await platform.post("helper", "general", "/desk close 1 done")
+    assert "There is no case #1 here." in platform.transcript[-1]
+    await platform.press("helper", "I take it")
+    assert "There is no case #1 here." in platform.transcript[-1]
+
+
+async def test_rating_is_the_member_s_and_once(app: BotApp, platform: ConsolePlatform) -> None:
+    await platform.post("alice", "general", "/ticket the app crashes on start")
+    await platform.post("helper", "general", "/desk close 1 fixed in 2.1")
+    await platform.press("bob", "5")
+    assert "Only the member who opened this case" in platform.transcript[-1]
+    await platform.press("alice", "3")
+    await platform.press("alice", "5")
+    row = await case_row(app)
+    assert row["satisfaction"] == 3 and row["status"] == "closed"
+    # Reopen within the window: once; the second press finds it open.
+    await platform.press("alice", "Reopen")
+    assert "Case #1 is open again." in platform.transcript[-1]
+    await platform.press("alice", "Reopen")
+    assert "can no longer be reopened" in platform.transcript[-1]
+    row = await case_row(app)
+    assert row["status"] == "waiting_staff" and row["reopens"] == 1
+
+
+async def test_reopening_after_the_window_is_refused(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("alice", "general", "/ticket please reset my 2fa")
+    await platform.post("helper", "general", "/desk close 1 done")
+    await app.scheduler.advance_to(app.clock.now() + timedelta(days=8))
+    await platform.press("alice", "Reopen")
+    assert "can no longer be reopened" in platform.transcript[-1]
+
+
+async def test_auto_close_after_silence_and_a_reply_cancels_it(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("alice", "general", "/ticket where is my order 118?")
+    await platform.post("helper", "general", "it shipped yesterday", reply_to_member="alice")
+    assert (await case_row(app))["status"] == "waiting_member"
+    await app.scheduler.advance_to(app.clock.now() + timedelta(days=2))
+    await platform.post("alice", "general", "still not here", reply_to_member="helper")
+    assert (await case_row(app))["status"] == "waiting_staff"
+    await app.scheduler.advance_to(app.clock.now() + timedelta(days=2))
+    assert (await case_row(app))["status"] == "waiting_staff"  # the member spoke: no auto-close
+    await platform.post("helper", "general", "reshipped today", reply_to_member="alice")
+    await app.scheduler.advance_to(app.clock.now() + timedelta(days=3, minutes=1))
+    row = await case_row(app)
+    assert row["status"] == "closed" and row["close_reason"] == "no reply from the member"
+
+
+async def test_a_replayed_escalation_posts_nothing_twice(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("alice", "general", "/ticket cannot log in at all")
+    desk = desk_of(app)
+    community = platform.community
+    await desk.escalation_due(EscalationDue(community=community, case=1, step=1))
+    await desk.escalation_due(EscalationDue(community=community, case=1, step=1))
+    await desk.escalation_due(EscalationDue(community=community, case=1, step=2))
+    await desk.escalation_due(EscalationDue(community=community, case=1, step=1))
+    await desk.escalation_due(EscalationDue(community=community, case=1, step=99))
+    posts = [line for line in platform.transcript if "is past its SLA" in line]
+    assert len(posts) == 2 and "helpers" in posts[0] and "moderators" in posts[1]
+    assert (await case_row(app))["escalations"] == 2
+
+
+async def test_an_answer_stops_the_chain(app: BotApp, platform: ConsolePlatform) -> None:
+    # 2026-11-27 10:00 Tbilisi is a Friday morning in the fixture's clock.
+    await platform.post("alice", "general", "/ticket payment failed twice")
+    await app.scheduler.advance_to(app.clock.now() + timedelta(hours=2, minutes=5))
+    assert sum("is past its SLA" in line for line in platform.transcript) == 1
+    await platform.post("mod", "general", "looking now", reply_to_member="alice")
+    await app.scheduler.advance_to(app.clock.now() + timedelta(hours=8))
+    assert sum("is past its SLA" in line for line in platform.transcript) == 1
+
+
+async def test_longest_texts_are_kept_within_limits(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    subject = "ქართული " * 600  # Georgian, far past Telegram's 4096 characters
+    await platform.post("alice", "general", f"/ticket {subject}")
+    row = await case_row(app)
+    assert len(str(row["subject"])) <= 200
+    async with app.db.read() as conn:
+        words = (await conn.execute(select(messages.c.text))).scalars().all()
+    assert all(len(text) <= 4096 for text in words)
+
+
+async def test_erasure_removes_cases_and_words(app: BotApp, platform: ConsolePlatform) -> None:
+    await platform.post("alice", "general", "/ticket my card was charged twice")
+    await platform.post("helper", "general", "refund sent", reply_to_member="alice")
+    await platform.post("bob", "general", "/ticket bob's own problem")
+    removed = await desk_of(app).forget_member(MemberRef(Platform.CONSOLE, "alice"))
+    assert removed >= 1
+    store = DeskStore(app.db)
+    assert await store.get(1) is None and await store.get(2) is not None
+    async with app.db.read() as conn:
+        authors = set((await conn.execute(select(messages.c.author))).scalars())
+    assert "alice" not in authors
+
+
+async def test_staff_restart_keeps_the_clocks(
+    example_config: Config, make_app: Callable[..., BotApp]
+) -> None:
+    first = make_app(example_config)
+    await first.start()
+    await first.console_platform().post("alice", "general", "/ticket nothing loads")
+    await first.close()
+    second = make_app(example_config)
+    await second.start()
+    try:
+        platform = second.console_platform()
+        await second.scheduler.advance_to(second.clock.now() + timedelta(hours=3))
+        assert sum("is past its SLA: helpers" in line for line in platform.transcript) == 1
+        assert sum("⏳ Case #1" in line for line in platform.transcript) == 1
+    finally:
+        await second.close()
