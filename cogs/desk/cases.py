@@ -146,9 +146,11 @@ class CaseFlow(SlaClocks):
             message=None if message is None else message.id,
         )  # fmt: skip
         await self.store.update(case.id, last_member_at=at)
-        if case.status != "waiting_member":
-            return  # a follow-up while staff still owe the answer: same clocks
-        await self.store.update(case.id, status="waiting_staff")
+        turned = await self.store.update(
+            case.id, cases.c.status == "waiting_member", status="waiting_staff"
+        )
+        if not turned:
+            return  # a follow-up while staff still owe the answer (or closed): same clocks
         await self.cancel(AutoClose, str(case.id))
         case = await self.reload(case.id)
         await self.resume_clocks(case, at, (FIRST, NEXT, RESOLUTION))
@@ -196,7 +198,11 @@ class CaseFlow(SlaClocks):
     async def set_waiting(self, case: Case, at: datetime) -> None:
         """Waiting for the member: response clocks pause (or stopped), resolution pauses,
         and the case closes itself if the member stays silent."""
-        await self.store.update(case.id, status="waiting_member")
+        # Guarded: a close that won a race with this reply stays closed.
+        if not await self.store.update(
+            case.id, cases.c.status.in_(OPEN_STATUSES), status="waiting_member"
+        ):
+            return
         await self.pause_clocks(case, at, ALL_CLOCKS)
         if self.settings.auto_close:
             await self.schedule(

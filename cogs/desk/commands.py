@@ -22,7 +22,7 @@ from cogs.desk.cases import CaseFlow, place
 from cogs.desk.clocks import RESOLUTION, reaches
 from cogs.desk.payloads import Claim, EscalationDue, OpenTicket, QuestionDue, Rate, Reopen
 from cogs.desk.render import explain, queue_line, transcript
-from cogs.desk.store import Case, cases
+from cogs.desk.store import OPEN_STATUSES, Case, cases
 from cogs.faq.api import looks_like_question
 
 ACTIONS = ("open", "claim", "assign", "note", "wait", "close", "reopen", "tag", "escalate",
@@ -263,7 +263,7 @@ class DeskCommands(CaseFlow):
         step = case.escalation_step + 1
         if step > len(self.settings.escalation):
             raise UserFacingError("desk.top_of_chain", case=case.id)
-        await self.store.update(case.id, status="waiting_staff")
+        await self.store.update(case.id, cases.c.status.in_(OPEN_STATUSES), status="waiting_staff")
         await self.escalation_due(EscalationDue(community=case.ref, case=case.id, step=step))
         await ctx.reply(ctx.t("desk.escalated_by", case=case.id,
                               to=self.settings.escalation[step - 1].to))  # fmt: skip
