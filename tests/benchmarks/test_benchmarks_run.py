@@ -29,6 +29,8 @@ def run(
 @pytest.mark.parametrize(
     ("script", "args", "expected"),
     [
+        ("desk.py", ("--cases", "200", "--spans", "50", "--baseline-spans", "2"),
+         ("business elapsed", "speed-up", "KPIs for 200 cases")),
         ("pipeline.py", ("--messages", "300", "--baseline-messages", "30"),
          ("messages/s", "speed-up over baseline")),
         ("moderation.py", ("--messages", "400", "--members", "500"),
