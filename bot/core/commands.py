@@ -20,6 +20,8 @@ from bot.core.ids import MemberRef
 from bot.core.permissions import Level
 from bot.i18n import Text
 
+MAX_INTEGER = 2**53 - 1
+"""The largest integer argument: Discord's limit for integer options."""
 COMMAND_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 # A double- or single-quoted phrase, or a run of non-space characters.
 _TOKEN = re.compile(r"\"([^\"]*)\"|'([^']*)'|(\S+)")
@@ -157,10 +159,14 @@ async def _convert(
                 number = int(token)
             except ValueError:
                 raise bad(Text("command.reason.whole_number")) from None
-            if param.min_value is not None and number < param.min_value:
-                raise bad(Text("command.reason.at_least", {"value": param.min_value}))
-            if param.max_value is not None and number > param.max_value:
-                raise bad(Text("command.reason.at_most", {"value": param.max_value}))
+            # Unbounded parameters still stop where Discord's integer options (and every
+            # database's 64-bit columns) do, so "/case 9999…9" is refused, never a crash.
+            lowest = -MAX_INTEGER if param.min_value is None else param.min_value
+            highest = MAX_INTEGER if param.max_value is None else param.max_value
+            if number < lowest:
+                raise bad(Text("command.reason.at_least", {"value": lowest}))
+            if number > highest:
+                raise bad(Text("command.reason.at_most", {"value": highest}))
             return number
         case ParamKind.DURATION:
             try:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.commands import CommandSpec, Param, ParamKind, parse_arguments
+from bot.core.commands import MAX_INTEGER, CommandSpec, Param, ParamKind, parse_arguments
 from bot.core.errors import UserFacingError
 from bot.core.ids import MemberRef, Platform
 from bot.core.permissions import Level
@@ -83,6 +83,14 @@ async def test_integer_bounds_choices_and_extra_words() -> None:
             await parse_arguments(spec, raw, resolve)
     with pytest.raises(UserFacingError, match=r"command\.too_many_arguments"):
         await parse_arguments(spec, "5 all extra", resolve)
+
+
+async def test_an_unbounded_integer_stops_at_what_platforms_and_databases_hold() -> None:
+    spec = CommandSpec("case", "d", (Param("number", ParamKind.INTEGER, "d"),))
+    assert await parse_arguments(spec, str(MAX_INTEGER), resolve) == {"number": MAX_INTEGER}
+    for raw in ("99999999999999999999999", str(-MAX_INTEGER - 1)):
+        with pytest.raises(UserFacingError, match=r"command\.bad_argument"):
+            await parse_arguments(spec, raw, resolve)
 
 
 async def test_quoted_word_and_unbalanced_quote() -> None:
