@@ -4,7 +4,7 @@ for inactivity) → reopened; with its transcript, log and staff card."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.capabilities import Capability
 from bot.core.events import Actor
@@ -13,7 +13,7 @@ from bot.core.ids import ChannelRef, CommunityRef, MessageRef
 from bot.core.messages import OutgoingMessage
 from bot.core.richtext import text
 from cogs.desk.clocks import FIRST, NEXT, RESOLUTION, RESPONSE_KINDS, reaches
-from cogs.desk.payloads import AutoClose, Claim, QuestionDue, Rate, Reopen
+from cogs.desk.payloads import AutoClose, CardDue, Claim, Rate, Reopen
 from cogs.desk.render import card
 from cogs.desk.settings import Target
 from cogs.desk.sla import SlaClocks
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 MAX_SUBJECT = 200
 MAX_TEXT = 4096
 ALL_CLOCKS = (FIRST, NEXT, RESOLUTION)
+CARD_SAFETY_NET = timedelta(minutes=1)
 
 
 def place(channel: ChannelRef) -> str:
@@ -57,7 +58,7 @@ class CaseFlow(SlaClocks):
         words: str,
         message: MessageRef | None = None,
         tags: frozenset[str] = frozenset(),
-        card: bool = True,
+        card_after: timedelta = timedelta(0),
     ) -> Case:
         policy = self.settings.policy_for(tags, channel.id)
         case_id = await self.store.open(
@@ -89,8 +90,16 @@ class CaseFlow(SlaClocks):
             if policy.resolution is not None:
                 await self.start_clock(case, RESOLUTION, 1, policy.resolution, at)
         self.active.setdefault(community, set()).add(place(channel))
-        if card:
-            await self.post_card(case)
+        asked = message.id if origin == "question" and message is not None else None
+        due = CardDue(community=community, case=case_id, message=asked)
+        if card_after:
+            await self.schedule(due, str(case_id), at + card_after)
+        else:
+            # Posted now; the deadline is only the safety net for a process that dies first
+            # (due a little later, so the scheduler never races this call).
+            await self.schedule(due, str(case_id), at + CARD_SAFETY_NET)
+            await self.card_due(due)
+            await self.cancel(CardDue, str(case_id))
         return case
 
     async def reload(self, case_id: int) -> Case:
@@ -297,8 +306,8 @@ class CaseFlow(SlaClocks):
             await self.retarget(case, policy)
         await self.refresh_card(case)
 
-    @deadline(QuestionDue)
-    async def question_due(self, data: QuestionDue) -> None:
+    @deadline(CardDue)
+    async def card_due(self, data: CardDue) -> None:
         case = await self.store.get(data.case)
         if case is None or not case.is_open or not case.belongs_to(data.community):
             return
@@ -306,7 +315,7 @@ class CaseFlow(SlaClocks):
             return  # the card went out already (a replayed deadline)
         faq = self.peer("faq", FaqAnswers)
         asked_in = ChannelRef(data.community, case.channel, case.thread)
-        if faq is not None and await faq.answered(asked_in, data.message):
+        if data.message and faq is not None and await faq.answered(asked_in, data.message):
             now = self.clock.now()
             deflected = await self.store.update(
                 case.id, cases.c.status.in_(OPEN_STATUSES), status=DEFLECTED, closed_at=None

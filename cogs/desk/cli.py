@@ -7,13 +7,18 @@ import asyncio
 import json
 import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.adapters.console.simulate import CLOCK_KEY
-from bot.clitools import EXIT_OK, EXIT_USAGE, SubCommands, config_option, database_option
-from bot.clitools import database_url as _database_url
+from bot.clitools import (
+    EXIT_OK,
+    EXIT_USAGE,
+    SubCommands,
+    config_option,
+    database_option,
+    database_url,
+)
 from bot.config import Config
 from bot.core.clock import SystemClock
 from bot.core.ids import CommunityRef
@@ -92,10 +97,7 @@ def sla_elapsed(config: Config, args: argparse.Namespace) -> int:
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
-    given = args.database
-    url = _database_url(config.database_url(), given if given is None or "://" in given
-                        else str(Path(given).resolve()))  # fmt: skip
-    return asyncio.run(_run(config, url, args))
+    return asyncio.run(_run(config, database_url(config.database_url(), args.database), args))
 
 
 async def _run(config: Config, url: str, args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from bot.core.richtext import text
 from bot.storage import schema
 from cogs.desk.cases import CaseFlow, place
 from cogs.desk.clocks import RESOLUTION, reaches
-from cogs.desk.payloads import Claim, EscalationDue, OpenTicket, QuestionDue, Rate, Reopen
+from cogs.desk.payloads import Claim, EscalationDue, OpenTicket, Rate, Reopen
 from cogs.desk.render import explain, queue_line, transcript
 from cogs.desk.store import OPEN_STATUSES, Case, cases
 from cogs.faq.api import looks_like_question
@@ -300,7 +300,6 @@ class DeskCommands(CaseFlow):
         if event.reply_to is not None:
             found = await self.store.case_of_message(here, event.reply_to.id)
             case = None if found is None else await self.store.get(found)
-        mine = await self.store.open_case_of(community, author.ref.id, event.channel.id)
         if case is not None and case.belongs_to(community) and case.merged_into is None:
             if author.ref.id == case.requester:
                 await self.member_wrote(case, now, event.content, event.channel, event.message)
@@ -310,6 +309,8 @@ class DeskCommands(CaseFlow):
                     words=event.content, channel=event.channel, message=event.message,
                 )  # fmt: skip
             return
+        # Asked only now, for a message that answers no case: the author's own open case here.
+        mine = await self.store.open_case_of(community, author.ref.id, event.channel.id)
         if mine is not None and (
             mine.status == "waiting_member"
             or (
@@ -324,13 +325,11 @@ class DeskCommands(CaseFlow):
             and author.level < Level.HELPER
             and looks_like_question(event.content)
         ):
-            case = await self.open_case(
+            await self.open_case(
                 community, requester=author, subject=event.content[:200], origin="question",
                 channel=event.channel, at=now, words=event.content, message=event.message,
-                card=False,
+                card_after=self.settings.question_grace,
             )  # fmt: skip
-            due = QuestionDue(community=community, case=case.id, message=event.message.id)
-            await self.schedule(due, str(case.id), now + self.settings.question_grace)
 
     @on(CommandInvoked)
     async def on_faq_quick(self, ctx: Context) -> None:

@@ -30,13 +30,15 @@ class EscalationDue(CommunityDeadline):
     step: int
 
 
-class QuestionDue(CommunityDeadline):
-    """A help-channel question's grace period ends: if the FAQ answered it, the case is
-    deflected; otherwise staff get its card."""
+class CardDue(CommunityDeadline):
+    """Staff get a case's card: at once for a ticket, after the grace period for a
+    help-channel question (deflected instead if the FAQ answered ``message`` meanwhile).
+    Durable, so a process that dies between opening the case and posting its card posts it
+    after the restart."""
 
-    kind = "desk.question"
+    kind = "desk.card"
     case: int
-    message: str
+    message: str | None = None
 
 
 class AutoClose(CommunityDeadline):

@@ -58,6 +58,8 @@ async def test_buttons_refuse_members_forgeries_and_other_communities(
     # A rating button forged under the card: never carried by that message.
     await forge(app, platform, "alice", "desk.rate", "1:5")
     assert "no longer works" in platform.transcript[-1]
+    await forge(app, platform, "helper", "desk.claim", "9" * 30)  # past any integer column
+    assert "no longer works" in platform.transcript[-1]
     assert (await case_row(app))["satisfaction"] is None
     # The case moves to another community: its number means nothing here any more.
     async with app.db.transaction() as conn:
@@ -178,5 +180,33 @@ async def test_staff_restart_keeps_the_clocks(
         await second.scheduler.advance_to(second.clock.now() + timedelta(hours=3))
         assert sum("is past its SLA: helpers" in line for line in platform.transcript) == 1
         assert sum("⏳ Case #1" in line for line in platform.transcript) == 1
+    finally:
+        await second.close()
+
+
+async def test_a_card_lost_with_its_process_is_posted_after_the_restart(
+    example_config: Config, make_app: Callable[..., BotApp]
+) -> None:
+    """Death between opening a case and posting its card (the worst moment): the case is
+    committed with a durable card deadline, so the next process posts the card, once."""
+    first = make_app(example_config)
+    await first.start()
+    desk = desk_of(first)
+
+    async def dies(case: object) -> None:
+        raise RuntimeError("killed before the card went out")
+
+    desk.post_card = dies  # type: ignore[method-assign]
+    await first.console_platform().post("alice", "general", "/ticket nothing loads at all")
+    await first.close()
+    second = make_app(example_config)
+    await second.start()
+    try:
+        platform = second.console_platform()
+        await second.scheduler.advance_to(second.clock.now() + timedelta(minutes=2))
+        cards = [line for line in platform.transcript if "📨 Case #1 from alice" in line]
+        assert len(cards) == 1 and cards[0].startswith("#helpers bot:")
+        await second.scheduler.advance_to(second.clock.now() + timedelta(minutes=5))
+        assert sum("📨 Case #1 from alice" in line for line in platform.transcript) == 1
     finally:
         await second.close()
