@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.ids import CommunityRef, MemberRef
 from bot.storage.database import Database
+from bot.storage.schema import of_community
 from cogs.desk.tables import DEFLECTED, OPEN_STATUSES, Case, Clock, cases, clocks, events, messages
 
 __all__ = ["OPEN_STATUSES", "Case", "Clock", "DeskStore", "cases", "clocks"]
@@ -47,9 +48,7 @@ class DeskStore:
     async def open_cases(self, community: CommunityRef | None = None) -> list[Case]:
         query = select(cases).where(cases.c.status.in_(OPEN_STATUSES)).order_by(cases.c.id)
         if community is not None:
-            query = query.where(
-                cases.c.platform == community.platform.value, cases.c.community == community.id
-            )
+            query = query.where(*of_community(cases, community))
         async with self.db.read() as conn:
             rows = (await conn.execute(query)).mappings().all()
         return [_row(Case, row) for row in rows]
@@ -66,8 +65,7 @@ class DeskStore:
         query = (
             select(cases)
             .where(
-                cases.c.platform == community.platform.value,
-                cases.c.community == community.id,
+                *of_community(cases, community),
                 cases.c.requester == requester,
                 cases.c.status.in_(OPEN_STATUSES),
             )
@@ -82,8 +80,7 @@ class DeskStore:
 
     async def opened_since(self, community: CommunityRef, requester: str, since: datetime) -> int:
         query = select(func.count()).where(
-            cases.c.platform == community.platform.value,
-            cases.c.community == community.id,
+            *of_community(cases, community),
             cases.c.requester == requester,
             cases.c.opened_at >= since,
         )
@@ -220,8 +217,7 @@ class DeskStore:
     ) -> tuple[list[Case], list[Clock]]:
         """Cases opened or closed in ``[start, end)``, or open now, and all their clocks."""
         where = and_(
-            cases.c.platform == community.platform.value,
-            cases.c.community == community.id,
+            *of_community(cases, community),
             cases.c.merged_into.is_(None),
             cases.c.status != DEFLECTED,
             (
