@@ -132,11 +132,23 @@ async def parse_arguments(
             values[param.name] = raw[matches[position].start() :].strip()
             position = len(tokens)
             continue
+        if _skips(spec, index, tokens[position]):
+            continue  # "/desk close fixed it": the optional number is left out, the text given
         values[param.name] = await _convert(spec, param, tokens[position], resolve_member)
         position += 1
     if position < len(tokens):
         raise UserFacingError("command.too_many_arguments", usage=spec.usage())
     return values
+
+
+def _skips(spec: CommandSpec, index: int, token: str) -> bool:
+    """An optional integer followed by a free-text parameter is left out when the token has
+    no digit at all: the words belong to the text (a token with digits is still checked)."""
+    param = spec.params[index]
+    if param.required or param.kind is not ParamKind.INTEGER:
+        return False
+    rest = spec.params[index + 1 :]
+    return bool(rest) and rest[-1].kind is ParamKind.TEXT and not any(c.isdigit() for c in token)
 
 
 def _looks_like_member(token: str) -> bool:
