@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from bot.core.events import BotPosted, ButtonPressed, CommandInvoked
-from bot.core.ids import ChannelRef, MessageRef
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from bot.core.messages import Button, OutgoingMessage
 from bot.core.port import PlatformPort
 
@@ -20,7 +20,7 @@ Binder = Callable[[ChannelRef, MessageRef, Sequence[Button], Any], Awaitable[Non
 
 class RecordingPort:
     """Wraps a port; ``send`` and ``respond`` are recorded, and the action buttons of every
-    message sent or edited are bound to it; everything else passes through."""
+    message sent (privately too) or edited are bound to it; everything else passes through."""
 
     def __init__(
         self, port: PlatformPort, record: Recorder, now: Callable[[], Any], bind: Binder
@@ -53,6 +53,16 @@ class RecordingPort:
             await self._bind(event.channel, sent, message.buttons, self._now())
         if sent is not None and not message.ephemeral:
             await self._note(event.channel, sent, message)
+        return sent
+
+    async def send_direct(
+        self, community: CommunityRef, member: MemberRef, message: OutgoingMessage
+    ) -> MessageRef | None:
+        """Bound like any message (its buttons work in the private chat), not recorded: a
+        private message is no community post."""
+        sent = await self._port.send_direct(community, member, message)
+        if sent is not None:
+            await self._bind(sent.channel, sent, message.buttons, self._now())
         return sent
 
     async def edit(self, message: MessageRef, new: OutgoingMessage) -> None:
