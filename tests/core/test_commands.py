@@ -118,3 +118,24 @@ def test_level_parse() -> None:
     assert Level.parse(" Moderator ") is Level.MODERATOR
     with pytest.raises(ValueError, match="expected one of"):
         Level.parse("owner")
+
+
+CLOSE = CommandSpec(
+    "desk",
+    "desk.cmd",
+    (
+        Param("action", ParamKind.CHOICE, "p.action", choices=("close",)),
+        Param("number", ParamKind.INTEGER, "p.number", required=False, min_value=1),
+        Param("details", ParamKind.TEXT, "p.details", required=False),
+    ),
+)
+
+
+async def test_an_optional_number_before_free_text_may_be_left_out() -> None:
+    assert await parse_arguments(CLOSE, "close fixed it", resolve) == {
+        "action": "close", "details": "fixed it"}  # fmt: skip
+    assert await parse_arguments(CLOSE, "close 12 fixed", resolve) == {
+        "action": "close", "number": 12, "details": "fixed"}  # fmt: skip
+    with pytest.raises(UserFacingError) as refused:
+        await parse_arguments(CLOSE, "close 1x fixed", resolve)  # digits: meant as a number
+    assert refused.value.key == "command.bad_argument"
