@@ -29,3 +29,7 @@ class Capability(Flag):
     """Channels have threads or forum topics."""
     ROLES = auto()
     """Members can be given platform roles."""
+    PRIVATE_ROOMS = auto()
+    """The bot can open a private room for one member's conversation with staff (Discord: a
+    private thread the member is added to; Telegram: a topic in the staff forum group, the
+    member talking through a private chat with the bot)."""

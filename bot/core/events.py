@@ -56,6 +56,39 @@ class MessagePosted(Event):
     content: str
     reply_to: MessageRef | None = None
     reply_to_author: MemberRef | None = None
+    attachments: tuple[str, ...] = ()
+    """Names of the files, photos or voice notes sent with the message (content may be empty)."""
+
+    @property
+    def actor(self) -> Actor:
+        return self.author
+
+    @property
+    def channel_ref(self) -> ChannelRef:
+        return self.channel
+
+    @property
+    def message_ref(self) -> MessageRef:
+        return self.message
+
+    @property
+    def text(self) -> str:
+        return self.content
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DirectMessage(Event):
+    """A member writes to the bot in a private chat (posted, or ``edited``). Kept apart from
+    ``MessagePosted``: it is no community message (no moderation, not in the activity
+    figures); the service desk relays it to the member's case. ``community`` is the chat's."""
+
+    kind: ClassVar[str] = "direct_message"
+    channel: ChannelRef
+    message: MessageRef
+    author: Actor
+    content: str
+    attachments: tuple[str, ...] = ()
+    edited: bool = False
 
     @property
     def actor(self) -> Actor:

@@ -44,11 +44,13 @@ class CommunityRef:
 
 @dataclass(frozen=True, slots=True)
 class ChannelRef:
-    """A channel, or a thread/forum topic inside one (``thread`` set)."""
+    """A channel, or a thread/forum topic inside one (``thread`` set). ``direct`` marks a
+    member's private chat with the bot (its community is then the chat, not a group)."""
 
     community: CommunityRef
     id: str
     thread: str | None = None
+    direct: bool = False
 
     @property
     def platform(self) -> Platform:

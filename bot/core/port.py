@@ -35,6 +35,16 @@ class Standing:
     """The position of their highest role where the platform orders roles (Discord)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Room:
+    """A private room opened for one member's conversation with staff."""
+
+    channel: ChannelRef
+    member_inside: bool
+    """The member reads and writes in the room itself; otherwise they talk to the bot in a
+    private chat and the feature relays between the two."""
+
+
 class PlatformPort(Protocol):
     """Neutral actions a feature can ask of a platform.
 
@@ -112,6 +122,18 @@ class PlatformPort(Protocol):
     async def send_poll(self, channel: ChannelRef, poll: PollSpec) -> SentPoll: ...
 
     async def close_poll(self, poll: SentPoll) -> None: ...
+
+    async def open_room(
+        self, *, member: MemberRef, near: ChannelRef, staff: ChannelRef, title: str
+    ) -> Room:
+        """Open a private room for ``member`` and staff (needs ``Capability.PRIVATE_ROOMS``):
+        where the platform can add the member, beside ``near`` (where they asked); otherwise
+        in the ``staff`` channel. Raises when the platform refuses (rights, not a forum)."""
+        ...
+
+    async def close_room(self, room: ChannelRef) -> None:
+        """Archive a room once its conversation is over (it can be written in again)."""
+        ...
 
     async def resolve_member(self, community: CommunityRef, token: str) -> MemberRef | None:
         """Turn what a member typed (``@name``, an id) into a member, if known."""

@@ -22,6 +22,7 @@ from bot.core.events import (
     Actor,
     ButtonPressed,
     CommandInvoked,
+    DirectMessage,
     Event,
     MemberJoined,
     MemberLeft,
@@ -33,10 +34,13 @@ from bot.core.events import (
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import Button, OutgoingMessage, PollSpec
 from bot.core.permissions import Level
-from bot.core.port import SentPoll, Standing
+from bot.core.port import Room, SentPoll, Standing
 from bot.core.richtext import RichText
 
 log = logging.getLogger(__name__)
+
+DIRECT = "dm"
+"""The script's name for a member's private chat with the bot (``alice #dm: text``)."""
 
 DEFAULT_CAPABILITIES = (
     Capability.BUTTONS
@@ -45,6 +49,7 @@ DEFAULT_CAPABILITIES = (
     | Capability.DIRECT_MESSAGES
     | Capability.TIMEOUTS
     | Capability.ROLES
+    | Capability.PRIVATE_ROOMS
 )
 """Like Telegram: no native slow mode or polls, so features show their fallbacks."""
 
@@ -193,8 +198,11 @@ class ConsolePlatform:
     async def post(
         self, name: str, channel: str, content: str, *, reply_to_member: str | None = None
     ) -> MessageRef | None:
-        """``name`` writes ``content`` in ``channel``; text starting with ``/`` is a command."""
+        """``name`` writes ``content`` in ``channel``; text starting with ``/`` is a command.
+        The channel ``dm`` is the member's private chat with the bot."""
         channel = channel.removeprefix("#")
+        if channel == DIRECT:
+            return await self.direct(name, content)
         command = content.startswith("/") and len(content) > 1 and not content[1].isspace()
         if not self._may_post(name, channel, command=command):
             return None
@@ -243,6 +251,30 @@ class ConsolePlatform:
                     reply_to_author=reply_author,
                 )
             )
+        return ref
+
+    async def direct(self, name: str, content: str) -> MessageRef | None:
+        """``name`` writes to the bot privately (as in a Telegram private chat)."""
+        state = self.members.setdefault(name, MemberState())
+        if state.banned or not state.present:
+            self.say(f"! {name} is not in the community; the message was not sent")
+            return None
+        channel = ChannelRef(self.community, f"@{self.member(name).id}", direct=True)
+        ref = MessageRef(channel, str(next(self._ids)))
+        self.messages[ref.id] = StoredMessage(ref, name, content)
+        self.say(f"[direct] {name} → {self.bot_name}: {content}")
+        if content.startswith("/") and len(content) > 1 and not content[1].isspace():
+            command_name, _, raw_args = content[1:].partition(" ")
+            await self._emit(CommandInvoked(
+                community=self.community, occurred_at=self.clock.now(), channel=channel,
+                author=self.actor(name), name=command_name.lower(), raw_args=raw_args.strip(),
+                message=ref,
+            ))  # fmt: skip
+            return ref
+        await self._emit(DirectMessage(
+            community=self.community, occurred_at=self.clock.now(), channel=channel, message=ref,
+            author=self.actor(name), content=content,
+        ))  # fmt: skip
         return ref
 
     async def press(self, name: str, label: str) -> bool:
@@ -488,7 +520,7 @@ class ConsolePlatform:
     async def send_direct(
         self, community: CommunityRef, member: MemberRef, message: OutgoingMessage
     ) -> MessageRef | None:
-        channel = ChannelRef(community, f"@{member.id}")
+        channel = ChannelRef(community, f"@{member.id}", direct=True)
         ref = self._store_bot_message(channel, message, None)
         self._record(
             "send_direct",
@@ -572,6 +604,23 @@ class ConsolePlatform:
     async def close_poll(self, poll: SentPoll) -> None:
         self._record("close_poll", poll=poll)
         self.say(f"* {self.bot_name} closed the poll in #{poll.message.channel.id}")
+
+    async def open_room(
+        self, *, member: MemberRef, near: ChannelRef, staff: ChannelRef, title: str
+    ) -> Room:
+        """A new channel ``room-N`` for staff; the member talks through ``#dm`` (as on
+        Telegram, so ``simulate`` rehearses the relay)."""
+        if Capability.PRIVATE_ROOMS not in self._capabilities:
+            raise NotSupported("private rooms")
+        name = f"room-{sum(c.startswith('room-') for c in self.channels) + 1}"
+        self.channels.append(name)
+        self._record("open_room", channel=name, member=member.id, title=title)
+        self.say(f"* {self.bot_name} opened the private room #{name} for staff: {title}")
+        return Room(ChannelRef(self.community, name), member_inside=False)
+
+    async def close_room(self, room: ChannelRef) -> None:
+        self._record("close_room", channel=room.id)
+        self.say(f"* {self.bot_name} archived #{room.id}")
 
     async def resolve_member(self, community: CommunityRef, token: str) -> MemberRef | None:
         name = token.removeprefix("@")

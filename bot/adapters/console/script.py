@@ -6,6 +6,8 @@ One step a line::
     -alice                      alice leaves
     alice: text                 alice posts in #general (text starting with / is a command)
     alice #help: text           alice posts in #help
+    alice #dm: text             alice writes to the bot privately
+    bob #room-1: text           bob posts in the first private room the bot opened
     alice > bob: text           alice replies to bob's latest message (combines with #channel)
     alice [Label]               alice presses the button Label on the latest bot message with one
     alice +👍                   alice reacts to the latest message by someone else
@@ -36,6 +38,8 @@ _PRESS = re.compile(rf"^(?P<name>{NAME})\s+\[(?P<label>[^\]]+)\]$")
 _REACT = re.compile(rf"^(?P<name>{NAME})\s+\+(?P<emoji>\S+)(?:\s+@?(?P<target>{NAME}))?$")
 _UNREACT = re.compile(rf"^(?P<name>{NAME})\s+-(?P<emoji>\S+)(?:\s+@?(?P<target>{NAME}))?$")
 _EDIT = re.compile(rf"^(?P<name>{NAME})\s+edit\s*:(?P<text>.*)$")
+_ROOM = re.compile(r"^room-\d{1,6}$")
+"""Private rooms the bot opens while the script runs (``room-1``, ``room-2``...)."""
 MAX_WAIT = timedelta(days=366)
 """The longest ``~`` a line may ask for: each scheduled slot in between runs."""
 _POST = re.compile(
@@ -184,7 +188,7 @@ def parse_line(raw: str, number: int, channels: list[str]) -> Step | None:
         if not text:
             raise ScriptError(number, "a message needs text after ':'", raw)
         channel = match["channel"] or "general"
-        if channel not in channels:
+        if channel not in channels and channel != "dm" and not _ROOM.match(channel):
             raise ScriptError(
                 number, f"there is no channel #{channel} (channels: {', '.join(channels)})", raw
             )

@@ -24,7 +24,7 @@ from bot.core.events import ButtonPressed, CommandInvoked
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage, PollSpec
 from bot.core.permissions import Level
-from bot.core.port import SentPoll, Standing
+from bot.core.port import Room, SentPoll, Standing
 from bot.core.richtext import Bold, Italic, Mention, Span
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ class DiscordPort:
         Capability.NATIVE_SLOW_MODE | Capability.TIMEOUTS | Capability.BUTTONS
         | Capability.REACTIONS | Capability.EDIT_MESSAGES | Capability.DIRECT_MESSAGES
         | Capability.THREADS | Capability.ROLES | Capability.NATIVE_POLLS
+        | Capability.PRIVATE_ROOMS
     )  # fmt: skip
     native_poll_min = timedelta(hours=1)
 
@@ -244,6 +245,33 @@ class DiscordPort:
         except (discord.Forbidden, discord.NotFound):
             return None  # DMs closed: not an error
         return MessageRef(ChannelRef(community, str(sent.channel.id)), str(sent.id))
+
+    async def open_room(
+        self, *, member: MemberRef, near: ChannelRef, staff: ChannelRef, title: str
+    ) -> Room:
+        """A private thread in the channel where the member asked (they must see its parent),
+        with the member and up to 25 helpers added; moderators with Manage Threads see it."""
+        parent = await self.channel(ChannelRef(near.community, near.id))
+        self.require(near.community, "create_private_threads", "send_messages_in_threads",
+                     channel=parent)  # fmt: skip
+        thread = await parent.create_thread(
+            name=title[:100], type=discord.ChannelType.private_thread, invitable=False,
+            auto_archive_duration=10080,
+        )  # fmt: skip
+        await thread.add_user(discord.Object(id=int(member.id)))
+        if self.level_of is not None:
+            helpers = [
+                m for m in self.guild(near.community).members
+                if not m.bot and m.id != int(member.id) and self.level_of(m) is Level.HELPER
+            ]  # fmt: skip
+            for helper in helpers[:25]:
+                await thread.add_user(helper)
+        return Room(ChannelRef(near.community, str(parent.id), str(thread.id)), member_inside=True)
+
+    async def close_room(self, room: ChannelRef) -> None:
+        thread = await self.channel(room)
+        if isinstance(thread, discord.Thread):
+            await thread.edit(archived=True)
 
     async def add_reaction(self, message: MessageRef, emoji: str) -> None:
         target = await self.channel(message.channel)

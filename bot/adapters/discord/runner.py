@@ -271,6 +271,7 @@ class DiscordRunner:
                 community=community, occurred_at=self.services.clock.now(), channel=channel,
                 message=MessageRef(channel, str(message.id)), author=self.actor(message.author),
                 content=message.content, reply_to=reply_to, reply_to_author=reply_author,
+                attachments=tuple(a.filename for a in message.attachments),
             )
         )  # fmt: skip
 
@@ -286,7 +287,11 @@ class DiscordRunner:
         community = CommunityRef(Platform.DISCORD, str(payload.guild_id))
         name = str(author.get("global_name") or author.get("username") or author["id"])
         actor = self.actor_in(payload.guild_id, int(author["id"]), name)
-        channel = ChannelRef(community, str(payload.channel_id))
+        cached = self.client.get_channel(payload.channel_id)
+        channel = (
+            self.channel_ref(community, cached) if cached is not None
+            else ChannelRef(community, str(payload.channel_id))
+        )  # fmt: skip
         await self._deliver(
             MessageEdited(
                 community=community, occurred_at=self.services.clock.now(), channel=channel,

@@ -18,12 +18,13 @@ from telegram import (
     Update,
     User,
 )
-from telegram.constants import MessageEntityType
+from telegram.constants import ChatType, MessageEntityType
 
 from bot.core.events import (
     Actor,
     ButtonPressed,
     CommandInvoked,
+    DirectMessage,
     Event,
     MemberJoined,
     MemberLeft,
@@ -54,7 +55,29 @@ def channel_of(message: Message) -> ChannelRef:
         if message.is_topic_message and message.message_thread_id
         else None
     )
-    return ChannelRef(community_of(message.chat.id), str(message.chat.id), thread)
+    direct = message.chat.type == ChatType.PRIVATE
+    return ChannelRef(community_of(message.chat.id), str(message.chat.id), thread, direct)
+
+
+def attachments_of(message: Message) -> tuple[str, ...]:
+    """What a message carries besides text, by name (relayed as names, never as files)."""
+    names: list[str] = []
+    if message.photo:
+        names.append("photo")
+    media_kinds = (
+        (message.document, "file"), (message.video, "video"), (message.audio, "audio"),
+        (message.animation, "animation"),
+    )  # fmt: skip
+    for media, default in media_kinds:
+        if media is not None:
+            names.append(getattr(media, "file_name", None) or default)
+    if message.voice is not None:
+        names.append("voice message")
+    if message.video_note is not None:
+        names.append("video message")
+    if message.sticker is not None:
+        names.append(f"sticker {message.sticker.emoji or ''}".strip())
+    return tuple(names)
 
 
 def member_ref(user: User) -> MemberRef:
@@ -110,8 +133,10 @@ class UpdateTranslator:
     async def _message(self, message: Message) -> Event | None:
         user = message.from_user
         content = message.text or message.caption
-        if user is None or content is None:
-            return None  # service messages, stickers, anonymous admins: nothing to act on
+        attachments = attachments_of(message)
+        if user is None or (content is None and not attachments):
+            return None  # service messages, anonymous admins: nothing to act on
+        content = content or ""
         channel = channel_of(message)
         ref = MessageRef(channel, str(message.message_id))
         author = await self.actor(message.chat.id, user)
@@ -135,10 +160,14 @@ class UpdateTranslator:
                 community=channel.community, occurred_at=when, channel=channel, author=author,
                 name=name, raw_args=raw_args, message=ref, reply_to=reply_ref,
                 reply_to_author=reply_author)  # fmt: skip
+        if channel.direct:
+            return DirectMessage(
+                community=channel.community, occurred_at=when, channel=channel, message=ref,
+                author=author, content=content, attachments=attachments)  # fmt: skip
         return MessagePosted(
             community=channel.community, occurred_at=when, channel=channel, message=ref,
             author=author, content=content, reply_to=reply_ref,
-            reply_to_author=reply_author)  # fmt: skip
+            reply_to_author=reply_author, attachments=attachments)  # fmt: skip
 
     def _command(self, message: Message, content: str) -> tuple[str, str] | None:
         """(name, arguments) of a leading bot command; name '' if it is for another bot."""
@@ -177,6 +206,12 @@ class UpdateTranslator:
         if user is None or content is None:
             return []
         channel = channel_of(message)
+        if channel.direct:
+            return [DirectMessage(
+                community=channel.community, occurred_at=_when(message.edit_date or message.date),
+                channel=channel, message=MessageRef(channel, str(message.message_id)),
+                author=await self.actor(message.chat.id, user), content=content,
+                attachments=attachments_of(message), edited=True)]  # fmt: skip
         return [MessageEdited(
             community=channel.community, occurred_at=_when(message.edit_date or message.date),
             channel=channel, message=MessageRef(channel, str(message.message_id)),

@@ -28,7 +28,7 @@ from bot.core.events import ButtonPressed, CommandInvoked
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef, Platform
 from bot.core.messages import Button, OutgoingMessage, PollSpec
 from bot.core.permissions import Level
-from bot.core.port import SentPoll, Standing
+from bot.core.port import Room, SentPoll, Standing
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ CAPABILITIES = (
     | Capability.NATIVE_POLLS
     | Capability.NATIVE_QUIZZES
     | Capability.THREADS
+    | Capability.PRIVATE_ROOMS
 )
 """No NATIVE_SLOW_MODE: the Bot API cannot set it, so moderation enforces it itself."""
 
@@ -204,7 +205,7 @@ class TelegramPort:
         self, community: CommunityRef, member: MemberRef, message: OutgoingMessage
     ) -> MessageRef | None:
         try:
-            return await self.send(ChannelRef(community, member.id), message)
+            return await self.send(ChannelRef(community, member.id, direct=True), message)
         except (Forbidden, BadRequest) as exc:
             # The member never started a chat with the bot, or blocked it.
             log.info("cannot write to %s privately: %s", member.id, exc)
@@ -291,6 +292,22 @@ class TelegramPort:
             await self.bot.stop_poll(int(poll.message.channel.id), int(poll.message.id))
         except BadRequest as exc:
             log.info("poll %s was already closed: %s", poll.poll_id, exc)
+
+    async def open_room(
+        self, *, member: MemberRef, near: ChannelRef, staff: ChannelRef, title: str
+    ) -> Room:
+        """A topic in the staff group (it must be a forum): members never see the staff group,
+        so the member talks to the bot privately and the desk relays."""
+        topic = await self.bot.create_forum_topic(chat_id=int(staff.id), name=title[:128])
+        room = ChannelRef(staff.community, staff.id, str(topic.message_thread_id))
+        return Room(room, member_inside=False)
+
+    async def close_room(self, room: ChannelRef) -> None:
+        if room.thread:
+            try:
+                await self.bot.close_forum_topic(int(room.id), int(room.thread))
+            except BadRequest as exc:  # closed already, or deleted by hand
+                log.info("topic %s in %s not closed: %s", room.thread, room.id, exc)
 
     async def resolve_member(self, community: CommunityRef, token: str) -> MemberRef | None:
         value = token.strip()

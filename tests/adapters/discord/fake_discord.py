@@ -82,6 +82,9 @@ class FakeDiscord:
     """Close with 4014 when the bot asks for intents the application was not granted."""
 
     def __post_init__(self) -> None:
+        self.threads: dict[str, dict[str, Any]] = {}
+        """Threads created through the API (their THREAD_CREATE is sent on the gateway)."""
+        self.thread_members: dict[str, list[str]] = {}
         self._ids = itertools.count(10_000)
         self._seq = 0
         self._ws: web.WebSocketResponse | None = None
@@ -284,7 +287,25 @@ class FakeDiscord:
         self.calls.append(call)
         async with self._changed:
             self._changed.notify_all()
+        if method == "POST" and (g := re.fullmatch(r"/channels/(\d+)/threads", path)):
+            thread = self._thread(g[1], body or {})
+            await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+            return _json(thread, 201)
         return self._answer(method, path, body or {})
+
+    def _thread(self, parent: str, body: dict[str, Any]) -> dict[str, Any]:
+        thread = {
+            "id": self.next_id(), "type": body.get("type", 11), "name": body.get("name", ""),
+            "parent_id": parent, "guild_id": GUILD_ID, "owner_id": BOT["id"],
+            "message_count": 0, "member_count": 1, "rate_limit_per_user": 0,
+            "thread_metadata": {
+                "archived": False, "locked": False, "invitable": body.get("invitable", True),
+                "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                "archive_timestamp": "2026-11-27T10:00:00+00:00",
+            },
+        }  # fmt: skip
+        self.threads[thread["id"]] = thread
+        return thread
 
     def _answer(self, method: str, path: str, body: Any) -> web.Response:
         if method == "GET" and path == "/gateway/bot":
@@ -345,6 +366,18 @@ class FakeDiscord:
                 (m for m in self.members if m["user"]["id"] == g[1]), member_of(user(g[1], "x"))
             )
             return _json({**person, **{k: v for k, v in body.items() if k != "reason"}})
+        if method == "PUT" and (g := re.fullmatch(r"/channels/(\d+)/thread-members/(\d+)", path)):
+            self.thread_members.setdefault(g[1], []).append(g[2])
+            return web.Response(status=204)
+        if (
+            method == "PATCH"
+            and (g := re.fullmatch(r"/channels/(\d+)", path))
+            and (g[1] in self.threads)
+        ):
+            thread = self.threads[g[1]]
+            if "archived" in body:
+                thread["thread_metadata"]["archived"] = body["archived"]
+            return _json(thread)
         if method == "PATCH" and (g := re.fullmatch(r"/channels/(\d+)", path)):
             return _json(
                 {

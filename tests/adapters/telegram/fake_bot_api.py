@@ -42,6 +42,10 @@ BOT = {"id": 999, "is_bot": True, "first_name": "Community", "username": "commun
        "supports_inline_queries": False}  # fmt: skip
 
 
+class BadRequestError(Exception):
+    """A method refused with 400 and this description."""
+
+
 class FakeBotAPI:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -52,6 +56,9 @@ class FakeBotAPI:
         self._failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.admins: dict[int, list[tuple[int, str]]] = {}
         """chat id -> [(user id, "creator" | "administrator")]"""
+        self.forums: set[int] = set()
+        """Chats that are forums (topics can be created in them)."""
+        self._topics = itertools.count(100)
         self.closing = False
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -95,7 +102,12 @@ class FakeBotAPI:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
             )
-        result = await handler(params)
+        try:
+            result = await handler(params)
+        except BadRequestError as exc:
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": str(exc)}, status=400
+            )
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
@@ -195,6 +207,15 @@ class FakeBotAPI:
         photo = {"file_id": "photo1", "file_unique_id": "u1", "width": 800, "height": 400}
         return self._message(params, photo=[photo], caption=params.get("caption"))
 
+    async def m_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:
+        if int(params["chat_id"]) not in self.forums:
+            raise BadRequestError("Bad Request: the chat is not a forum")
+        return {"message_thread_id": next(self._topics), "name": params.get("name", ""),
+                "icon_color": 7322096}  # fmt: skip
+
+    async def m_closeForumTopic(self, params: dict[str, Any]) -> bool:
+        return True
+
     async def m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, text=params.get("text", ""))
 
@@ -292,14 +313,17 @@ def text_message(
     message_id: int,
     chat: Chat = GROUP,
     reply_to: Message | None = None,
+    topic: int | None = None,
 ) -> dict[str, Any]:
+    """A text message (in forum topic ``topic`` when given)."""
     entities = []
     if text.startswith("/"):
         length = len(text.split()[0])
         entities.append(MessageEntity(MessageEntity.BOT_COMMAND, 0, length))
     message = Message(
         message_id=message_id, date=datetime.now(UTC), chat=chat, from_user=sender, text=text,
-        entities=entities, reply_to_message=reply_to,
+        entities=entities, reply_to_message=reply_to, message_thread_id=topic,
+        is_topic_message=True if topic else None,
     )  # fmt: skip
     return Update(update_id=0, message=message).to_dict()
 
