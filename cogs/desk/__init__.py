@@ -1,4 +1,6 @@
-"""The service desk: cases from /ticket, help-channel questions and staff, SLA clocks on
+"""The service desk: cases from /ticket, help-channel questions and staff, each ticket in a
+private room where the platform has one (relayed through the member's private chat where
+members cannot be in the staff room), SLA clocks on
 business hours with warnings and an escalation chain, staff tools (claim, notes, tags,
 snippets, transcripts) and satisfaction, measured as first response time, share within SLA and
 share closed without escalation."""
@@ -22,10 +24,12 @@ class Desk(DeskCommands):
 
     async def start(self) -> None:
         await self.load_active()
+        await self.load_rooms()
 
     async def forget_member(self, member: MemberRef) -> int:
         removed = await self.store.forget(member)
         await self.load_active()
+        await self.load_rooms()
         return removed
 
     async def figures(

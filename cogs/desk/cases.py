@@ -15,8 +15,8 @@ from bot.core.richtext import text
 from cogs.desk.clocks import FIRST, NEXT, RESOLUTION, RESPONSE_KINDS, reaches
 from cogs.desk.payloads import AutoClose, CardDue, Claim, Rate, Reopen
 from cogs.desk.render import card
+from cogs.desk.rooms import CaseRooms
 from cogs.desk.settings import Target
-from cogs.desk.sla import SlaClocks
 from cogs.desk.store import OPEN_STATUSES, Case, cases
 from cogs.desk.tables import DEFLECTED
 from cogs.faq.api import FaqAnswers
@@ -34,7 +34,7 @@ def place(channel: ChannelRef) -> str:
     return channel.thread or channel.id
 
 
-class CaseFlow(SlaClocks):
+class CaseFlow(CaseRooms):
     """Opening, replies, notes, waiting, closing, reopening, claiming and tagging."""
 
     active: dict[CommunityRef, set[str]]
@@ -103,9 +103,7 @@ class CaseFlow(SlaClocks):
         return case
 
     async def reload(self, case_id: int) -> Case:
-        case = await self.store.get(case_id)
-        assert case is not None
-        return case
+        return await self._reload(case_id)
 
     async def post_card(self, case: Case) -> None:
         community = case.ref
@@ -240,6 +238,7 @@ class CaseFlow(SlaClocks):
         case = await self.reload(case.id)
         await self.refresh_card(case)
         await self.ask_satisfaction(case, reason)
+        await self.archive_room(case)
         return True
 
     async def ask_satisfaction(self, case: Case, reason: str) -> None:
@@ -252,16 +251,11 @@ class CaseFlow(SlaClocks):
             buttons.append(Reopen(case=case.id).button(t("desk.reopen")))
         key = "desk.closed_ask" if self.settings.satisfaction else "desk.closed"
         body = t(key, case=case.id, member=case.requester_name, reason=reason or "—")
-        channel = ChannelRef(community, case.channel, case.thread)
-        try:
-            sent = await self.port_for(community).send(
-                channel, OutgoingMessage(text(body), tuple(buttons))
-            )
-        except Exception:  # the case's thread or channel is gone: the case is closed anyway
-            log.info("desk: could not tell the member of case %s", case.id, exc_info=True)
-            return
+        sent = await self.to_member(case, OutgoingMessage(text(body), tuple(buttons)))
+        if sent is None:
+            return  # no way to reach the member: the case is closed anyway
         await self.store.add_message(
-            case.id, self.clock.now(), "bot", body, channel=place(channel), message=sent.id
+            case.id, self.clock.now(), "bot", body, channel=place(sent.channel), message=sent.id
         )
 
     async def reopen(self, case: Case, at: datetime, actor: str) -> bool:
@@ -325,7 +319,10 @@ class CaseFlow(SlaClocks):
                 await self.store.log(case.id, now, "deflected", None, "faq")
                 self.active.get(case.ref, set()).discard(case.thread or case.channel)
             return
-        await self.post_card(await self.reload(case.id))
+        case = await self.reload(case.id)
+        if self.wants_room(case):
+            case = await self.open_room_for(case)
+        await self.post_card(case)
 
     @deadline(AutoClose)
     async def auto_close(self, data: AutoClose) -> None:

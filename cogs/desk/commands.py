@@ -14,13 +14,11 @@ from bot.core.errors import UserFacingError
 from bot.core.events import Actor, CommandInvoked, MessagePosted
 from bot.core.feature import button, command, on
 from bot.core.ids import ChannelRef, CommunityRef
-from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
-from bot.core.richtext import text
 from bot.storage import schema
 from cogs.desk.cases import CaseFlow, place
-from cogs.desk.clocks import RESOLUTION, reaches
 from cogs.desk.payloads import Claim, EscalationDue, OpenTicket, Rate, Reopen
+from cogs.desk.relay import DeskRelay
 from cogs.desk.render import explain, queue_line, transcript
 from cogs.desk.store import OPEN_STATUSES, Case, cases
 from cogs.faq.api import looks_like_question
@@ -41,19 +39,11 @@ CASE = CommandSpec(
     level=Level.HELPER,
 )  # fmt: skip
 QUEUE = CommandSpec("queue", "desk.cmd.queue", level=Level.HELPER)
-SNIPPET = CommandSpec(
-    "snippet", "desk.cmd.snippet",
-    (
-        Param("id", ParamKind.WORD, "desk.param.snippet_id"),
-        Param("number", ParamKind.INTEGER, "desk.param.number", required=False, min_value=1),
-    ),
-    level=Level.HELPER,
-)  # fmt: skip
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 MAX_TAGS = 10
 
 
-class DeskCommands(CaseFlow):
+class DeskCommands(DeskRelay):
     """The chat surface of the desk."""
 
     # -- members -------------------------------------------------------------------------
@@ -88,7 +78,11 @@ class DeskCommands(CaseFlow):
             community, requester=actor, subject=subject, origin="ticket", channel=channel,
             at=now, words=subject or ctx.t("desk.no_subject"), message=message,
         )  # fmt: skip
-        await ctx.reply(self.opened_text(ctx, case))
+        case = await self.reload(case.id)
+        where = ""
+        if case.room_channel is not None:
+            where = " " + ctx.t("desk.opened_dm" if case.room_relay else "desk.opened_room")
+        await ctx.reply(self.opened_text(ctx, case) + where)
 
     def opened_text(self, ctx: Context, case: Case) -> str:
         policy = self.policy_of(case)
@@ -108,7 +102,7 @@ class DeskCommands(CaseFlow):
 
     @button(Rate)
     async def rate(self, ctx: Context, data: Rate) -> None:
-        case = await self.case_here(ctx, data.case)
+        case = await self.members_case(ctx, data.case)
         actor = ctx.event.actor
         assert actor is not None
         if actor.ref.id != case.requester:
@@ -123,7 +117,7 @@ class DeskCommands(CaseFlow):
 
     @button(Reopen)
     async def reopen_button(self, ctx: Context, data: Reopen) -> None:
-        case = await self.case_here(ctx, data.case)
+        case = await self.members_case(ctx, data.case)
         actor = ctx.event.actor
         assert actor is not None
         if actor.ref.id != case.requester and actor.level < Level.HELPER:
@@ -167,33 +161,6 @@ class DeskCommands(CaseFlow):
                 lines.append(ctx.t(key))
                 lines.extend(queue_line(ctx.t, case, now) for case in group[:15])
         await ctx.reply("\n".join(lines), ephemeral=True)
-
-    @command(SNIPPET)
-    async def snippet(self, ctx: Context) -> None:
-        key = str(ctx.args["id"]).lower()
-        body = self.settings.snippets.get(key)
-        if body is None:
-            known = ", ".join(sorted(self.settings.snippets)) or "—"
-            raise UserFacingError("desk.no_snippet", id=key, known=known)
-        case = await self.case_for(ctx, ctx.args.get("number"))
-        actor = ctx.event.actor
-        assert actor is not None
-        words = self.fill(body, case, actor, await self.eta(ctx, case))
-        channel = ChannelRef(ctx.event.community, case.channel, case.thread)
-        sent = await ctx.port.send(channel, _plain(words))
-        await self.responded(
-            case, ctx.clock.now(), actor, staff=True, words=words, channel=channel,
-            message=sent,
-        )  # fmt: skip
-        if channel != ctx.event.channel_ref:
-            await ctx.reply(ctx.t("desk.sent", case=case.id), ephemeral=True)
-
-    @staticmethod
-    def fill(body: str, case: Case, actor: Actor, eta: str) -> str:
-        """A snippet with its variables filled in (unknown braces stay as written)."""
-        values = {"member": case.requester_name, "helper": actor.display_name,
-                  "case": str(case.id), "eta": eta}  # fmt: skip
-        return re.sub(r"\{(member|helper|case|eta)\}", lambda m: values[m[1]], body)
 
     @command(CASE)
     async def case_command(self, ctx: Context) -> None:
@@ -288,7 +255,7 @@ class DeskCommands(CaseFlow):
     async def on_message(self, ctx: Context) -> None:
         event = ctx.event
         assert isinstance(event, MessagePosted)
-        if event.author.is_bot:
+        if event.author.is_bot or await self.room_message(event):
             return
         community, here = event.community, place(event.channel)
         help_here = event.channel.id in self.settings.help_channels.get(community, ())
@@ -351,34 +318,10 @@ class DeskCommands(CaseFlow):
 
     # -- helpers -------------------------------------------------------------------------
 
-    async def case_here(self, ctx: Context, number: int) -> Case:
-        case = await self.store.get(number)
-        if case is None or not case.belongs_to(ctx.event.community) or case.merged_into:
-            raise UserFacingError("desk.no_case", case=number)
-        return case
-
-    async def case_for(self, ctx: Context, number: object) -> Case:
-        if number is None:
-            raise UserFacingError("desk.which_case")
-        return await self.case_here(ctx, int(str(number)))
-
     @staticmethod
     def must_be_open(case: Case) -> None:
         if not case.is_open:
             raise UserFacingError("desk.not_open", case=case.id)
-
-    async def eta(self, ctx: Context, case: Case) -> str:
-        """When the case's resolution target falls, for {eta} (a dash without one)."""
-        hours = self.hours_of(case.ref)
-        for clock in await self.store.clocks_of(case.id):
-            due = reaches(clock, hours, 1.0) if clock.kind == RESOLUTION else None
-            if due is not None:
-                return ctx.t.datetime(due, ctx.tz)
-        return "—"
-
-
-def _plain(words: str) -> OutgoingMessage:
-    return OutgoingMessage(text(words))
 
 
 async def _known_name(feature: CaseFlow, community: CommunityRef, member: str) -> str | None:

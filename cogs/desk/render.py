@@ -33,6 +33,8 @@ def card(t: Translator, zone: ZoneInfo, case: Case, due: datetime | None) -> str
         lines.append(t("desk.card_due", when=t.datetime(due, zone)))
     if case.escalation_step:
         lines.append(t("desk.card_escalated", step=case.escalation_step))
+    if case.room_channel is not None:
+        lines.append(t("desk.card_room_relay" if case.room_relay else "desk.card_room"))
     return "\n".join(lines)
 
 

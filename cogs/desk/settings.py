@@ -154,6 +154,12 @@ class DeskSettings(FeatureSettings):
     same_case_within: OptionalDuration = timedelta(minutes=10)
     """Questions from the same member in a help channel this close together, with no reply
     in between, are one case."""
+    private_rooms: bool = True
+    """Tickets get a private room where the platform has one: a private thread on Discord; a
+    topic in the staff group on Telegram (the staff channel must be a forum group; the member
+    writes to the bot privately and the desk relays both ways)."""
+    note_prefix: Annotated[str, Field(min_length=1, max_length=3)] = "!"
+    """In a relayed room, staff messages starting with this stay internal notes."""
     snippets: dict[str, Annotated[str, Field(min_length=1, max_length=2000)]] = Field(
         default_factory=dict
     )

@@ -78,6 +78,30 @@ class DeskStore:
             row = (await conn.execute(query)).mappings().first()
         return None if row is None else _row(Case, row)
 
+    async def with_rooms(self) -> list[Case]:
+        """Cases whose private room is still in use (open, or closed and reopenable)."""
+        query = select(cases).where(cases.c.room_channel.is_not(None), cases.c.status != DEFLECTED)
+        async with self.db.read() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [_row(Case, row) for row in rows]
+
+    async def relayed_case_of(self, member: MemberRef) -> Case | None:
+        """The member's newest case talked through a private chat (open ones first)."""
+        query = (
+            select(cases)
+            .where(
+                cases.c.platform == member.platform.value,
+                cases.c.requester == member.id,
+                cases.c.room_relay.is_(True),
+                cases.c.merged_into.is_(None),
+            )
+            .order_by(cases.c.status.in_(OPEN_STATUSES).desc(), cases.c.id.desc())
+            .limit(1)
+        )
+        async with self.db.read() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return None if row is None else _row(Case, row)
+
     async def opened_since(self, community: CommunityRef, requester: str, since: datetime) -> int:
         query = select(func.count()).where(
             *of_community(cases, community),

@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
 )
 
-from bot.core.ids import CommunityRef, MemberRef, Platform
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, Platform
 from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
 
@@ -53,7 +53,11 @@ cases = Table(
     Column("reopens", Integer, nullable=False, default=0),
     Column("satisfaction", Integer),
     Column("merged_into", BigId),
+    Column("room_channel", String(64)),
+    Column("room_thread", String(64)),
+    Column("room_relay", Boolean),
     Index("ix_desk_cases_open", "platform", "community", "status"),
+    Index("ix_desk_cases_room", "platform", "room_channel", "room_thread"),
     Index("ix_desk_cases_requester", "platform", "requester"),
 )
 
@@ -131,6 +135,9 @@ class Case:
     reopens: int
     satisfaction: int | None
     merged_into: int | None
+    room_channel: str | None = None
+    room_thread: str | None = None
+    room_relay: bool | None = None
 
     @property
     def is_open(self) -> bool:
@@ -147,6 +154,19 @@ class Case:
     @property
     def requester_ref(self) -> MemberRef:
         return MemberRef(Platform(self.platform), self.requester)
+
+    @property
+    def room(self) -> ChannelRef | None:
+        """The case's private room, if it has one (in the staff channel's community form)."""
+        if self.room_channel is None:
+            return None
+        return ChannelRef(self.ref, self.room_channel, self.room_thread)
+
+    @property
+    def room_key(self) -> tuple[str, str, str] | None:
+        if self.room_channel is None:
+            return None
+        return (self.platform, self.room_channel, self.room_thread or "")
 
     def belongs_to(self, community: CommunityRef) -> bool:
         return self.platform == community.platform.value and self.community == community.id

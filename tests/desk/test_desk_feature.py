@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.adapters.console.platform import ConsolePlatform
@@ -18,6 +19,17 @@ from cogs.desk import Desk
 from cogs.desk.payloads import EscalationDue
 from cogs.desk.store import DeskStore
 from cogs.desk.tables import cases, messages
+
+
+@pytest.fixture
+def example_config(example_config: Config) -> Config:
+    """These cases live in the channel where they were opened (rooms: test_desk_rooms.py)."""
+    return with_desk(example_config, private_rooms=False)
+
+
+def with_desk(config: Config, **values: object) -> Config:
+    desk = getattr(config, "desk")  # noqa: B009 (a section added per feature at load time)
+    return config.model_copy(update={"desk": desk.model_copy(update=values)})
 
 
 def desk_of(app: BotApp) -> Desk:

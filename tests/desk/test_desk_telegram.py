@@ -89,10 +89,67 @@ async def test_a_ticket_from_open_to_rated(desk_tg: Bot) -> None:
         4,
         True,
     )
-    # A claim forged from the group (the card lives in the staff chat) is refused.
+    # The card's claim works from the staff chat (a chat of its own on Telegram)...
+    fake.admins[MOD_CHAT] = [(ADMIN.id, "administrator")]
+    card_message = message_object(
+        user(999, "Community"), "card", sent_id(desk_tg, "Case #1 from Max"),
+        chat=Chat(id=MOD_CHAT, type=Chat.SUPERGROUP),
+    )  # fmt: skip
+    await fake.push(button_press(ADMIN, "desk.claim:1", card_message))
+    answers = await fake.wait_for("answerCallbackQuery", 3)
+    assert "Case #1 is not open." in (answers[-1].get("text") or "")  # found, but closed
+    # ...and a claim forged from the group (the card lives in the staff chat) is refused.
     group_message = message_object(
-        user(999, "Community"), "x", 1000, chat=Chat(id=GROUP.id, type=Chat.SUPERGROUP)
+        user(999, "Community"), "x", 1999, chat=Chat(id=GROUP.id, type=Chat.SUPERGROUP)
     )
     await fake.push(button_press(ADMIN, "desk.claim:1", group_message))
-    answers = await fake.wait_for("answerCallbackQuery", 3)
+    answers = await fake.wait_for("answerCallbackQuery", 4)
     assert "no longer works" in (answers[-1].get("text") or "")
+
+
+async def test_a_ticket_relayed_between_a_private_chat_and_a_staff_topic(desk_tg: Bot) -> None:
+    fake = desk_tg.fake
+    fake.forums.add(MOD_CHAT)
+    fake.admins[MOD_CHAT] = [(ADMIN.id, "administrator")]
+    private = Chat(id=MEMBER.id, type=Chat.PRIVATE)
+    await fake.push(text_message(MEMBER, "/ticket my card was charged twice", message_id=60))
+    topic = await fake.wait_for("createForumTopic")
+    assert int(topic[0]["chat_id"]) == MOD_CHAT and topic[0]["name"].startswith("#1 Max")
+    sent = await fake.wait_for("sendMessage", 4)
+    assert any(int(p["chat_id"]) == MEMBER.id and "Your case #1" in p["text"] for p in sent)
+    intro = next(p for p in sent if "goes to the member privately" in p["text"])
+    assert (int(intro["chat_id"]), int(intro["message_thread_id"])) == (MOD_CHAT, 100)
+
+    # The member writes privately: it lands in the topic.
+    await fake.push(text_message(MEMBER, "since May, twice a month", message_id=61, chat=private))
+    sent = await fake.wait_for("sendMessage", 5)
+    assert (sent[-1]["text"], int(sent[-1]["message_thread_id"])) == (
+        "Max: since May, twice a month", 100)  # fmt: skip
+    # The same topic number in another chat is not the room.
+    await fake.push(text_message(ADMIN, "not for the member", message_id=62, topic=100))
+    # Staff write in the topic: a note stays, an answer goes to the member privately.
+    staff = Chat(id=MOD_CHAT, type=Chat.SUPERGROUP, is_forum=True)
+    await fake.push(text_message(ADMIN, "! refund id 77", message_id=63, chat=staff, topic=100))
+    await fake.push(
+        text_message(ADMIN, "Refunded the second charge", message_id=64, chat=staff, topic=100)
+    )
+    sent = await fake.wait_for("sendMessage", 6)
+    assert (int(sent[-1]["chat_id"]), sent[-1]["text"]) == (
+        MEMBER.id, "Ada (support): Refunded the second charge")  # fmt: skip
+    assert not any("not for the member" in p["text"] or "refund id" in p["text"] for p in sent)
+    # Closed from the topic without a number: the rating goes privately, the topic closes.
+    await fake.push(text_message(ADMIN, "/desk close refunded", message_id=65, chat=staff,
+                                 topic=100))  # fmt: skip
+    await fake.wait_for("closeForumTopic")
+    sent = await fake.wait_for("sendMessage", 8)
+    asking = next(p for p in sent if "Rate it from 1" in p["text"])
+    assert int(asking["chat_id"]) == MEMBER.id
+    asked = message_object(
+        user(999, "Community"), "closed", sent_id(desk_tg, "Rate it from 1"), chat=private
+    )
+    await fake.push(button_press(MEMBER, "desk.rate:1:5", asked))
+    await fake.wait_for("answerCallbackQuery")
+    case = await DeskStore(desk_tg.app.db).get(1)
+    assert case is not None
+    assert (case.status, case.satisfaction, case.room_thread) == ("closed", 5, "100")
+    assert case.first_response_at is not None
