@@ -155,3 +155,29 @@ def test_ticket_limits_and_wrong_cases(simulate: Simulate) -> None:
     )
     assert out.count("✅ Case #1 is closed") == 1
     assert "Case #1 is not open." in out
+
+
+def test_a_ticket_rehearsed_through_its_room(
+    simulate: Simulate, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The console relays like Telegram: staff in #room-1, the member in #dm."""
+    out = simulate(
+        "alice: /ticket my invoice is wrong\n"
+        "alice #dm: it charges me twice since May\n"
+        "~ 10m\n"
+        "helper #room-1: ! check the billing log\n"
+        "helper #room-1: Refunded the second charge.\n"
+        "helper #room-1: /desk close refunded\n"
+        "alice [5]\n"
+        "bob #dm: is anyone there?\n",
+        "2026-12-07T10:00",
+    )
+    assert "[direct] bot → alice: 📨 Your case #1 “my invoice is wrong” is open." in out
+    assert "#room-1 bot: alice: it charges me twice since May" in out
+    assert "[direct] bot → alice: helper (support): Refunded the second charge." in out
+    assert "billing log" not in out.split("! check the billing log")[1]
+    assert "Thank you for rating it 5 out of 5!" in out
+    assert "You have no open support case" in out
+    explained = json.loads(cli(tmp_path, capsys, "sla", "explain", "1", "--json"))
+    first = next(c for c in explained["clocks"] if c["clock"] == "first")
+    assert first["counted_minutes"] == 10 and first["met"] is True
