@@ -1,5 +1,6 @@
 """What other features may read of the desk: its KPIs for a period (``/stats``, the weekly
-report and ``stats export`` show them)."""
+report and ``stats export`` show them), and the "Open a ticket" button (the FAQ offers it
+under an answer that did not help and under its suggestions)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,23 @@ from typing import Protocol, runtime_checkable
 
 from bot.config import Config
 from bot.core.ids import CommunityRef
+from bot.core.messages import Button
 from bot.i18n import Translator
 from bot.storage.database import Database
 from cogs.desk.metrics import DeskFigures, figures
 from cogs.desk.settings import DeskSettings
 from cogs.desk.store import DeskStore
 
-__all__ = ["DeskFigures", "DeskFiguresSource", "desk_figures", "figure_lines"]
+__all__ = ["DeskFigures", "DeskFiguresSource", "TicketOffer", "desk_figures", "figure_lines"]
+
+
+@runtime_checkable
+class TicketOffer(Protocol):
+    """The enabled desk: a button that opens a ticket for whoever presses it."""
+
+    def ticket_button(self, t: Translator, answer: int | None = None) -> Button:
+        """ "Open a ticket"; ``answer``, an FAQ answer row, gives the ticket its question."""
+        ...
 
 
 @runtime_checkable

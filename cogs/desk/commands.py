@@ -14,13 +14,16 @@ from bot.core.errors import UserFacingError
 from bot.core.events import Actor, CommandInvoked, MessagePosted
 from bot.core.feature import button, command, on
 from bot.core.ids import ChannelRef, CommunityRef
+from bot.core.messages import Button
 from bot.core.permissions import Level
+from bot.i18n import Translator
 from bot.storage import schema
 from cogs.desk.cases import CaseFlow, place
 from cogs.desk.payloads import Claim, EscalationDue, OpenTicket, Rate, Reopen
 from cogs.desk.relay import DeskRelay
 from cogs.desk.render import explain, queue_line, transcript
 from cogs.desk.store import OPEN_STATUSES, Case, cases
+from cogs.faq.api import answers as faq_answers
 from cogs.faq.api import looks_like_question
 
 ACTIONS = ("open", "claim", "assign", "note", "wait", "close", "reopen", "tag", "escalate",
@@ -56,11 +59,28 @@ class DeskCommands(DeskRelay):
             ctx, event.author, event.channel, str(ctx.args.get("subject") or "")
         )
 
+    def ticket_button(self, t: Translator, answer: int | None = None) -> Button:
+        """ "Open a ticket" (the FAQ puts it under answers that did not help)."""
+        return OpenTicket(answer=answer).button(t("desk.open_ticket"))
+
     @button(OpenTicket)
     async def open_button(self, ctx: Context, data: OpenTicket) -> None:
         actor, channel = ctx.event.actor, ctx.event.channel_ref
         assert actor is not None and channel is not None
-        await self.open_ticket(ctx, actor, channel, "")
+        subject = ""
+        if data.answer is not None:
+            subject = await self.asked(ctx.event.community, data.answer, actor.ref.id)
+        await self.open_ticket(ctx, actor, channel, subject)
+
+    async def asked(self, community: CommunityRef, answer: int, member: str) -> str:
+        """The question the member asked the FAQ (the answer row must be theirs, here)."""
+        table = faq_answers
+        query = select(table.c.question_text).where(
+            table.c.id == answer, *schema.of_community(table, community), table.c.asker == member
+        )
+        async with self.db.read() as conn:
+            found = await conn.scalar(query)
+        return "" if found is None else " ".join(str(found).split())[:200]
 
     async def open_ticket(
         self, ctx: Context, actor: Actor, channel: ChannelRef, subject: str

@@ -73,6 +73,8 @@ class Reopen(ButtonData):
 
 
 class OpenTicket(ButtonData):
-    """ "Open a ticket" under an answer that did not help, or a help channel's pinned post."""
+    """ "Open a ticket" under an answer that did not help, FAQ suggestions, or a pinned post;
+    ``answer`` (an FAQ answer row) gives the ticket the question it follows."""
 
     action = "desk.open"
+    answer: int | None = None

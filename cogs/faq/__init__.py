@@ -24,6 +24,7 @@ from bot.core.messages import OutgoingMessage
 from bot.core.port import PlatformPort
 from bot.core.richtext import text
 from bot.i18n import Translator
+from cogs.desk.api import TicketOffer
 from cogs.faq import cli
 from cogs.faq.buttons import FaqButtons
 from cogs.faq.commands import FaqCommands
@@ -42,6 +43,7 @@ class Faq(FaqButtons, FaqCommands):
     """Answers questions in chat from ``faq/``; see the module docstring."""
 
     name = "faq"
+    optional = ("desk",)  # its "Open a ticket" button under answers that did not help
     content: ClassVar[Mapping[str, ContentValidator]] = {"faq": check_folder}
     content_advice: ClassVar[Mapping[str, ContentValidator]] = {"faq": advise_folder}
 
@@ -200,6 +202,9 @@ class Faq(FaqButtons, FaqCommands):
             Pick(answer=answer_id, number=number).button(label(entry.title))
             for number, (_, entry) in enumerate(shown)
         )
+        desk = self.peer("desk", TicketOffer)
+        if desk is not None:  # none of these: a person takes it
+            buttons += (desk.ticket_button(t, answer_id),)
         sent = await port.send(
             channel, OutgoingMessage(text(t("faq.did_you_mean")), buttons), reply_to=question
         )

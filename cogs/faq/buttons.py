@@ -12,6 +12,7 @@ from bot.core.ids import ChannelRef, MemberRef, MessageRef
 from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
 from bot.core.richtext import text
+from cogs.desk.api import TicketOffer
 from cogs.faq.payloads import Helped, Pick
 from cogs.faq.service import FaqService
 from cogs.faq.settings import FaqSettings
@@ -90,7 +91,18 @@ class FaqButtons(Feature[FaqSettings]):
         if helped:
             await ctx.reply(ctx.t("faq.thanks_helped"), ephemeral=True)
             return
-        await ctx.reply(ctx.t("faq.thanks_missed"), ephemeral=True)
+        desk = self.peer("desk", TicketOffer)
+        if desk is None or row.answer_message is None:
+            await ctx.reply(ctx.t("faq.thanks_missed"), ephemeral=True)
+        else:
+            # A person can take it from here: the ticket starts from the member's question.
+            offer = OutgoingMessage(
+                text(ctx.t("faq.ticket_offer", member=event.member.display_name)),
+                (desk.ticket_button(ctx.t, row.id),),
+            )
+            await ctx.port.send(
+                row.channel, offer, reply_to=MessageRef(row.channel, row.answer_message)
+            )
         if await self.store.claim_helpers(row.id, ctx.clock.now()):
             await self.tell_helpers(ctx, row.channel, row.entry_id or "?", event.member.ref,
                                event.member.display_name)  # fmt: skip

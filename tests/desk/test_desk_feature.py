@@ -222,3 +222,32 @@ async def test_a_card_lost_with_its_process_is_posted_after_the_restart(
         assert sum("📨 Case #1 from alice" in line for line in platform.transcript) == 1
     finally:
         await second.close()
+
+
+async def test_the_faq_offers_a_ticket_that_starts_from_the_question(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("carol", "help", "how can I get a refund for my subscription?")
+    await platform.press("carol", "Didn't help")
+    assert any("Someone from the team can take it from here" in line
+               for line in platform.transcript[-2:])  # fmt: skip
+    # A bystander's press opens their own ticket, without carol's words.
+    await platform.press("bob", "Open a ticket")
+    await platform.press("carol", "Open a ticket")
+    # carol's question in the help channel is case #1 already: the same question is not
+    # opened twice.
+    assert "You already have case #1 open about this" in platform.transcript[-1]
+    question_case, bob_case = await case_row(app, 1), await case_row(app, 2)
+    assert (bob_case["requester"], bob_case["subject"]) == ("bob", "")
+    assert question_case["requester"] == "carol"
+    assert question_case["subject"] == "how can I get a refund for my subscription?"
+    # A forged answer number is refused: the message never carried that button.
+    await forge(app, platform, "dave", "desk.open", "2")
+    assert "no longer works" in platform.transcript[-1]
+    async with app.db.read() as conn:
+        assert sorted((await conn.execute(select(cases.c.id))).scalars().all()) == [1, 2]
+    # Outside the help channels the ticket starts from the question the FAQ missed.
+    await platform.post("erin", "general", "how can I get a refund for my subscription?")
+    await platform.press("erin", "Didn't help")
+    await platform.press("erin", "Open a ticket")
+    assert (await case_row(app, 3))["subject"] == "how can I get a refund for my subscription?"
