@@ -27,7 +27,7 @@ from cogs.faq.api import answers as faq_answers
 from cogs.faq.api import looks_like_question
 
 ACTIONS = ("open", "claim", "assign", "note", "wait", "close", "reopen", "tag", "escalate",
-           "sla", "transcript")  # fmt: skip
+           "sla", "transcript", "merge")  # fmt: skip
 TICKET = CommandSpec(
     "ticket", "desk.cmd.ticket",
     (Param("subject", ParamKind.TEXT, "desk.param.subject", required=False),),
@@ -242,6 +242,19 @@ class DeskCommands(DeskRelay):
             clocks = await self.store.clocks_of(case.id)
             hours = self.hours_of(ctx.event.community)
             await ctx.reply(explain(t, ctx.tz, case, clocks, hours, now), ephemeral=True)
+        elif action == "merge":
+            target = details.split()[0].lstrip("#") if details else ""
+            channel = ctx.event.channel_ref
+            here = None if channel is None else self.room_case(channel)
+            if not target and here is not None and here != case.id:
+                # "/desk merge 12" in a case's room: this case into #12.
+                case, target = await self.case_here(ctx, here), str(case.id)
+            if not target.isdigit() or len(target) > 15:
+                raise UserFacingError("desk.merge_into")
+            into = await self.merge(
+                case, await self.case_here(ctx, int(target)), now, actor.ref.id
+            )
+            await ctx.reply(t("desk.merged", case=case.id, into=into.id))
         elif action == "transcript":
             rows = await self.store.transcript(case.id)
             await ctx.reply(transcript(t, ctx.tz, case, rows, notes=True)[:3900], ephemeral=True)

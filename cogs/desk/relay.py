@@ -12,8 +12,9 @@ from bot.core.errors import UserFacingError
 from bot.core.events import Actor, DirectMessage, Event, MemberLeft, MessageEdited, MessagePosted
 from bot.core.feature import command, on
 from bot.core.permissions import Level
-from cogs.desk.cases import MAX_TEXT, CaseFlow
+from cogs.desk.cases import MAX_TEXT
 from cogs.desk.clocks import RESOLUTION, reaches
+from cogs.desk.merging import CaseMerging
 from cogs.desk.rooms import plain, room_key, with_attachments
 from cogs.desk.store import Case
 
@@ -27,7 +28,7 @@ SNIPPET = CommandSpec(
 )  # fmt: skip
 
 
-class DeskRelay(CaseFlow):
+class DeskRelay(CaseMerging):
     """The room side of a case."""
 
     @on(DirectMessage)

@@ -12,7 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.core.ids import CommunityRef, MemberRef
 from bot.storage.database import Database
 from bot.storage.schema import of_community
-from cogs.desk.tables import DEFLECTED, OPEN_STATUSES, Case, Clock, cases, clocks, events, messages
+from cogs.desk.tables import (
+    DEFLECTED,
+    MERGED,
+    OPEN_STATUSES,
+    Case,
+    Clock,
+    cases,
+    clocks,
+    events,
+    messages,
+)
 
 __all__ = ["OPEN_STATUSES", "Case", "Clock", "DeskStore", "cases", "clocks"]
 
@@ -119,6 +129,37 @@ class DeskStore:
         async with self.db.transaction() as conn:
             result = await conn.execute(query)
         return bool(result.rowcount)
+
+    async def merge(self, case: Case, into: Case, at: datetime, actor: str) -> bool:
+        """Fold ``case`` into ``into`` in one transaction: the case ends as merged (once: False
+        when it was not open any more), its transcript moves, and its room moves too when
+        ``into`` has none."""
+        reason = f"merged into #{into.id}"
+        async with self.db.transaction() as conn:
+            result = await conn.execute(
+                update(cases)
+                .where(
+                    cases.c.id == case.id,
+                    cases.c.status.in_(OPEN_STATUSES),
+                    cases.c.merged_into.is_(None),
+                )
+                .values(status=MERGED, merged_into=into.id, closed_at=at, close_reason=reason)
+            )
+            if not result.rowcount:
+                return False
+            await conn.execute(
+                update(messages).where(messages.c.case_id == case.id).values(case_id=into.id)
+            )
+            if into.room_channel is None and case.room_channel is not None:
+                await conn.execute(
+                    update(cases).where(cases.c.id == into.id).values(
+                        room_channel=case.room_channel, room_thread=case.room_thread,
+                        room_relay=case.room_relay,
+                    )
+                )  # fmt: skip
+            await _event(conn, case.id, at, "merged", actor, str(into.id))
+            await _event(conn, into.id, at, "merged_in", actor, str(case.id))
+        return True
 
     async def claim_step(self, case_id: int, step: int) -> bool:
         """Record escalation step ``step`` once: False when it (or a later one) was taken."""

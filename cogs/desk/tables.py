@@ -21,6 +21,8 @@ from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
 
 OPEN_STATUSES = ("waiting_staff", "waiting_member")
+MERGED = "merged"
+"""A duplicate folded into another case of the same member (``merged_into``)."""
 DEFLECTED = "deflected"
 """A help-channel question the FAQ answered: not a case for staff, not in the desk's KPIs."""
 

@@ -251,3 +251,32 @@ async def test_the_faq_offers_a_ticket_that_starts_from_the_question(
     await platform.press("erin", "Didn't help")
     await platform.press("erin", "Open a ticket")
     assert (await case_row(app, 3))["subject"] == "how can I get a refund for my subscription?"
+
+
+async def test_merging_a_members_duplicate(app: BotApp, platform: ConsolePlatform) -> None:
+    await platform.post("alice", "help", "why does the csv export fail with error 42?")
+    await platform.post("alice", "general", "/ticket csv export error 42")
+    await platform.post("bob", "general", "/ticket my avatar")
+    for wrong, reason in (
+        ("/desk merge 2 2", "cannot be merged into itself"),
+        ("/desk merge 2 3", "not the same member's"),
+        ("/desk merge 2 99", "There is no case #99 here."),
+        ("/desk merge 2", "Say which case to merge into"),
+        ("/desk merge 2 " + "9" * 30, "Say which case to merge into"),
+    ):
+        await platform.post("helper", "general", wrong)
+        assert reason in platform.transcript[-1], wrong
+    await platform.post("helper", "general", "/desk merge 2 #1")
+    assert "Case #2 is merged into case #1" in platform.transcript[-1]
+    await platform.post("helper", "general", "/desk merge 2 1")
+    assert "There is no case #2 here." in platform.transcript[-1]
+    merged, kept = await case_row(app, 2), await case_row(app, 1)
+    assert (merged["status"], merged["merged_into"]) == ("merged", 1)
+    assert kept["status"] == "waiting_staff"
+    async with app.db.read() as conn:
+        owners = (await conn.execute(select(messages.c.case_id))).scalars().all()
+    assert sorted(owners) == [1, 1, 3]
+    figures = await desk_of(app).figures(
+        platform.community, app.clock.now() - timedelta(days=1), app.clock.now() + timedelta(1)
+    )
+    assert (figures.opened, figures.backlog) == (2, 2)  # the duplicate counts once

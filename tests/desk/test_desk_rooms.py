@@ -207,3 +207,19 @@ async def test_a_room_opened_by_a_dying_process_is_not_opened_twice(
         assert rooms == ["room-1"]
     finally:
         await second.close()
+
+
+async def test_a_merged_ticket_brings_its_room_along(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("alice", "help", "why does the csv export fail with error 42?")
+    await platform.post("alice", "general", "/ticket csv export error 42")
+    await platform.post("helper", "room-1", "/desk merge 1")  # the room's case into #1
+    assert "Case #2 is merged into case #1" in platform.transcript[-1]
+    question = await case_row(app, 1)
+    assert (question["room_channel"], question["room_relay"]) == ("room-1", True)
+    await platform.post("alice", "dm", "the export id is 7781")
+    assert platform.transcript[-1] == "#room-1 bot: alice: the export id is 7781"
+    await platform.post("helper", "room-1", "Fixed it")
+    assert "Fixed it" in direct_lines(platform, "alice")[-1]
+    assert (await case_row(app, 1))["first_response_at"] is not None
