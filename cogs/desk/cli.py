@@ -26,7 +26,7 @@ from bot.i18n import translator
 from bot.storage.database import Database, require_existing
 from cogs.desk.clocks import counted, met
 from cogs.desk.hours import Schedule
-from cogs.desk.render import explain, transcript
+from cogs.desk.render import explain, transcript, transcript_html
 from cogs.desk.settings import DeskSettings
 from cogs.desk.store import Case, DeskStore
 
@@ -62,6 +62,10 @@ def add(commands: SubCommands) -> None:
         "transcript", help="a case's messages and notes, from the database"
     )
     record.add_argument("case", type=int, metavar="CASE")
+    record.add_argument("--html", action="store_true", help="a self-contained HTML page")
+    record.add_argument(
+        "--member", action="store_true", help="what the member saw: without internal notes"
+    )
     for parser in (why, listing, record):
         database_option(parser)
         config_option(parser)
@@ -118,7 +122,8 @@ async def _run(config: Config, url: str, args: argparse.Namespace) -> int:
         zone = config.community.timezone_for(case.ref)
         if getattr(args, "desk_command", None) == "transcript":
             rows = await store.transcript(case.id)
-            print(transcript(t, zone, case, rows, notes=True))
+            shape = transcript_html if args.html else transcript
+            print(shape(t, zone, case, rows, notes=not args.member))
             return EXIT_OK
         hours = config.section("desk", DeskSettings).hours.schedule(zone)
         clocks = await store.clocks_of(case.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -102,3 +103,47 @@ def transcript(
         mark = t("desk.note_mark") if row["role"] == "note" else ""
         out.append(f"[{when}] {mark}{who}: {row['text']}")
     return "\n".join(out)
+
+
+_PAGE = """<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; }}
+.message {{ margin: 0 0 1rem; padding: .5rem .75rem; border-left: 4px solid #888; }}
+.member {{ border-color: #1f6feb; }} .staff {{ border-color: #1a7f37; }}
+.note {{ border-color: #9a6700; background: #fff8c5; }} .bot, .peer {{ border-color: #888; }}
+.who {{ font-weight: 600; }} time {{ color: #555; font-size: .875rem; }}
+p.text {{ margin: .25rem 0 0; white-space: pre-wrap; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+{items}
+</body>
+</html>"""
+
+
+def transcript_html(
+    t: Translator, zone: ZoneInfo, case: Case, rows: Sequence[Any], *, notes: bool
+) -> str:
+    """The transcript as one self-contained page (no scripts, every text escaped); the role of
+    each message is written out, not only coloured."""
+    title = t("desk.transcript_head", case=case.id, member=case.requester_name,
+              subject=case.subject or "—")  # fmt: skip
+    items = []
+    for row in rows:
+        if row["role"] == "note" and not notes:
+            continue
+        when = row["at"].astimezone(zone)
+        who = row["author_name"] or t("desk.bot")
+        mark = t("desk.note_mark") if row["role"] == "note" else ""
+        items.append(
+            f'<article class="message {escape(row["role"])}">'
+            f'<time datetime="{when.isoformat()}">{when:%Y-%m-%d %H:%M}</time> '
+            f'<span class="who">{escape(mark + who)}</span>'
+            f'<p class="text">{escape(row["text"])}</p></article>'
+        )
+    return _PAGE.format(lang=escape(t.locale), title=escape(title), items="\n".join(items))

@@ -181,3 +181,23 @@ def test_a_ticket_rehearsed_through_its_room(
     explained = json.loads(cli(tmp_path, capsys, "sla", "explain", "1", "--json"))
     first = next(c for c in explained["clocks"] if c["clock"] == "first")
     assert first["counted_minutes"] == 10 and first["met"] is True
+
+
+def test_transcripts_as_text_and_html_with_and_without_notes(
+    simulate: Simulate, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    simulate(
+        "alice: /ticket <script>alert('x')</script> & co\n"
+        "alice #dm: my id is <b>7781</b>\n"
+        "helper #room-1: ! VIP customer\n"
+        "helper #room-1: Thanks, on it\n",
+        "2026-12-07T10:00",
+    )
+    text = cli(tmp_path, capsys, "desk", "transcript", "1")
+    assert "[note] helper: ! VIP customer" in text and "my id is <b>7781</b>" in text
+    page = cli(tmp_path, capsys, "desk", "transcript", "1", "--html")
+    assert page.startswith("<!doctype html>") and '<html lang="en">' in page
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&amp; co" in page
+    assert "&lt;b&gt;7781&lt;/b&gt;" in page and 'class="message note"' in page
+    seen = cli(tmp_path, capsys, "desk", "transcript", "1", "--html", "--member")
+    assert "VIP customer" not in seen and "Thanks, on it" in seen
