@@ -12,11 +12,14 @@ from bot.core.ids import CommunityRef
 from bot.core.messages import Button
 from bot.i18n import Translator
 from bot.storage.database import Database
-from cogs.desk.metrics import DeskFigures, figures
+from cogs.desk.metrics import DeskFigures, HelperFigures, figures
 from cogs.desk.settings import DeskSettings
 from cogs.desk.store import DeskStore
 
-__all__ = ["DeskFigures", "DeskFiguresSource", "TicketOffer", "desk_figures", "figure_lines"]
+__all__ = [
+    "DeskFigures", "DeskFiguresSource", "HelperFigures", "TicketOffer", "desk_figures",
+    "figure_lines",
+]  # fmt: skip
 
 
 @runtime_checkable
@@ -83,4 +86,10 @@ def figure_lines(t: Translator, found: DeskFigures) -> list[str]:
         lines.append(t("desk.stats_no_escalation", share=f"{found.without_escalation:.0%}"))
     if found.satisfaction is not None:
         lines.append(t("desk.stats_satisfaction", score=f"{found.satisfaction:.1f}"))
+    if found.helpers:
+        each = [
+            t("desk.stats_helper", name=h.name, count=h.answered, median=t.duration(h.frt_median))
+            for h in found.helpers[:5]
+        ]
+        lines.append(t("desk.stats_helpers", helpers="; ".join(each)))
     return lines

@@ -197,7 +197,10 @@ class CaseFlow(CaseRooms):
         if not counts or not case.is_open:
             return
         if staff and case.first_response_at is None:
-            await self.store.update(case.id, first_response_at=at)
+            await self.store.update(
+                case.id, cases.c.first_response_at.is_(None), first_response_at=at,
+                first_responder=actor.ref.id, first_responder_name=actor.display_name,
+            )  # fmt: skip
         await self.store.log(case.id, at, "response", actor.ref.id)
         await self.stop_clocks(case, at, RESPONSE_KINDS)
         await self.set_waiting(case, at)

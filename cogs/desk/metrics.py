@@ -5,7 +5,9 @@
 - share within SLA: first-response clocks of cases opened in the period that are decided
   (answered, or past the target unanswered), met ÷ decided; undecided ones are "pending";
 - share closed without escalation: cases closed in the period that never climbed a step;
-- backlog: cases open now, by age; satisfaction: the mean rating of cases closed in the period.
+- backlog: cases open now, by age; satisfaction: the mean rating of cases closed in the period;
+- per helper: first staff answers they gave to cases opened in the period, and the median
+  first response time of those.
 """
 
 from __future__ import annotations
@@ -18,6 +20,16 @@ from datetime import datetime, timedelta
 from cogs.desk.clocks import FIRST, met
 from cogs.desk.hours import Schedule
 from cogs.desk.store import Case, Clock
+
+
+@dataclass(frozen=True, slots=True)
+class HelperFigures:
+    """One helper's first answers in a period."""
+
+    member: str
+    name: str
+    answered: int
+    frt_median: timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +49,16 @@ class DeskFigures:
     rated: int
     backlog: int
     backlog_over_day: int
+    helpers: tuple[HelperFigures, ...] = ()
+    """By first answers given, most first (ties: the faster median first)."""
+
+    def fastest(self, at_least: int) -> HelperFigures | None:
+        """The helper with the shortest median first response among those who gave at least
+        ``at_least`` first answers (ties: more answers, then name)."""
+        eligible = [h for h in self.helpers if h.answered >= max(at_least, 1)]
+        if not eligible:
+            return None
+        return min(eligible, key=lambda h: (h.frt_median, -h.answered, h.name))
 
     def as_row(self) -> dict[str, str]:
         """CSV columns (minutes and shares as plain numbers; empty when undefined)."""
@@ -52,6 +74,7 @@ class DeskFigures:
             "desk_closed_without_escalation": _share(self.without_escalation),
             "desk_satisfaction": "" if self.satisfaction is None else f"{self.satisfaction:.2f}",
             "desk_backlog": str(self.backlog),
+            "desk_helpers_answering": str(len(self.helpers)),
         }
 
 
@@ -76,6 +99,18 @@ def figures(
     closed = [c for c in cases if c.closed_at is not None and start <= c.closed_at < end]
     rated = [c.satisfaction for c in closed if c.satisfaction is not None]
     backlog = [c for c in cases if c.is_open]
+    per_helper: dict[str, list[timedelta]] = {}
+    names: dict[str, str] = {}
+    for case in opened:
+        if case.first_responder and case.first_response_at:
+            spent = hours.elapsed(case.opened_at, case.first_response_at)
+            per_helper.setdefault(case.first_responder, []).append(spent)
+            names[case.first_responder] = case.first_responder_name or case.first_responder
+    helpers = sorted(
+        (HelperFigures(member, names[member], len(spent), _median(spent))
+         for member, spent in per_helper.items()),
+        key=lambda h: (-h.answered, h.frt_median, h.name),
+    )  # fmt: skip
     return DeskFigures(
         opened=len(opened),
         frt_staff_median=_quantile(staff, 0.5),
@@ -93,6 +128,7 @@ def figures(
         rated=len(rated),
         backlog=len(backlog),
         backlog_over_day=sum(1 for c in backlog if now - c.opened_at > timedelta(days=1)),
+        helpers=tuple(helpers),
     )
 
 
@@ -102,6 +138,12 @@ def _quantile(values: list[timedelta], q: float) -> timedelta | None:
         return None
     ordered = sorted(values)
     return ordered[max(math.ceil(q * len(ordered)), 1) - 1]
+
+
+def _median(values: list[timedelta]) -> timedelta:
+    found = _quantile(values, 0.5)
+    assert found is not None
+    return found
 
 
 def _minutes(value: timedelta | None) -> str:

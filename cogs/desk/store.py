@@ -324,6 +324,15 @@ class DeskStore:
                 .where(cases.c.platform == member.platform.value, cases.c.assignee == member.id)
                 .values(assignee=None, assignee_name=None)
             )
+            # A helper forgotten: their answers stay counted, no longer by name.
+            await conn.execute(
+                update(cases)
+                .where(
+                    cases.c.platform == member.platform.value,
+                    cases.c.first_responder == member.id,
+                )
+                .values(first_responder=None, first_responder_name=None)
+            )
         return int(own.rowcount or 0) + int(words.rowcount or 0)
 
 

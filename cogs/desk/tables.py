@@ -58,6 +58,8 @@ cases = Table(
     Column("room_channel", String(64)),
     Column("room_thread", String(64)),
     Column("room_relay", Boolean),
+    Column("first_responder", String(64)),
+    Column("first_responder_name", Text),
     Index("ix_desk_cases_open", "platform", "community", "status"),
     Index("ix_desk_cases_room", "platform", "room_channel", "room_thread"),
     Index("ix_desk_cases_requester", "platform", "requester"),
@@ -140,6 +142,8 @@ class Case:
     room_channel: str | None = None
     room_thread: str | None = None
     room_relay: bool | None = None
+    first_responder: str | None = None
+    first_responder_name: str | None = None
 
     @property
     def is_open(self) -> bool:

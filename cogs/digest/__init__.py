@@ -115,10 +115,19 @@ class Digest(Feature[DigestSettings]):
         self, community: CommunityRef, end: datetime, *, final: bool
     ) -> DigestPostBody:
         t, tz = self.locale_for(community)
-        return await upcoming.compose(
+        digest = await upcoming.compose(
             self.db, self.store, self.settings, community, end, t, tz,
             community_name=self.config.community.name, final=final,
         )  # fmt: skip
+        desk = self.peer("desk", DeskFiguresSource)
+        if desk is not None and self.settings.fastest_helper_min:
+            found = await desk.figures(community, end - timedelta(days=7), end)
+            fastest = found.fastest(self.settings.fastest_helper_min)
+            if fastest is not None:
+                line = t("digest.fastest_helper_line", name=fastest.name, count=fastest.answered,
+                         median=t.duration(fastest.frt_median))  # fmt: skip
+                digest.add_section("helper", t("digest.fastest_helper_title"), [line], None)
+        return digest
 
     async def post(self, community: CommunityRef, channel: str, slot: datetime) -> None:
         await self.flush()

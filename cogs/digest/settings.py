@@ -29,3 +29,6 @@ class DigestSettings(FeatureSettings):
     """Fewer points than this: no hero this week."""
     rotation_weeks: Annotated[int, Field(ge=0, le=52)] = 2
     """A hero cannot be hero again for this many weeks."""
+    fastest_helper_min: Annotated[int, Field(ge=0, le=1000)] = 3
+    """With the service desk: the digest thanks the helper with the quickest median first
+    answer among those who gave at least this many first answers that week (0: never)."""

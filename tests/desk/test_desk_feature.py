@@ -280,3 +280,33 @@ async def test_merging_a_members_duplicate(app: BotApp, platform: ConsolePlatfor
         platform.community, app.clock.now() - timedelta(days=1), app.clock.now() + timedelta(1)
     )
     assert (figures.opened, figures.backlog) == (2, 2)  # the duplicate counts once
+
+
+async def test_per_helper_figures_and_the_fastest_helper_in_the_digest(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    # Friday 14:00 in Tbilisi: working hours. helper answers three cases in 10 min each,
+    # mod one case in 30 min (too few to be thanked).
+    for member in ("anna", "boris", "chen", "dana"):
+        await platform.post(member, "general", f"/ticket {member}'s problem")
+    await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=10))
+    for number in (1, 2, 3):
+        await platform.post("helper", "general", f"/snippet hello {number}")
+    await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=20))
+    await platform.post("mod", "general", "/snippet hello 4")
+    await platform.post("mod", "general", "/snippet hello 4")  # a second answer: not a first
+    await platform.post("mod", "general", "/stats 7d")
+    stats = platform.transcript[-1]
+    assert "First answers by helper: helper 3 (median 10 minutes); mod 1 (median 30 minutes)" in (
+        stats
+    )
+    await platform.post("mod", "general", "/digest preview")
+    preview = "\n".join(platform.transcript[-12:])
+    assert "⚡ Fastest helper of the week" in preview
+    assert "helper: first answers in a median 10 minutes across 3 cases. Thank you!" in preview
+    # Forgotten, a helper's answers still count, without the name.
+    await app.forget_member(platform.member("helper"))
+    found = await desk_of(app).figures(
+        platform.community, app.clock.now() - timedelta(days=1), app.clock.now()
+    )
+    assert [(h.name, h.answered) for h in found.helpers] == [("mod", 1)]

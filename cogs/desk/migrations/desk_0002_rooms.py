@@ -1,5 +1,6 @@
 """Private rooms for cases: where a case's conversation lives (a private thread, or a staff
-forum topic the member reaches through a private chat with the bot).
+forum topic the member reaches through a private chat with the bot); and who gave a case its
+first staff answer (per-helper figures).
 
 Revision ID: desk_0002
 Revises: desk_0001
@@ -21,6 +22,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("room_channel", sa.String(64)))
         batch.add_column(sa.Column("room_thread", sa.String(64)))
         batch.add_column(sa.Column("room_relay", sa.Boolean))
+        batch.add_column(sa.Column("first_responder", sa.String(64)))
+        batch.add_column(sa.Column("first_responder_name", sa.Text))
     op.create_index(
         "ix_desk_cases_room", "desk_cases", ["platform", "room_channel", "room_thread"]
     )
@@ -29,6 +32,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_desk_cases_room", "desk_cases")
     with op.batch_alter_table("desk_cases") as batch:
+        batch.drop_column("first_responder_name")
+        batch.drop_column("first_responder")
         batch.drop_column("room_relay")
         batch.drop_column("room_thread")
         batch.drop_column("room_channel")
