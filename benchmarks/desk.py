@@ -7,7 +7,8 @@ spans up to 30 days (Mon-Fri 09:00-18:00 in Europe/Berlin, DST changes and holid
 against the naive baseline that walks the span minute by minute and asks "is this minute
 open?" (what a clock "that only runs in working hours" looks like when written directly),
 both in the same run; and the desk's KPIs (FRT median/p90, share within SLA, without
-escalation, backlog) for ``--cases`` cases, as /stats computes them. Goals: arithmetic well
+escalation, backlog, per helper over 20 helpers) for ``--cases`` cases, as /stats computes
+them. Goals: arithmetic well
 under a millisecond a span (clocks are recomputed on every case change), KPIs for 10,000 cases
 under a second.
 """
@@ -75,6 +76,7 @@ def make_cases(rng: random.Random, count: int) -> tuple[list[Case], list[Clock]]
             first_any_response_at=answered, last_member_at=opened, closed_at=closed,
             close_reason=None, escalation_step=0, escalations=int(rng.random() < 0.1),
             reopens=0, satisfaction=rng.randrange(1, 6) if closed else None, merged_into=None,
+            first_responder=f"h{number % 20}", first_responder_name=f"helper {number % 20}",
         ))  # fmt: skip
         spent = HOURS.elapsed(opened, answered)
         clocks.append(Clock(
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     found = figures(cases, clocks, HOURS, start, end, end)
     kpi_s = time.perf_counter() - started
     print(f"KPIs for {args.cases} cases: {kpi_s:.3f} s (within SLA {found.within_sla:.2f},"
-          f" FRT median {found.frt_staff_median})")  # fmt: skip
+          f" FRT median {found.frt_staff_median}, {len(found.helpers)} helpers)")  # fmt: skip
 
 
 if __name__ == "__main__":

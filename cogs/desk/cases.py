@@ -192,15 +192,17 @@ class CaseFlow(CaseRooms):
         )  # fmt: skip
         if case.first_any_response_at is None:
             await self.store.update(case.id, first_any_response_at=at)
-        policy = self.policy_of(case)
-        counts = staff or (policy is not None and policy.answered_by == "anyone")
-        if not counts or not case.is_open:
-            return
-        if staff and case.first_response_at is None:
+        # An answer written before a concurrent close (events arrive in parallel) still counts.
+        before_close = case.closed_at is not None and at <= case.closed_at
+        if staff and case.first_response_at is None and (case.is_open or before_close):
             await self.store.update(
                 case.id, cases.c.first_response_at.is_(None), first_response_at=at,
                 first_responder=actor.ref.id, first_responder_name=actor.display_name,
             )  # fmt: skip
+        policy = self.policy_of(case)
+        counts = staff or (policy is not None and policy.answered_by == "anyone")
+        if not counts or not case.is_open:
+            return
         await self.store.log(case.id, at, "response", actor.ref.id)
         await self.stop_clocks(case, at, RESPONSE_KINDS)
         await self.set_waiting(case, at)

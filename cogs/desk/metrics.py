@@ -84,9 +84,12 @@ def figures(
 ) -> DeskFigures:  # fmt: skip
     """The KPIs of ``[start, end)`` from the cases and clocks the store returned."""
     opened = [c for c in cases if start <= c.opened_at < end]
-    staff = [
-        hours.elapsed(c.opened_at, c.first_response_at) for c in opened if c.first_response_at
-    ]
+    answered = {
+        c.id: hours.elapsed(c.opened_at, c.first_response_at)
+        for c in opened
+        if c.first_response_at
+    }
+    staff = list(answered.values())
     anyone = [
         hours.elapsed(c.opened_at, c.first_any_response_at)
         for c in opened
@@ -102,9 +105,8 @@ def figures(
     per_helper: dict[str, list[timedelta]] = {}
     names: dict[str, str] = {}
     for case in opened:
-        if case.first_responder and case.first_response_at:
-            spent = hours.elapsed(case.opened_at, case.first_response_at)
-            per_helper.setdefault(case.first_responder, []).append(spent)
+        if case.first_responder and case.id in answered:
+            per_helper.setdefault(case.first_responder, []).append(answered[case.id])
             names[case.first_responder] = case.first_responder_name or case.first_responder
     helpers = sorted(
         (HelperFigures(member, names[member], len(spent), _median(spent))

@@ -4,6 +4,7 @@ same in a private thread the member is added to."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -114,6 +115,12 @@ async def test_a_ticket_in_a_private_thread(rooms_bot: Bot) -> None:
     channel = {"channel_id": thread_id}
     await fake.dispatch("MESSAGE_CREATE", fake.message(ALICE, "since May", **channel))
     await fake.dispatch("MESSAGE_CREATE", fake.message(MOD, "Refunded it", **channel))
+    # discord.py handles gateway events concurrently: the answer is recorded before closing.
+    store = DeskStore(rooms_bot.app.db)
+    for _ in range(500):
+        if len(await store.transcript(1)) >= 3:
+            break
+        await asyncio.sleep(0.01)
     close = fake.slash(MOD, "desk", action="close", details="refunded")
     close.update(channel_id=thread_id, channel={"id": thread_id, "type": 12})
     await fake.dispatch("INTERACTION_CREATE", close)

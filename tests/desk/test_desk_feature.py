@@ -310,3 +310,25 @@ async def test_per_helper_figures_and_the_fastest_helper_in_the_digest(
         platform.community, app.clock.now() - timedelta(days=1), app.clock.now()
     )
     assert [(h.name, h.answered) for h in found.helpers] == [("mod", 1)]
+
+
+async def test_an_answer_that_raced_the_close_still_counts(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    """Discord delivers events in parallel: a staff answer written before the close may be
+    handled after it; it is still the first response (one written after is not)."""
+    await platform.post("alice", "general", "/ticket a question")
+    written = app.clock.now() + timedelta(minutes=5)
+    await app.scheduler.advance_to(app.clock.now() + timedelta(minutes=6))
+    await platform.post("helper", "general", "/desk close 1 answered in the thread")
+    desk = desk_of(app)
+    case = await desk.store.get(1)
+    assert case is not None
+    later = app.clock.now() + timedelta(minutes=1)
+    await desk.responded(case, later, platform.actor("mod"), staff=True, words="late",
+                         channel=platform.channel("general"), message=None)  # fmt: skip
+    assert (await case_row(app))["first_response_at"] is None
+    await desk.responded(case, written, platform.actor("helper"), staff=True, words="done",
+                         channel=platform.channel("general"), message=None)  # fmt: skip
+    row = await case_row(app)
+    assert (row["first_response_at"], row["first_responder"]) == (written, "helper")
