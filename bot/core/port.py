@@ -43,6 +43,9 @@ class Room:
     member_inside: bool
     """The member reads and writes in the room itself; otherwise they talk to the bot in a
     private chat and the feature relays between the two."""
+    by_reply: bool = False
+    """Not a room of its own but a channel several conversations share (a Telegram staff group
+    that is no forum): staff answer a conversation by replying to its messages."""
 
 
 class PlatformPort(Protocol):

@@ -12,7 +12,7 @@ from bot.core.errors import UserFacingError
 from bot.core.events import Actor, DirectMessage, Event, MemberLeft, MessageEdited, MessagePosted
 from bot.core.feature import command, on
 from bot.core.permissions import Level
-from cogs.desk.cases import MAX_TEXT
+from cogs.desk.cases import MAX_TEXT, place
 from cogs.desk.clocks import RESOLUTION, reaches
 from cogs.desk.merging import CaseMerging
 from cogs.desk.rooms import plain, room_key, with_attachments
@@ -64,10 +64,13 @@ class DeskRelay(CaseMerging):
             await self.member_wrote(case, now, words, event.channel, event.message)
 
     async def room_message(self, event: MessagePosted) -> bool:
-        """A message in a case's room (True: it was one, nothing else should handle it)."""
+        """A message in a case's room, or a reply to a case's message in a staff chat shared
+        by replies (True: it was one, nothing else should handle it)."""
         case_id = self.room_case(event.channel)
         if case_id is None:
-            return False
+            case_id = await self.replied_case(event)
+            if case_id is None:
+                return False
         case = await self.store.get(case_id)
         if case is None or case.merged_into is not None or case.room is None:
             return True
@@ -81,14 +84,26 @@ class DeskRelay(CaseMerging):
         else:
             # Only staff are in a room besides the member: a private thread nobody else may
             # join, or a topic of the staff group.
-            if case.room_relay:
-                relayed = t("desk.relay_staff", name=author.display_name, text=words)
-                await self.relay_to_member(case, relayed)
             await self.responded(
                 case, now, author, staff=True, words=words, channel=event.channel,
                 message=event.message,
             )  # fmt: skip
+            if case.room_relay:
+                relayed = t("desk.relay_staff", name=author.display_name, text=words)
+                await self.relay_to_member(case, relayed)
         return True
+
+    async def replied_case(self, event: MessagePosted) -> int | None:
+        channel = event.channel
+        if event.reply_to is None or (channel.platform.value, channel.id) not in self.reply_rooms:
+            return None
+        case_id = await self.store.case_of_message(place(channel), event.reply_to.id)
+        if case_id is None:
+            case_id = await self.store.case_of_card(place(channel), event.reply_to.id)
+        case = None if case_id is None else await self.store.get(case_id)
+        if case is None or not case.room_by_reply or case.room_channel != channel.id:
+            return None  # a reply to something else in the staff chat, or a forged mapping
+        return case.id
 
     async def relay_to_member(self, case: Case, body: str) -> None:
         t, _ = self.locale_for(case.ref)

@@ -12,6 +12,7 @@ from bot.i18n import Translator
 from cogs.desk.clocks import counted, met, reaches
 from cogs.desk.hours import Schedule
 from cogs.desk.store import Case, Clock
+from cogs.desk.tables import RELAY
 
 
 def card(t: Translator, zone: ZoneInfo, case: Case, due: datetime | None) -> str:
@@ -35,7 +36,8 @@ def card(t: Translator, zone: ZoneInfo, case: Case, due: datetime | None) -> str
     if case.escalation_step:
         lines.append(t("desk.card_escalated", step=case.escalation_step))
     if case.room_channel is not None:
-        lines.append(t("desk.card_room_relay" if case.room_relay else "desk.card_room"))
+        key = "desk.card_room_relay" if case.room_relay else "desk.card_room"
+        lines.append(t("desk.card_room_reply" if case.room_by_reply else key))
     return "\n".join(lines)
 
 
@@ -96,7 +98,7 @@ def transcript(
     out = [t("desk.transcript_head", case=case.id, member=case.requester_name,
              subject=case.subject or "—")]  # fmt: skip
     for row in rows:
-        if row["role"] == "note" and not notes:
+        if (row["role"] == "note" and not notes) or row["role"] == RELAY:
             continue
         when = row["at"].astimezone(zone).strftime("%Y-%m-%d %H:%M")
         who = row["author_name"] or t("desk.bot")
@@ -135,7 +137,7 @@ def transcript_html(
               subject=case.subject or "—")  # fmt: skip
     items = []
     for row in rows:
-        if row["role"] == "note" and not notes:
+        if (row["role"] == "note" and not notes) or row["role"] == RELAY:
             continue
         when = row["at"].astimezone(zone)
         who = row["author_name"] or t("desk.bot")

@@ -7,6 +7,7 @@ messages keeps the case in the channel."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.core.capabilities import Capability
 from bot.core.ids import ChannelRef, MessageRef
@@ -15,6 +16,7 @@ from bot.core.richtext import text
 from bot.i18n import Translator
 from cogs.desk.sla import SlaClocks
 from cogs.desk.store import Case
+from cogs.desk.tables import RELAY
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,18 @@ class CaseRooms(SlaClocks):
 
     rooms: dict[tuple[str, str, str], int]
     """(platform, channel, thread) of every room in use -> its case."""
+    reply_rooms: set[tuple[str, str]]
+    """(platform, chat) of staff chats where cases are answered by replying."""
 
     async def load_rooms(self) -> None:
-        self.rooms = {}
+        self.rooms, self.reply_rooms = {}, set()
         for case in await self.store.with_rooms():
-            if case.room_key is not None and case.merged_into is None:
+            if case.merged_into is not None or case.room_channel is None:
+                continue
+            if case.room_key is not None:
                 self.rooms[case.room_key] = case.id
+            elif case.room_by_reply:
+                self.reply_rooms.add((case.platform, case.room_channel))
 
     def room_case(self, channel: ChannelRef) -> int | None:
         return self.rooms.get(room_key(channel))
@@ -87,19 +95,31 @@ class CaseRooms(SlaClocks):
                 return case
         await self.store.update(
             case.id, room_channel=room.channel.id, room_thread=room.channel.thread,
-            room_relay=relay,
+            room_relay=relay, room_by_reply=room.by_reply,
         )  # fmt: skip
-        self.rooms[room_key(room.channel)] = case.id
+        if room.by_reply:
+            self.reply_rooms.add((room.channel.platform.value, room.channel.id))
+        else:
+            self.rooms[room_key(room.channel)] = case.id
         await self.store.log(case.id, self.clock.now(), "room", None, room.channel.id)
-        key = "desk.room_replaced" if replacing else (
-            "desk.room_intro_relay" if relay else "desk.room_intro"
-        )  # fmt: skip
+        if room.by_reply:
+            key = "desk.room_intro_reply"
+        elif replacing:
+            key = "desk.room_replaced"
+        else:
+            key = "desk.room_intro_relay" if relay else "desk.room_intro"
         body = t(key, case=case.id, member=case.requester_name, subject=subject,
                  prefix=self.settings.note_prefix)  # fmt: skip
         try:
-            await port.send(room.channel, plain(body))
+            sent = await port.send(room.channel, plain(body))
         except Exception:
             log.warning("desk: the room of case %s took no message", case.id, exc_info=True)
+        else:
+            if room.by_reply:  # staff answer by replying to it: remember whose it is
+                await self.store.add_message(
+                    case.id, self.clock.now(), RELAY, "", channel=room.channel.id,
+                    message=sent.id,
+                )  # fmt: skip
         return await self._reload(case.id)
 
     async def say_in_room(self, case: Case, message: OutgoingMessage) -> MessageRef | None:
@@ -110,15 +130,25 @@ class CaseRooms(SlaClocks):
             room = case.room
             if room is None:
                 break
+            if case.room_by_reply:  # a chat all cases share: say which case it is
+                message = replace(message, text=text(f"#{case.id} ") + message.text)
             try:
-                return await port.send(room, message)
+                sent = await port.send(room, message)
             except Exception:
+                if case.room_by_reply:
+                    break  # the shared staff chat itself: nothing to replace
                 log.info("desk: the room of case %s is gone", case.id, exc_info=True)
                 self.rooms.pop(room_key(room), None)
                 await self.store.update(case.id, room_channel=None, room_thread=None)
                 case = await self._reload(case.id)
                 if attempt == 0:
                     case = await self.open_room_for(case, replacing=True)
+                continue
+            if case.room_by_reply:  # staff answer by replying to it: remember whose it is
+                await self.store.add_message(
+                    case.id, self.clock.now(), RELAY, "", channel=room.id, message=sent.id
+                )
+            return sent
         try:
             return await port.send(self.staff_channel(case), message)
         except Exception:
@@ -150,7 +180,7 @@ class CaseRooms(SlaClocks):
     async def archive_room(self, case: Case) -> None:
         """A relayed room (a staff topic) is closed with its case; a room the member is in
         stays, so they can rate and reopen (the platform archives it when idle)."""
-        if case.room is not None and case.room_relay:
+        if case.room is not None and case.room_relay and not case.room_by_reply:
             await self._archive(case.room)
 
     async def _archive(self, room: ChannelRef) -> None:

@@ -180,6 +180,14 @@ class DeskStore:
             found = await conn.scalar(query.limit(1))
         return None if found is None else int(found)
 
+    async def case_of_card(self, channel: str, message: str) -> int | None:
+        query = select(cases.c.id).where(
+            cases.c.card_channel == channel, cases.c.card_message == message
+        )
+        async with self.db.read() as conn:
+            found = await conn.scalar(query.limit(1))
+        return None if found is None else int(found)
+
     # -- transcript and log --------------------------------------------------------------
 
     async def add_message(

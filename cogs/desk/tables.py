@@ -21,6 +21,8 @@ from bot.storage.schema import BigId, community_columns, metadata
 from bot.storage.types import UtcDateTime
 
 OPEN_STATUSES = ("waiting_staff", "waiting_member")
+RELAY = "relay"
+"""A transcript row that only maps a message in a shared staff chat to its case (no text)."""
 MERGED = "merged"
 """A duplicate folded into another case of the same member (``merged_into``)."""
 DEFLECTED = "deflected"
@@ -58,6 +60,7 @@ cases = Table(
     Column("room_channel", String(64)),
     Column("room_thread", String(64)),
     Column("room_relay", Boolean),
+    Column("room_by_reply", Boolean),
     Column("first_responder", String(64)),
     Column("first_responder_name", Text),
     Index("ix_desk_cases_open", "platform", "community", "status"),
@@ -142,6 +145,7 @@ class Case:
     room_channel: str | None = None
     room_thread: str | None = None
     room_relay: bool | None = None
+    room_by_reply: bool | None = None
     first_responder: str | None = None
     first_responder_name: str | None = None
 
@@ -170,7 +174,8 @@ class Case:
 
     @property
     def room_key(self) -> tuple[str, str, str] | None:
-        if self.room_channel is None:
+        """The room's key when it is the case's own (not a staff chat shared by replies)."""
+        if self.room_channel is None or self.room_by_reply:
             return None
         return (self.platform, self.room_channel, self.room_thread or "")
 

@@ -36,12 +36,27 @@ __all__ = ["rules_dir"]  # the fixture, shared with the Telegram end-to-end test
 
 @pytest.fixture
 async def desk_tg(example_config: Config, tmp_path: Path, rules_dir: Path) -> AsyncIterator[Bot]:
-    desk = Desk.settings_from(example_config).updated(
-        staff_channels={f"telegram:{GROUP.id}": str(MOD_CHAT)}
-    )
-    bot = await start_bot(example_config.with_section("desk", desk), tmp_path, rules_dir)
+    """Tickets in private rooms (the staff group's topics, or replies there)."""
+    bot = await start_desk(example_config, tmp_path, rules_dir, rooms=True)
     yield bot
     await stop_bot(bot)
+
+
+@pytest.fixture
+async def channel_tg(
+    example_config: Config, tmp_path: Path, rules_dir: Path
+) -> AsyncIterator[Bot]:
+    """Cases in the group where they were opened."""
+    bot = await start_desk(example_config, tmp_path, rules_dir, rooms=False)
+    yield bot
+    await stop_bot(bot)
+
+
+async def start_desk(config: Config, tmp_path: Path, rules_dir: Path, *, rooms: bool) -> Bot:
+    desk = Desk.settings_from(config).updated(
+        staff_channels={f"telegram:{GROUP.id}": str(MOD_CHAT)}, private_rooms=rooms
+    )
+    return await start_bot(config.with_section("desk", desk), tmp_path, rules_dir)
 
 
 MAKES_MESSAGES = ("sendMessage", "sendPhoto", "editMessageText", "sendPoll")
@@ -54,7 +69,8 @@ def sent_id(bot: Bot, text: str) -> int:
     return 1000 + next(i for i, p in enumerate(made) if text in p.get("text", ""))
 
 
-async def test_a_ticket_from_open_to_rated(desk_tg: Bot) -> None:
+async def test_a_ticket_from_open_to_rated(channel_tg: Bot) -> None:
+    desk_tg = channel_tg
     fake = desk_tg.fake
     await fake.push(text_message(MEMBER, "/ticket my card was charged twice", message_id=50))
     sent = await fake.wait_for("sendMessage", 2)
@@ -153,3 +169,32 @@ async def test_a_ticket_relayed_between_a_private_chat_and_a_staff_topic(desk_tg
     assert case is not None
     assert (case.status, case.satisfaction, case.room_thread) == ("closed", 5, "100")
     assert case.first_response_at is not None
+
+
+async def test_a_plain_staff_group_answers_cases_by_reply(desk_tg: Bot) -> None:
+    fake = desk_tg.fake  # MOD_CHAT is no forum: topics are refused
+    private = Chat(id=MEMBER.id, type=Chat.PRIVATE)
+    staff = Chat(id=MOD_CHAT, type=Chat.SUPERGROUP)
+    await fake.push(text_message(MEMBER, "/ticket my card was charged twice", message_id=70))
+    await fake.wait_for("createForumTopic")
+    sent = await fake.wait_for("sendMessage", 4)
+    intro = next(p for p in sent if "cases share it" in p["text"])
+    assert int(intro["chat_id"]) == MOD_CHAT and intro.get("message_thread_id") is None
+    await fake.push(text_message(MEMBER, "since May", message_id=71, chat=private))
+    sent = await fake.wait_for("sendMessage", 5)
+    assert (int(sent[-1]["chat_id"]), sent[-1]["text"]) == (MOD_CHAT, "#1 Max: since May")
+    relayed = message_object(user(999, "Community"), "#1 Max: since May",
+                             sent_id(desk_tg, "#1 Max: since May"), chat=staff)  # fmt: skip
+    # Talk in the staff group that replies to nothing stays there.
+    await fake.push(text_message(ADMIN, "who takes this one?", message_id=72, chat=staff))
+    await fake.push(
+        text_message(ADMIN, "Refund is on its way", message_id=73, chat=staff, reply_to=relayed)
+    )
+    sent = await fake.wait_for("sendMessage", 6)
+    assert (int(sent[-1]["chat_id"]), sent[-1]["text"]) == (
+        MEMBER.id, "Ada (support): Refund is on its way")  # fmt: skip
+    assert not any("who takes" in p["text"] for p in sent)
+    case = await DeskStore(desk_tg.app.db).get(1)
+    assert case is not None and case.room_by_reply and case.first_response_at is not None
+    transcript = await DeskStore(desk_tg.app.db).transcript(1)
+    assert [row.text for row in transcript if row.role == "staff"] == ["Refund is on its way"]

@@ -296,9 +296,16 @@ class TelegramPort:
     async def open_room(
         self, *, member: MemberRef, near: ChannelRef, staff: ChannelRef, title: str
     ) -> Room:
-        """A topic in the staff group (it must be a forum): members never see the staff group,
-        so the member talks to the bot privately and the desk relays."""
-        topic = await self.bot.create_forum_topic(chat_id=int(staff.id), name=title[:128])
+        """A topic in the staff group: members never see the staff group, so the member talks
+        to the bot privately and the desk relays. A staff group that is no forum is shared by
+        every case, answered by replying."""
+        try:
+            topic = await self.bot.create_forum_topic(chat_id=int(staff.id), name=title[:128])
+        except BadRequest as exc:
+            if "forum" not in str(exc).lower():
+                raise
+            # A plain staff group: staff answer by replying to the case's messages there.
+            return Room(ChannelRef(staff.community, staff.id), member_inside=False, by_reply=True)
         room = ChannelRef(staff.community, staff.id, str(topic.message_thread_id))
         return Room(room, member_inside=False)
 

@@ -22,6 +22,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("room_channel", sa.String(64)))
         batch.add_column(sa.Column("room_thread", sa.String(64)))
         batch.add_column(sa.Column("room_relay", sa.Boolean))
+        batch.add_column(sa.Column("room_by_reply", sa.Boolean))
         batch.add_column(sa.Column("first_responder", sa.String(64)))
         batch.add_column(sa.Column("first_responder_name", sa.Text))
     op.create_index(
@@ -34,6 +35,7 @@ def downgrade() -> None:
     with op.batch_alter_table("desk_cases") as batch:
         batch.drop_column("first_responder_name")
         batch.drop_column("first_responder")
+        batch.drop_column("room_by_reply")
         batch.drop_column("room_relay")
         batch.drop_column("room_thread")
         batch.drop_column("room_channel")
