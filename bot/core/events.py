@@ -48,88 +48,55 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MessagePosted(Event):
-    kind: ClassVar[str] = "message_posted"
+class Written(Event):
+    """What every event about a member's written message has: where, which, who, the text.
+    Routing is by exact type, so a handler of one kind never receives another."""
+
     channel: ChannelRef
     message: MessageRef
     author: Actor
     content: str
+
+    @property
+    def actor(self) -> Actor:
+        return self.author
+
+    @property
+    def channel_ref(self) -> ChannelRef:
+        return self.channel
+
+    @property
+    def message_ref(self) -> MessageRef:
+        return self.message
+
+    @property
+    def text(self) -> str:
+        return self.content
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessagePosted(Written):
+    kind: ClassVar[str] = "message_posted"
     reply_to: MessageRef | None = None
     reply_to_author: MemberRef | None = None
     attachments: tuple[str, ...] = ()
     """Names of the files, photos or voice notes sent with the message (content may be empty)."""
 
-    @property
-    def actor(self) -> Actor:
-        return self.author
-
-    @property
-    def channel_ref(self) -> ChannelRef:
-        return self.channel
-
-    @property
-    def message_ref(self) -> MessageRef:
-        return self.message
-
-    @property
-    def text(self) -> str:
-        return self.content
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DirectMessage(Event):
+class DirectMessage(Written):
     """A member writes to the bot in a private chat (posted, or ``edited``). Kept apart from
     ``MessagePosted``: it is no community message (no moderation, not in the activity
     figures); the service desk relays it to the member's case. ``community`` is the chat's."""
 
     kind: ClassVar[str] = "direct_message"
-    channel: ChannelRef
-    message: MessageRef
-    author: Actor
-    content: str
     attachments: tuple[str, ...] = ()
     edited: bool = False
 
-    @property
-    def actor(self) -> Actor:
-        return self.author
-
-    @property
-    def channel_ref(self) -> ChannelRef:
-        return self.channel
-
-    @property
-    def message_ref(self) -> MessageRef:
-        return self.message
-
-    @property
-    def text(self) -> str:
-        return self.content
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MessageEdited(Event):
+class MessageEdited(Written):
     kind: ClassVar[str] = "message_edited"
-    channel: ChannelRef
-    message: MessageRef
-    author: Actor
-    content: str
-
-    @property
-    def actor(self) -> Actor:
-        return self.author
-
-    @property
-    def channel_ref(self) -> ChannelRef:
-        return self.channel
-
-    @property
-    def message_ref(self) -> MessageRef:
-        return self.message
-
-    @property
-    def text(self) -> str:
-        return self.content
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

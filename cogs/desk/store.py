@@ -173,17 +173,22 @@ class DeskStore:
         return bool(result.rowcount)
 
     async def case_of_message(self, channel: str, message: str) -> int | None:
-        query = select(messages.c.case_id).where(
-            messages.c.channel == channel, messages.c.message == message
+        """The case a message in ``channel`` belongs to (one of its transcript's messages)."""
+        return await self._case_id(
+            select(messages.c.case_id).where(
+                messages.c.channel == channel, messages.c.message == message
+            )
         )
-        async with self.db.read() as conn:
-            found = await conn.scalar(query.limit(1))
-        return None if found is None else int(found)
 
     async def case_of_card(self, channel: str, message: str) -> int | None:
-        query = select(cases.c.id).where(
-            cases.c.card_channel == channel, cases.c.card_message == message
+        """The case whose staff card is ``message``."""
+        return await self._case_id(
+            select(cases.c.id).where(
+                cases.c.card_channel == channel, cases.c.card_message == message
+            )
         )
+
+    async def _case_id(self, query: Any) -> int | None:
         async with self.db.read() as conn:
             found = await conn.scalar(query.limit(1))
         return None if found is None else int(found)
