@@ -189,6 +189,10 @@ class Translator:
         """A day and month as the locale writes them: ``Nov 30``, ``30 нояб.``."""
         return str(format_skeleton("MMMd", when.astimezone(tz), locale=self._babel))
 
+    def month(self, when: dt.datetime) -> str:
+        """A month and year, standing alone: ``November 2026``, ``ноябрь 2026 г.``."""
+        return str(format_skeleton("yMMMM", when, locale=self._babel))
+
     def date_range(self, start: dt.datetime, end: dt.datetime, tz: Any) -> str:
         """Two days as the locale writes a range: ``Nov 23 – 30``, ``23—30 нояб.``."""
         first, last = start.astimezone(tz), end.astimezone(tz)

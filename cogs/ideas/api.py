@@ -1,0 +1,51 @@
+"""What other features may read of ideas: the KPIs of a period (``/stats``, the weekly report
+and ``stats export`` show them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from bot.core.ids import CommunityRef
+from bot.i18n import Translator
+from bot.storage.database import Database
+from cogs.ideas.metrics import IdeasFigures, figures
+from cogs.ideas.store import IdeaStore
+from cogs.ideas.survey_store import SurveyStore
+
+__all__ = ["IdeasFigures", "IdeasFiguresSource", "figure_lines", "ideas_figures"]
+
+
+@runtime_checkable
+class IdeasFiguresSource(Protocol):
+    """The enabled ideas feature."""
+
+    async def figures(
+        self, community: CommunityRef, start: datetime, end: datetime
+    ) -> IdeasFigures:
+        """The ideas' KPIs for ``[start, end)``."""
+        ...
+
+
+async def ideas_figures(
+    db: Database, community: CommunityRef, start: datetime, end: datetime
+) -> IdeasFigures:
+    """The KPIs read straight from the database (for the CLI, which has no running bot)."""
+    found, told = await IdeaStore(db).for_metrics(community)
+    scores = await SurveyStore(db).scores(community, start, end)
+    return figures(found, told, scores, start, end)
+
+
+def figure_lines(t: Translator, found: IdeasFigures) -> list[str]:
+    """The ideas' lines under the ``/stats`` headline (none when nothing happened)."""
+    lines = []
+    if found.submitted or found.actionable or found.shipped:
+        lines.append(t("ideas.stats_ideas", submitted=found.submitted,
+                       actionable=found.actionable, shipped=found.shipped))  # fmt: skip
+    if found.told_within_week is not None:
+        lines.append(t("ideas.stats_told", share=f"{found.told_within_week:.0%}"))
+    if found.decision_median is not None:
+        lines.append(t("ideas.stats_decision", median=t.duration(found.decision_median)))
+    if found.nps is not None:
+        lines.append(t("ideas.stats_nps", nps=f"{found.nps:+.0f}", count=found.nps_answers))
+    return lines

@@ -1,0 +1,210 @@
+"""Ideas through the neutral core, like an adversary: own votes, a duplicate merged without
+counting a member twice, statuses with reasons, notices batched and sent once across a restart,
+"you asked — we did" approved and posted once, forged and wrong-community presses, limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.adapters.console.platform import ConsolePlatform
+from bot.app import BotApp
+from bot.config import Config
+from bot.core.events import ButtonPressed
+from bot.core.ids import Platform
+from cogs.ideas import Ideas
+from cogs.ideas.store import IdeaStore
+from cogs.ideas.tables import notices, votes
+
+
+def ideas_of(app: BotApp) -> Ideas:
+    feature = app.services.registry.features["ideas"]
+    assert isinstance(feature, Ideas)
+    return feature
+
+
+def direct(platform: ConsolePlatform, member: str) -> list[str]:
+    """Each private message to ``member``, with its continuation lines."""
+    found: list[str] = []
+    inside = False
+    for line in platform.transcript:
+        if f"[direct] bot → {member}:" in line:
+            found.append(line)
+            inside = True
+        elif inside and line.startswith("    "):
+            found[-1] += "\n" + line
+        else:
+            inside = False
+    return found
+
+
+def since(platform: ConsolePlatform, command: str) -> str:
+    """The transcript from the last time ``command`` was posted."""
+    lines = platform.transcript
+    start = max(i for i, line in enumerate(lines) if line.endswith(command))
+    return "\n".join(lines[start:])
+
+
+async def voters(app: BotApp, idea: int) -> list[str]:
+    return await IdeaStore(app.db).voters(idea)
+
+
+async def press_on(app: BotApp, platform: ConsolePlatform, who: str, action: str, payload: str,
+                   card: str | None = None) -> None:  # fmt: skip
+    """Press a button with this data on the newest bot message that carries it (or, for a
+    button taken away since, the newest message whose text starts with ``card``)."""
+    wire = f"{action}:{payload}"
+    message = next(
+        m for m in reversed(platform.messages.values())
+        if any(b.data == wire for b in m.buttons)
+        or (card is not None and m.text.startswith(card))
+    )  # fmt: skip
+    await app.dispatcher.dispatch(
+        ButtonPressed(
+            community=platform.community, occurred_at=app.clock.now(),
+            channel=message.ref.channel, message=message.ref, member=platform.actor(who),
+            action=action, payload=payload,
+        ),
+        app.services.ports[Platform.CONSOLE],
+    )  # fmt: skip
+
+
+async def test_votes_duplicates_and_merging(app: BotApp, platform: ConsolePlatform) -> None:
+    await platform.post("alice", "general", "/idea Dark theme for the app | easier at night")
+    assert "Idea #1 is on the board" in platform.transcript[-1]
+    assert any(line.startswith("#ideas bot: 💡 Idea #1: Dark theme for the app")
+               for line in platform.transcript)  # fmt: skip
+    await press_on(app, platform, "alice", "idea.vote", "1")
+    assert "cannot vote for your own idea" in platform.transcript[-1]
+    await press_on(app, platform, "bob", "idea.vote", "1")
+    await press_on(app, platform, "bob", "idea.vote", "1")  # taken back
+    assert "taken back" in platform.transcript[-1]
+    await press_on(app, platform, "bob", "idea.vote", "1")
+    assert await voters(app, 1) == ["bob"]
+    # A near-duplicate is offered first; carol posts hers anyway.
+    await platform.post("carol", "general", "/idea A dark theme mode for the app")
+    assert "Is it one of these?" in platform.transcript[-1]
+    assert "[👍 #1 Dark theme for the app]" in platform.transcript[-1]
+    await press_on(app, platform, "dave", "idea.post", "2")  # not dave's draft
+    assert "belongs to whoever wrote that idea" in platform.transcript[-1]
+    await press_on(app, platform, "carol", "idea.post", "2")
+    assert "Idea #2 is on the board" in platform.transcript[-1]
+    for member in ("bob", "dave", "alice"):
+        await press_on(app, platform, member, "idea.vote", "2")
+    # Merged: bob voted for both and counts once; alice's vote does not land on her own idea.
+    await platform.post("mod", "general", "/ideas merge 2 1")
+    assert "Idea #2 is merged into #1" in platform.transcript[-1]
+    assert await voters(app, 1) == ["bob", "dave"]
+    assert await voters(app, 2) == []
+    await platform.post("mod", "general", "/ideas merge 2 1")
+    assert "no longer open for votes" in platform.transcript[-1]
+    # A press kept from before the merge (the card has no buttons now) changes nothing.
+    await press_on(app, platform, "erin", "idea.vote", "2", card="💡 Idea #2:")
+    assert "no longer open" in platform.transcript[-1]
+    assert await voters(app, 2) == []
+
+
+async def test_statuses_notices_and_the_loop_once_across_a_restart(
+    example_config: Config, make_app: Callable[..., BotApp]
+) -> None:
+    first = make_app(example_config)
+    await first.start()
+    platform = first.console_platform()
+    await platform.post("alice", "general", "/idea Export to CSV | for the monthly report")
+    for member in ("bob", "dave"):
+        await press_on(first, platform, member, "idea.vote", "1")
+    await press_on(first, platform, "carol", "idea.follow", "1")
+    await platform.post("bob", "general", "/ideas status 1 planned")
+    assert "for moderators" in platform.transcript[-1]
+    await platform.post("mod", "general", "/ideas status 1 declined")
+    assert "needs its reason" in platform.transcript[-1]
+    await platform.post("mod", "general", "/ideas status 1 planned next sprint")
+    assert "Idea #1 is now: planned." in platform.transcript[-1]
+    await first.scheduler.run_pending()
+    for member in ("alice", "bob", "carol", "dave"):
+        [notice] = direct(platform, member)
+        assert "#1 Export to CSV: planned — next sprint" in notice
+    assert direct(platform, "mod") == []
+    await platform.post("mod", "general", "/ideas status 1 done shipped in 2.3")
+    await first.scheduler.run_pending()
+    assert all(len(direct(platform, m)) == 1 for m in ("alice", "bob", "carol", "dave"))
+    await first.close()  # the batched notices are durable deadlines
+
+    second = make_app(example_config)
+    await second.start()
+    try:
+        platform = second.console_platform()
+        await second.scheduler.advance_to(second.clock.now() + timedelta(days=1, minutes=1))
+        for member in ("alice", "bob", "carol", "dave"):
+            [notice] = direct(platform, member)
+            assert "#1 Export to CSV: done — shipped in 2.3" in notice
+        await second.scheduler.advance_to(second.clock.now() + timedelta(days=3))
+        async with second.db.read() as conn:
+            sent = (await conn.execute(select(notices.c.outcome))).scalars().all()
+        assert sorted(sent) == ["sent"] * 8
+        await platform.post("mod", "general", "/ideas loop")
+        assert "✅ You asked — we did" in since(platform, "/ideas loop")
+        assert "#1 Export to CSV: shipped in 2.3" in since(platform, "/ideas loop")
+        await platform.post("mod", "general", "/ideas loop We shipped CSV export: try it!")
+        await platform.press("bob", "Approve and post")
+        assert "This button is for moderators." in platform.transcript[-1]
+        await platform.press("mod", "Approve and post")
+        await platform.press("mod", "Approve and post")
+        posts = [line for line in platform.transcript if line.startswith("#ideas bot: ✅")]
+        assert len(posts) == 1
+        assert "We shipped CSV export: try it!" in "\n".join(platform.transcript)
+        assert "Thank you for the ideas, @alice!" in "\n".join(platform.transcript)
+        await platform.post("mod", "general", "/ideas loop")
+        assert "No shipped idea is waiting" in platform.transcript[-1]
+    finally:
+        await second.close()
+
+
+async def test_limits_priority_and_wrong_input(app: BotApp, platform: ConsolePlatform) -> None:
+    await platform.post("alice", "general", "/idea " + "x" * 151)
+    assert "too long (length 151, at most 150)" in platform.transcript[-1]
+    await platform.post("alice", "general", "/idea Short title\n" + "y" * 2001)
+    assert "details are too long" in platform.transcript[-1]
+    await platform.post("alice", "general", "/idea   ")
+    assert "Missing text. Usage: /idea <text>" in platform.transcript[-1]
+    await platform.post("alice", "general", "/idea Offline mode | read without a network")
+    await platform.post("bob", "general", "/idea Weekly office hours with the team")
+    await platform.post("mod", "general", "/ideas score 1 5 1")
+    await platform.post("mod", "general", "/ideas score 2 2 5")
+    await platform.post("mod", "general", "/ideas score 2 9 1")
+    assert "from 1 to 5" in platform.transcript[-1]
+    await platform.post("erin", "general", "/ideas quickwins")
+    quick = since(platform, "/ideas quickwins")
+    assert "#1 Offline mode" in quick and "quick win" in quick and "#2 " not in quick
+    await platform.post("erin", "general", "/ideas top")
+    top = since(platform, "/ideas top")
+    assert top.index("#1 Offline mode") < top.index("#2 Weekly office hours")
+    assert "money pit" in top
+    await platform.post("mod", "general", "/ideas status 99 planned soon")
+    assert "There is no idea #99 here." in platform.transcript[-1]
+    await platform.post("mod", "general", "/ideas status 1 shipped")
+    assert "Say the new status" in platform.transcript[-1]
+    # Drafts count too: "is it one of these?" is no way around the limit.
+    for n in range(5):
+        await platform.post("frank", "general", f"/idea Completely different thing number {n}")
+    await platform.post("frank", "general", "/idea One too many for today")
+    assert "You can post 5 ideas a day" in platform.transcript[-1]
+    async with app.db.read() as conn:
+        assert (await conn.execute(select(votes.c.member))).scalars().all() == []
+
+
+async def test_a_members_message_becomes_their_idea_and_forget_erases(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("alice", "general", "we really need a search in the archive")
+    await platform.post("mod", "general", "/ideas from Archive search")  # not a reply
+    assert "Reply to the member's message" in platform.transcript[-1]
+    await platform.post("mod", "general", "/ideas from Archive search", reply_to_member="alice")
+    assert "Idea #1 is on the board, credited to alice" in platform.transcript[-1]
+    idea = await IdeaStore(app.db).get(1)
+    assert idea is not None and (idea.author, idea.origin) == ("alice", "staff")
+    await press_on(app, platform, "bob", "idea.vote", "1")
+    await app.forget_member(platform.member("alice"))
+    assert await IdeaStore(app.db).get(1) is None
