@@ -33,6 +33,8 @@ from cogs.digest.metrics import compute
 from cogs.digest.payloads import DigestPost, HeroDecision, Step
 from cogs.digest.settings import DigestSettings
 from cogs.digest.store import DigestStore
+from cogs.ideas.api import IdeasFiguresSource
+from cogs.ideas.api import figure_lines as ideas_lines
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +65,7 @@ class Digest(Feature[DigestSettings]):
 
     name = "digest"
     requires = ("polls", "ama", "faq", "moderation")
-    optional = ("desk",)  # its KPIs join /stats, the weekly report and stats export
+    optional = ("desk", "ideas")  # their KPIs join /stats, the weekly report and stats export
 
     def __init__(self, services: Services, settings: DigestSettings) -> None:
         super().__init__(services, settings)
@@ -263,8 +265,12 @@ class Digest(Feature[DigestSettings]):
     async def desk_lines(
         self, t: Translator, community: CommunityRef, start: datetime, end: datetime
     ) -> list[str]:
-        """The service desk's KPIs for the period, when the desk is enabled."""
+        """The service desk's and the ideas' KPIs for the period, of those enabled."""
+        lines: list[str] = []
         desk = self.peer("desk", DeskFiguresSource)
-        if desk is None:
-            return []
-        return figure_lines(t, await desk.figures(community, start, end))
+        if desk is not None:
+            lines += figure_lines(t, await desk.figures(community, start, end))
+        ideas = self.peer("ideas", IdeasFiguresSource)
+        if ideas is not None:
+            lines += ideas_lines(t, await ideas.figures(community, start, end))
+        return lines

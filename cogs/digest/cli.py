@@ -31,6 +31,7 @@ from cogs.digest.metrics import compute
 from cogs.digest.report import week_ends
 from cogs.digest.settings import DigestSettings
 from cogs.digest.store import DigestStore
+from cogs.ideas.api import ideas_figures
 
 
 def add_commands(commands: SubCommands) -> None:
@@ -231,6 +232,9 @@ async def stats_export(
                     start = week_end - timedelta(days=7)
                     desk = await desk_figures(db, config, target, start, week_end, now)
                     row.update(desk.as_row())
+                if "ideas" in config.features.enabled:
+                    start = week_end - timedelta(days=7)
+                    row.update((await ideas_figures(db, target, start, week_end)).as_row())
                 row["complete"] = complete
                 if writer is None:
                     writer = csv.DictWriter(buffer, fieldnames=list(row))

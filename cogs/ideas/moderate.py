@@ -59,7 +59,7 @@ class IdeaModeration(IdeaIntake):
             await self.from_message(ctx, details)
         elif action == "roadmap":
             await self.refresh_roadmap(ctx.event.community)
-            await ctx.reply(t("ideas.roadmap_done"), ephemeral=True)
+            await ctx.reply(t("ideas.roadmap_refreshed"), ephemeral=True)
         elif action == "loop":
             await self.show_loop(ctx, details)
         else:

@@ -47,8 +47,10 @@ def card_buttons(t: Translator, idea: Idea, voters: int) -> tuple[Button, ...]:
     if not idea.is_open:
         return ()
     return (
-        Vote(idea=idea.id).button(t("ideas.vote", count=voters), ButtonStyle.PRIMARY),
-        Follow(idea=idea.id).button(t("ideas.follow")),
+        Vote(idea=idea.id).button(
+            t("ideas.vote", idea=idea.id, count=voters), ButtonStyle.PRIMARY
+        ),
+        Follow(idea=idea.id).button(t("ideas.follow", idea=idea.id)),
     )
 
 
@@ -60,7 +62,7 @@ def roadmap(
     lines: list[RichText | str] = [text(bold(t("ideas.roadmap_title")))]
     recent = [i for i in done if i.done_at and now - i.done_at <= timedelta(days=30)]
     for key, group in (("planned", planned), ("in_progress", doing), ("done", recent)):
-        lines.append(text("\n", bold(t(f"ideas.status.{key}"))))
+        lines.append(text("\n", bold(t(f"ideas.roadmap_{key}"))))
         if not group:
             lines.append(t("ideas.roadmap_none"))
         for idea in group[:15]:

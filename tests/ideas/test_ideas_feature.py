@@ -208,3 +208,41 @@ async def test_a_members_message_becomes_their_idea_and_forget_erases(
     await press_on(app, platform, "bob", "idea.vote", "1")
     await app.forget_member(platform.member("alice"))
     assert await IdeaStore(app.db).get(1) is None
+
+
+async def test_the_survey_by_hand_and_never_twice_a_period(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    members = ("anna", "boris", "chen", "dana", "emil")
+    for member in members:
+        await platform.post(member, "general", f"hello from {member}")
+    await platform.post("mod", "general", "moderators are not asked")
+    await app.services.flush_events()  # type: ignore[misc]
+    ideas = ideas_of(app)
+    nps = ideas.settings.nps.model_copy(update={"sample": 4})
+    ideas.settings = ideas.settings.model_copy(update={"nps": nps})
+    asked = await ideas.run_survey(platform.community, app.clock.now())
+    assert asked == 4
+    assert direct(platform, "mod") == []
+    got = [m for m in members if direct(platform, m)]
+    assert len(got) == 4 and all("How likely are you to recommend" in direct(platform, m)[0]
+                                 for m in got)  # fmt: skip
+    period = f"{app.clock.now():%Y-%m}"
+    for member, score in zip(got, (10, 9, 7, 3), strict=True):
+        await press_on(app, platform, member, "nps.score", f"{score}:{period}:console",
+                       card=None)  # fmt: skip
+    # A second press, and a member never asked, change nothing.
+    await press_on(app, platform, got[0], "nps.score", f"0:{period}:console")
+    assert "answered this survey already" in platform.transcript[-1]
+    left_out = next(m for m in members if m not in got)
+    await press_on(app, platform, left_out, "nps.score", f"0:{period}:console")
+    found = await ideas.figures(platform.community, app.clock.now() - timedelta(days=1),
+                                app.clock.now() + timedelta(days=1))  # fmt: skip
+    assert (found.nps, found.nps_answers) == (25.0, 4)  # (2 promoters - 1 detractor) / 4
+    # Run again in the same month: nobody is asked twice; one more member is, once.
+    await ideas.run_survey(platform.community, app.clock.now() + timedelta(hours=1))
+    assert [len(direct(platform, m)) for m in members].count(1) == 5
+    await platform.post("mod", "general", "/stats 7d")
+    assert "NPS: +25 (4 answers)" in since(platform, "/stats 7d")
+    await platform.post(got[3], "general", "/why the app crashes too often")
+    assert "we read every answer" in platform.transcript[-1]

@@ -395,7 +395,11 @@ class FakeDiscord:
         ):
             return web.Response(status=204)
         if method == "POST" and path == "/users/@me/channels":
-            return _json({"id": self.next_id(), "type": 1, "recipients": [body]})
+            person = next(
+                (m["user"] for m in self.members if m["user"]["id"] == str(body["recipient_id"])),
+                user(str(body["recipient_id"]), "someone"),
+            )
+            return _json({"id": self.next_id(), "type": 1, "recipients": [person]})
         return _json({"message": f"fake discord: unhandled {method} {path}", "code": 0}, 404)
 
     # -- test helpers -----------------------------------------------------------------------------
