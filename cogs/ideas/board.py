@@ -40,13 +40,14 @@ class IdeaBoard(Feature[IdeasSettings]):
         return ChannelRef(community, idea.channel or "", idea.thread)
 
     async def most_voters(self, community: CommunityRef) -> int:
-        counts = await self.store.counts(i.id for i in await self.store.board(community))
-        return max(counts.values(), default=0)
+        return await self.store.most_votes(community)
 
-    async def card_message(self, idea: Idea) -> OutgoingMessage:
+    async def card_message(self, idea: Idea, voters: int | None = None) -> OutgoingMessage:
         t, _ = self.locale_for(idea.ref)
-        voters = len(await self.store.voters(idea.id))
-        most = max(voters, await self.most_voters(idea.ref))
+        if voters is None:
+            voters = len(await self.store.voters(idea.id))
+        scored = idea.impact is not None and idea.cost is not None
+        most = max(voters, await self.most_voters(idea.ref)) if scored else voters
         return OutgoingMessage(card(t, idea, voters, most), card_buttons(t, idea, voters))
 
     async def post_card(self, idea: Idea, reply_to: MessageRef | None = None) -> None:
@@ -62,13 +63,13 @@ class IdeaBoard(Feature[IdeasSettings]):
             idea.id, channel=channel.id, thread=channel.thread, message=sent.id
         )
 
-    async def refresh_card(self, idea: Idea) -> None:
+    async def refresh_card(self, idea: Idea, voters: int | None = None) -> None:
         """Edit the card in place; a card deleted by hand is posted again."""
         if idea.message is None or idea.channel is None:
             return
         ref = MessageRef(ChannelRef(idea.ref, idea.channel, idea.thread), idea.message)
         try:
-            await self.port_for(idea.ref).edit(ref, await self.card_message(idea))
+            await self.port_for(idea.ref).edit(ref, await self.card_message(idea, voters))
         except Exception:
             log.info("ideas: card of #%s gone; posting it again", idea.id, exc_info=True)
             await self.post_card(idea)

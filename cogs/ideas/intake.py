@@ -164,8 +164,8 @@ class IdeaIntake(IdeaBoard):
             if budget is not None and held >= budget:
                 raise UserFacingError("ideas.budget", count=budget)
         now_voting = await self.store.toggle_vote(idea.id, actor.ref.id, ctx.clock.now())
-        await self.refresh_card(idea)
         count = len(await self.store.voters(idea.id))
+        await self.refresh_card(idea, count)
         key = "ideas.voted" if now_voting else "ideas.unvoted"
         await ctx.reply(ctx.t(key, idea=idea.id, count=count), ephemeral=True)
 

@@ -163,6 +163,18 @@ class IdeaStore:
             rows = (await conn.execute(query)).all()
         return {int(idea): int(count) for idea, count in rows}
 
+    async def most_votes(self, community: CommunityRef) -> int:
+        """The votes of the community's most-voted open idea (one query, any board size)."""
+        per_idea = (
+            select(func.count().label("n"))
+            .select_from(votes.join(ideas, ideas.c.id == votes.c.idea_id))
+            .where(*of_community(ideas, community), ideas.c.status.in_(OPEN))
+            .group_by(votes.c.idea_id)
+            .subquery()
+        )
+        async with self.db.read() as conn:
+            return int(await conn.scalar(select(func.max(per_idea.c.n))) or 0)
+
     async def active_votes(self, community: CommunityRef, member: str) -> int:
         """Votes the member holds on ideas still open (what a vote budget counts)."""
         query = (

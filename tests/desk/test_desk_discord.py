@@ -113,14 +113,19 @@ async def test_a_ticket_in_a_private_thread(rooms_bot: Bot) -> None:
         intro.json["content"]
     )
     channel = {"channel_id": thread_id}
-    await fake.dispatch("MESSAGE_CREATE", fake.message(ALICE, "since May", **channel))
-    await fake.dispatch("MESSAGE_CREATE", fake.message(MOD, "Refunded it", **channel))
-    # discord.py handles gateway events concurrently: the answer is recorded before closing.
+    # discord.py handles gateway events concurrently: each is recorded before the next.
     store = DeskStore(rooms_bot.app.db)
-    for _ in range(500):
-        if len(await store.transcript(1)) >= 3:
-            break
-        await asyncio.sleep(0.01)
+
+    async def recorded(count: int) -> None:
+        for _ in range(500):
+            if len(await store.transcript(1)) >= count:
+                return
+            await asyncio.sleep(0.01)
+
+    await fake.dispatch("MESSAGE_CREATE", fake.message(ALICE, "since May", **channel))
+    await recorded(2)
+    await fake.dispatch("MESSAGE_CREATE", fake.message(MOD, "Refunded it", **channel))
+    await recorded(3)
     close = fake.slash(MOD, "desk", action="close", details="refunded")
     close.update(channel_id=thread_id, channel={"id": thread_id, "type": 12})
     await fake.dispatch("INTERACTION_CREATE", close)
