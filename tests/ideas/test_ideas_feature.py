@@ -246,3 +246,34 @@ async def test_the_survey_by_hand_and_never_twice_a_period(
     assert "NPS: +25 (4 answers)" in since(platform, "/stats 7d")
     await platform.post(got[3], "general", "/why the app crashes too often")
     assert "we read every answer" in platform.transcript[-1]
+
+
+async def test_a_deleted_card_a_leaver_and_closed_private_messages(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("alice", "general", "/idea Archive search | find old threads")
+    await press_on(app, platform, "bob", "idea.vote", "1")
+    card = next(m for m in platform.messages.values() if m.text.startswith("💡 Idea #1:"))
+    await platform.delete(card.ref)  # a moderator deleted the card by hand
+    card.deleted = True
+
+    async def refuses(*args: object, **kw: object) -> None:
+        return None
+
+    platform.send_direct = refuses  # type: ignore[method-assign]
+    await platform.post("mod", "general", "/ideas status 1 done search ships today")
+    await app.scheduler.run_pending()
+    cards = [m for m in platform.messages.values() if m.text.startswith("💡 Idea #1:")]
+    assert len(cards) == 2 and not cards[-1].deleted  # posted again, with the new status
+    assert "done — search ships today" in cards[-1].text
+    async with app.db.read() as conn:
+        outcomes = (await conn.execute(select(notices.c.outcome))).scalars().all()
+    assert sorted(outcomes) == ["refused", "refused"]  # alice and bob: recorded, not retried
+    await app.scheduler.advance_to(app.clock.now() + timedelta(days=2))
+    async with app.db.read() as conn:
+        assert len((await conn.execute(select(notices.c.id))).scalars().all()) == 2
+    await platform.leave("alice")
+    await app.services.flush_events()  # type: ignore[misc]
+    await platform.post("mod", "general", "/ideas loop")
+    preview = since(platform, "/ideas loop")
+    assert "Thank you for the ideas, alice!" in preview and "@alice" not in preview
