@@ -18,7 +18,8 @@ from bot.core.messages import Button
 from bot.core.permissions import Level
 from bot.i18n import Translator
 from bot.storage import schema
-from cogs.desk.cases import CaseFlow, place
+from bot.storage.directory import known_name
+from cogs.desk.cases import place
 from cogs.desk.payloads import Claim, EscalationDue, OpenTicket, Rate, Reopen
 from cogs.desk.relay import DeskRelay
 from cogs.desk.render import explain, queue_line, transcript
@@ -205,7 +206,7 @@ class DeskCommands(DeskRelay):
             )
             if member is None:
                 raise UserFacingError("desk.assign_who")
-            name = await _known_name(self, ctx.event.community, member.id) or details.split()[0]
+            name = await known_name(self.db, ctx.event.community, member.id) or details.split()[0]
             await self.claim(case, now, Actor(member, name))
             await ctx.reply(t("desk.claimed", case=case.id, name=name))
         elif action == "note":
@@ -274,7 +275,7 @@ class DeskCommands(DeskRelay):
         if event.reply_to is None or event.reply_to_author is None:
             raise UserFacingError("desk.open_reply")
         member = event.reply_to_author
-        name = await _known_name(self, event.community, member.id) or member.id
+        name = await known_name(self.db, event.community, member.id) or member.id
         case = await self.open_case(
             event.community, requester=Actor(member, name), subject=subject, origin="staff",
             channel=event.channel, at=ctx.clock.now(),
@@ -355,15 +356,3 @@ class DeskCommands(DeskRelay):
     def must_be_open(case: Case) -> None:
         if not case.is_open:
             raise UserFacingError("desk.not_open", case=case.id)
-
-
-async def _known_name(feature: CaseFlow, community: CommunityRef, member: str) -> str | None:
-    table = schema.members
-    query = select(table.c.name).where(
-        table.c.platform == community.platform.value,
-        table.c.community == community.id,
-        table.c.member == member,
-    )
-    async with feature.db.read() as conn:
-        found = await conn.scalar(query)
-    return None if found is None else str(found)

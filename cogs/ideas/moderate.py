@@ -4,17 +4,15 @@ moderators' work on it (status, Impact/Cost, merge, a member's message as an ide
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.context import Context
 from bot.core.errors import UserFacingError
 from bot.core.events import Actor, CommandInvoked
 from bot.core.feature import button, command
-from bot.core.ids import ChannelRef, CommunityRef, MemberRef
+from bot.core.ids import ChannelRef, MemberRef
 from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
-from bot.storage import schema
+from bot.storage.directory import known_name, still_here
 from cogs.ideas.intake import IdeaIntake, split_idea
 from cogs.ideas.payloads import Approve
 from cogs.ideas.priority import ranked
@@ -153,21 +151,13 @@ class IdeaModeration(IdeaIntake):
         if event.reply_to is None or event.reply_to_author is None:
             raise UserFacingError("ideas.from_reply")
         member = event.reply_to_author
-        name = await self.name_of(event.community, member) or member.id
+        name = await known_name(self.db, event.community, member.id) or member.id
         title, details = split_idea(title) if title else (ctx.t("ideas.from_title"), "")
         self.check_text(title, details)
         idea_id = await self.create(event.community, Actor(member, name), title, details,
                                     "staff", event.channel, ctx.clock.now())  # fmt: skip
         await self.publish(idea_id, event.reply_to)
         await ctx.reply(ctx.t("ideas.from_done", idea=idea_id, member=name))
-
-    async def name_of(self, community: CommunityRef, member: MemberRef) -> str | None:
-        table = schema.members
-        query = select(table.c.name).where(*schema.of_community(table, community),
-                                           table.c.member == member.id)  # fmt: skip
-        async with self.db.read() as conn:
-            found = await conn.scalar(query)
-        return None if found is None else str(found)
 
     # -- "you asked — we did" ----------------------------------------------------------------
 
@@ -204,17 +194,9 @@ class IdeaModeration(IdeaIntake):
         for raw in idea_list.split(","):
             idea = await self.store.get(int(raw)) if raw.isdigit() else None
             if idea is not None:
-                present = await self.present(idea.ref, idea.author)
+                present = await still_here(self.db, idea.ref, idea.author)
                 out.append((idea.author_ref, idea.author_name, present))
         return out
-
-    async def present(self, community: CommunityRef, member: str) -> bool:
-        table = schema.members
-        query = select(table.c.left_at).where(*schema.of_community(table, community),
-                                              table.c.member == member)  # fmt: skip
-        async with self.db.read() as conn:
-            row = (await conn.execute(query)).first()
-        return row is None or row[0] is None
 
     @button(Approve)
     async def approve(self, ctx: Context, data: Approve) -> None:
