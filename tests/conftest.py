@@ -125,6 +125,8 @@ def example_config_in(folder: Path) -> Path:
     for key in ("rules", "faq", "quizzes"):
         text = text.replace(f'{key} = "{key}"', f"{key} = {str(ROOT / key)!r}", 1)
     text = text.replace('drafts = "faq/drafts"', f"drafts = {str(folder / 'drafts')!r}", 1)
+    templates = ROOT / "content" / "templates"
+    text = text.replace('templates = "content/templates"', f"templates = {str(templates)!r}", 1)
     path = folder / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path

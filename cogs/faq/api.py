@@ -14,13 +14,20 @@ from typing import NamedTuple, Protocol, runtime_checkable
 
 from bot.core.ids import ChannelRef
 from bot.storage.database import Database
-from cogs.faq import semantic
+from cogs.faq import markdown, semantic
 from cogs.faq.language import content_stems, looks_like_question
 from cogs.faq.store import FaqStore, answers
 
 __all__ = [
-    "FaqAnswers", "Likeness", "answers", "likeness", "looks_like_question", "new_entries",
+    "FaqAnswers", "Likeness", "answers", "likeness", "looks_like_question", "markdown_problems",
+    "new_entries", "render_markdown",
 ]  # fmt: skip
+
+markdown_problems = markdown.problems
+"""``(line, problem)`` for Markdown that would not render on every platform (posts share the
+FAQ's Markdown subset)."""
+render_markdown = markdown.render
+"""The FAQ's Markdown subset as the core's rich text (links rewritten by a function)."""
 
 
 @runtime_checkable

@@ -147,7 +147,7 @@ def test_cli_check_reports_bad_content(tmp_path: Path, capsys: pytest.CaptureFix
 def test_a_feature_without_what_it_reads_is_named_with_both(tmp_path: Path) -> None:
     content = EXAMPLE.replace(
         'enabled = ["help", "moderation", "welcome", "polls", "ama", "roles", "faq", "desk",'
-        ' "ideas", "digest", "privacy"]',
+        ' "ideas", "studio", "digest", "privacy"]',
         'enabled = ["help", "digest", "faq"]',
     )
     [problem] = problems_of(tmp_path, content)
@@ -216,7 +216,7 @@ def test_content_that_names_a_command_nobody_answers_is_reported(
     config.write_text(
         EXAMPLE.replace(
             'enabled = ["help", "moderation", "welcome", "polls", "ama", "roles", "faq", "desk",'
-            ' "ideas", "digest", "privacy"]',
+            ' "ideas", "studio", "digest", "privacy"]',
             'enabled = ["help", "faq"]',
         ),
         encoding="utf-8",

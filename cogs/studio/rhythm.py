@@ -1,0 +1,99 @@
+"""``/calendar`` (the next 14 days per channel, with rhythm warnings) and help routes (a
+member's message touching a sensitive topic gets its disclaimer and where to find help)."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from itertools import pairwise
+
+from bot.core.commands import CommandSpec
+from bot.core.context import Context
+from bot.core.events import MessagePosted
+from bot.core.feature import command, on
+from bot.core.permissions import Level
+from cogs.studio.checklist import touched_routes
+from cogs.studio.posts import StudioPosts
+from cogs.studio.tables import StoredPost
+
+CALENDAR = CommandSpec("calendar", "studio.cmd.calendar", level=Level.HELPER)
+DAYS = 14
+ROUTE_AGAIN = 24 * 3600.0
+"""A member hears a route's disclaimer at most once a day."""
+
+
+def rhythm_warnings(
+    scheduled: list[StoredPost], heavy_gap: timedelta, silent: timedelta
+) -> list[tuple[str, str, dict[str, object]]]:
+    """(channel, key, values): heavy posts too close together, and long silences."""
+    found: list[tuple[str, str, dict[str, object]]] = []
+    by_channel: dict[str, list[StoredPost]] = {}
+    for post in scheduled:
+        for name in post.channel_list:
+            by_channel.setdefault(name, []).append(post)
+    for name, planned in sorted(by_channel.items()):
+        planned.sort(key=lambda p: p.publish_at or p.created_at)
+        for before, after in pairwise(planned):
+            if not (before.publish_at and after.publish_at):
+                continue
+            gap = after.publish_at - before.publish_at
+            pair: dict[str, object] = {"first": before.id, "second": after.id}
+            if before.heavy and after.heavy and gap < heavy_gap:
+                found.append((name, "studio.heavy_close", pair))
+            if silent and gap >= silent:
+                found.append((name, "studio.silence", {**pair, "count": gap.days}))
+    return found
+
+
+class StudioRhythm(StudioPosts):
+    """The calendar and the help routes."""
+
+    _told: dict[tuple[str, str, str], float]
+
+    @command(CALENDAR)
+    async def calendar(self, ctx: Context) -> None:
+        now, t = ctx.clock.now(), ctx.t
+        until = now + timedelta(days=DAYS)
+        planned = [
+            p for p in await self.store.listing(ctx.event.community, ("scheduled",))
+            if p.publish_at is not None and p.publish_at <= until
+        ]  # fmt: skip
+        if not planned:
+            await ctx.reply(t("studio.calendar_empty", days=DAYS), ephemeral=True)
+            return
+        lines = [t("studio.calendar_head", days=DAYS)]
+        for post in planned:
+            assert post.publish_at is not None
+            mark = " 📚" if post.heavy else ""
+            lines.append(t("studio.calendar_line", when=t.datetime(post.publish_at, ctx.tz),
+                           channels=", ".join("#" + c for c in post.channel_list), post=post.id,
+                           title=self.body_of(post).split("\n")[0][:60]) + mark)  # fmt: skip
+        gap = timedelta(hours=self.settings.heavy_gap_hours)
+        silent = timedelta(days=self.settings.silent_days)
+        for channel, key, values in rhythm_warnings(planned, gap, silent):
+            lines.append("⚠️ " + t(key, channel=channel, **values))
+        await ctx.reply("\n".join(lines), ephemeral=True)
+
+    @on(MessagePosted)
+    async def help_route(self, ctx: Context) -> None:
+        """A member's message touching a sensitive topic gets the route's disclaimer and help
+        links (once a day per member and topic)."""
+        event = ctx.event
+        assert isinstance(event, MessagePosted)
+        if event.author.is_bot or not self.settings.help_routes:
+            return
+        only = self.settings.route_channels.get(event.community)
+        if only and event.channel.id not in only:
+            return
+        touched = touched_routes(event.content, self.settings.help_routes)
+        if not touched:
+            return
+        told = self.__dict__.setdefault("_told", {})
+        now = time.monotonic()
+        for route in touched:
+            key = (str(event.community), event.author.ref.id, route.name)
+            if now - told.get(key, -ROUTE_AGAIN) < ROUTE_AGAIN:
+                continue
+            told[key] = now
+            links = "\n".join(route.links)
+            await ctx.reply(ctx.t("studio.route", disclaimer=route.disclaimer, links=links))
