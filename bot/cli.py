@@ -164,6 +164,8 @@ def _check(config: Config, rules: Path, faq: Path) -> int:
     if "quizzes" not in config.content.model_fields_set and not config.quizzes_dir.is_dir():
         quizzes = None  # optional unless the config names it
     problems = check_content(enabled_features(config), rules, faq, quizzes)
+    for feature in enabled_features(config):
+        problems += feature.content_problems(config)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

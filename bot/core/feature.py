@@ -217,6 +217,12 @@ class Feature(Generic[S]):
         return config.section(cls.section, cls.Settings)  # type: ignore[return-value]
 
     @classmethod
+    def content_problems(cls, config: Config) -> list[str]:
+        """Problems (``file:line: problem``) of content the feature finds through its own
+        settings (a folder it names), for ``community-bot check``."""
+        return []
+
+    @classmethod
     def add_cli(cls, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         """Add this feature's ``community-bot`` subcommands; set ``handler`` (a
         :data:`CliHandler`) with ``parser.set_defaults(handler=...)``."""

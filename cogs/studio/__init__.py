@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 
+from bot.config import Config
 from bot.content import ContentError
 from bot.core.ids import MemberRef
 from cogs.studio import cli
 from cogs.studio.rhythm import StudioRhythm
+from cogs.studio.templates import check_templates
 
 
 class Studio(StudioRhythm):
@@ -26,6 +28,11 @@ class Studio(StudioRhythm):
 
     async def forget_member(self, member: MemberRef) -> int:
         return await self.store.forget(member)
+
+    @classmethod
+    def content_problems(cls, config: Config) -> list[str]:
+        settings = cls.settings_from(config)
+        return check_templates(config.resolve(settings.templates))
 
     @classmethod
     def add_cli(cls, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -130,3 +130,30 @@ def test_times_in_the_community_zone_gaps_and_the_past() -> None:
         with pytest.raises(UserFacingError) as refused:
             local_time(text, now, berlin)
         assert refused.value.key == key
+
+
+def test_check_and_post_check_from_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+    from tests.conftest import example_config_in
+
+    config = example_config_in(tmp_path)
+    good, bad, broken = tmp_path / "good.md", tmp_path / "bad.md", tmp_path / "broken.md"
+    good.write_text(GOOD.replace("docs.example.org", "example.org"), encoding="utf-8")
+    bad.write_text("We updated the app.", encoding="utf-8")
+    broken.write_text("+++\nowner = 'x'\n", encoding="utf-8")
+    assert main(["post", "check", str(good), "--config", str(config)]) == 0
+    assert main(["post", "check", str(good), str(bad), str(broken), "--config", str(config)]) == 2
+    out = capsys.readouterr()
+    assert f"{good}: ok" in out.out and f"{bad}: blocked" in out.out
+    assert "No next step" in out.out and f"{broken}:1: the front matter is not closed" in out.err
+    # `check` validates the templates folder the config names.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "qotw.md").write_text('+++\ntitle = "Q"\n+++\nAsk {who}\n', encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace(str(ROOT / "content" / "templates"), str(templates)),
+                      encoding="utf-8")  # fmt: skip
+    assert main(["check", "--config", str(config)]) == 2
+    assert "qotw.md:4: {who} is not a declared field" in capsys.readouterr().err
