@@ -11,11 +11,11 @@ from bot.config import Config
 from bot.content import ContentError
 from bot.core.ids import MemberRef
 from cogs.studio import cli
-from cogs.studio.rhythm import StudioRhythm
+from cogs.studio.columns import StudioColumns
 from cogs.studio.templates import check_templates
 
 
-class Studio(StudioRhythm):
+class Studio(StudioColumns):
     """Posts that invite a next step, checked before they go out."""
 
     name = "studio"

@@ -183,7 +183,11 @@ class StudioPosts(Feature[StudioSettings]):
 
     @staticmethod
     def must_be_draft(post: StoredPost) -> None:
-        if post.status not in ("draft", "approved"):
+        """Drafts can change; so can a column's post until it goes out (its owner fills it)."""
+        editable = (
+            ("draft", "approved", "scheduled") if post.column_name else ("draft", "approved")
+        )
+        if post.status not in editable:
             raise UserFacingError("studio.not_draft", post=post.id)
 
     async def run_check(self, ctx: Context, post: StoredPost, details: str) -> None:
@@ -204,6 +208,13 @@ class StudioPosts(Feature[StudioSettings]):
         await self.ready(ctx.t, post)
         await self.save(post, status="approved", approved_by=actor.ref.id)
         await ctx.reply(ctx.t("studio.approved", post=post.id, name=actor.display_name))
+
+    async def unready(self, t: Translator, post: StoredPost) -> bool:
+        try:
+            await self.ready(t, post)
+        except UserFacingError:
+            return True
+        return False
 
     async def ready(self, t: Translator, post: StoredPost) -> None:
         template = self.templates.get(post.template or "")
@@ -260,10 +271,20 @@ class StudioPosts(Feature[StudioSettings]):
         post = await self.store.get(data.post)
         if post is None or not post.belongs_to(data.community):
             return
+        t, _ = self.locale_for(post.ref)
+        if post.column_name and post.status == "scheduled" and await self.unready(t, post):
+            # A column nobody filled (or that fails the checklist) is skipped, never sent empty.
+            if await self.store.claim(post.id, "scheduled", "skipped"):
+                note = t("studio.column_skipped", column=post.column_name, post=post.id)
+                await self.port_for(post.ref).send_direct(
+                    post.ref,
+                    MemberRef(post.ref.platform, post.author),
+                    OutgoingMessage(text(note)),
+                )
+            return
         # Claimed before anything is sent: a replayed deadline or a second process sends nothing.
         if not await self.store.claim(post.id, "scheduled", "publishing"):
             return
-        t, _ = self.locale_for(post.ref)
         message = OutgoingMessage(render_markdown(self.body_of(post)),
                                   self.feedback_buttons(t, post.id))  # fmt: skip
         port = self.port_for(post.ref)

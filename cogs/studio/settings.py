@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from bot.core.settings import CommunityKey, FeatureSettings
+from bot.core.settings import ClockTime, CommunityKey, Duration, FeatureSettings, Weekday
 
 Verdict = Literal["block", "warn", "off"]
 CHECKS = ("next_step", "ad_label", "alt_text", "video", "colour_only", "utm", "owner",
@@ -33,6 +34,23 @@ class HelpRoute(FeatureSettings):
         return {locale: [k.casefold() for k in words] for locale, words in value.items()}
 
 
+class Column(FeatureSettings):
+    """A ritual: a post from a template on a weekday (every ``weeks`` weeks), prepared as a
+    draft ``ahead`` of time for its owner to fill; an unfilled one is skipped, never sent."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+    community: CommunityKey
+    template: Annotated[str, Field(min_length=1, max_length=40)]
+    channel: Annotated[str, Field(min_length=1, max_length=64)]
+    day: Weekday
+    at: ClockTime
+    weeks: Annotated[int, Field(ge=1, le=8)] = 1
+    """1: every week; 2: every other week (ISO week numbers divisible by 2)..."""
+    owner: Annotated[str, Field(min_length=1, max_length=64)]
+    """The member (platform id, or the console name) who fills it."""
+    ahead: Duration = timedelta(days=2)
+
+
 class StudioSettings(FeatureSettings):
     templates: Annotated[str, Field(min_length=1)] = "content/templates"
     """The post templates folder (relative to the config file)."""
@@ -53,6 +71,7 @@ class StudioSettings(FeatureSettings):
     silent_days: Annotated[int, Field(ge=0, le=60)] = 4
     """/calendar flags a channel with no post planned for this many days."""
     help_routes: list[HelpRoute] = Field(default_factory=list)
+    columns: list[Column] = Field(default_factory=list)
     route_channels: dict[CommunityKey, list[str]] = Field(default_factory=dict)
     """Channels where members' messages touching a help route get its disclaimer (empty: all)."""
 

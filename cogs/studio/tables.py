@@ -19,6 +19,7 @@ posts = Table(
     Column("author", String(64), nullable=False),
     Column("author_name", Text, nullable=False),
     Column("template", String(40)),
+    Column("column_name", String(32)),
     Column("fields", Text, nullable=False, default="{}"),
     Column("body", Text),
     Column("heavy", Boolean, nullable=False, default=False),
@@ -51,6 +52,7 @@ class StoredPost:
     author: str
     author_name: str
     template: str | None
+    column_name: str | None
     fields: str
     body: str | None
     heavy: bool

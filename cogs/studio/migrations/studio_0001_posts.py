@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("author", sa.String(64), nullable=False),
         sa.Column("author_name", sa.Text, nullable=False),
         sa.Column("template", sa.String(40)),
+        sa.Column("column_name", sa.String(32)),
         sa.Column("fields", sa.Text, nullable=False),
         sa.Column("body", sa.Text),
         sa.Column("heavy", sa.Boolean, nullable=False),
