@@ -1,4 +1,5 @@
-"""``community-bot post check FILE...``: the pre-publication checklist from a terminal."""
+"""``community-bot post check FILE...`` (the pre-publication checklist from a terminal) and
+``community-bot setup`` (the 60-day rollout per community)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from pathlib import Path
 
 from bot.clitools import EXIT_OK, EXIT_USAGE, SubCommands, config_option
 from bot.config import Config
+from bot.core.ids import CommunityRef
 from bot.i18n import translator
 from cogs.studio.checklist import blocked, check
 from cogs.studio.draft import DraftError, parse_post
 from cogs.studio.posts import render_findings
+from cogs.studio.rhythm import setup_text
+from cogs.studio.rollout import rollout
 from cogs.studio.settings import StudioSettings
 
 
@@ -24,6 +28,40 @@ def add(commands: SubCommands) -> None:
     checking.add_argument("files", nargs="+", type=Path, metavar="FILE")
     config_option(checking)
     checking.set_defaults(handler=run)
+    setup = commands.add_parser("setup", help="the 60-day rollout: what each community has")
+    setup.add_argument("--community", help="platform:id (default: every one the config names)")
+    config_option(setup)
+    setup.set_defaults(handler=run_setup)
+
+
+def run_setup(config: Config, args: argparse.Namespace) -> int:
+    t = translator(config.community.locale)
+    try:
+        targets = [CommunityRef.parse(args.community)] if args.community else communities(config)
+    except ValueError as exc:
+        print(f"setup: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not targets:
+        print("setup: the config names no community yet; give --community platform:id",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    for community in targets:
+        print(f"{community}:")
+        print("  " + setup_text(t, rollout(config, community)).replace("\n", "\n  "))
+    return EXIT_OK
+
+
+def communities(config: Config) -> list[CommunityRef]:
+    """Every community a feature section names (as keys of its per-community settings)."""
+    found: dict[str, CommunityRef] = {}
+    for name in config.features.enabled:
+        section = getattr(config, name, None)
+        for value in vars(section).values() if section is not None else ():
+            if isinstance(value, dict):
+                for key in value:
+                    if isinstance(key, CommunityRef):
+                        found[str(key)] = key
+    return sorted(found.values(), key=str)
 
 
 def run(config: Config, args: argparse.Namespace) -> int:

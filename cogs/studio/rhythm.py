@@ -12,11 +12,14 @@ from bot.core.context import Context
 from bot.core.events import MessagePosted
 from bot.core.feature import command, on
 from bot.core.permissions import Level
+from bot.i18n import Translator
 from cogs.studio.checklist import touched_routes
 from cogs.studio.posts import StudioPosts
+from cogs.studio.rollout import Step, rollout
 from cogs.studio.tables import StoredPost
 
 CALENDAR = CommandSpec("calendar", "studio.cmd.calendar", level=Level.HELPER)
+SETUP = CommandSpec("setup", "studio.cmd.setup", level=Level.MODERATOR)
 DAYS = 14
 ROUTE_AGAIN = 24 * 3600.0
 """A member hears a route's disclaimer at most once a day."""
@@ -43,6 +46,16 @@ def rhythm_warnings(
             if silent and gap >= silent:
                 found.append((name, "studio.silence", {**pair, "count": gap.days}))
     return found
+
+
+def setup_text(t: Translator, steps: list[Step]) -> str:
+    done = sum(step.done for step in steps)
+    lines = [t("studio.setup_head", done=done, total=len(steps))]
+    for step in steps:
+        mark = "✅" if step.done else "⬜"
+        lines.append(t("studio.setup_line", mark=mark, weeks=step.weeks,
+                       step=t(f"studio.setup.{step.key}"), doc=step.doc))  # fmt: skip
+    return "\n".join(lines)
 
 
 class StudioRhythm(StudioPosts):
@@ -73,6 +86,12 @@ class StudioRhythm(StudioPosts):
         for channel, key, values in rhythm_warnings(planned, gap, silent):
             lines.append("⚠️ " + t(key, channel=channel, **values))
         await ctx.reply("\n".join(lines), ephemeral=True)
+
+    @command(SETUP)
+    async def setup(self, ctx: Context) -> None:
+        """The 60-day rollout: what this community has, and what is next."""
+        await ctx.reply(setup_text(ctx.t, rollout(self.config, ctx.event.community)),
+                        ephemeral=True)  # fmt: skip
 
     @on(MessagePosted)
     async def help_route(self, ctx: Context) -> None:

@@ -157,3 +157,20 @@ def test_check_and_post_check_from_a_terminal(
                       encoding="utf-8")  # fmt: skip
     assert main(["check", "--config", str(config)]) == 2
     assert "qotw.md:4: {who} is not a declared field" in capsys.readouterr().err
+
+
+def test_the_rollout_checklist_per_community(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+    from tests.conftest import example_config_in
+
+    config = example_config_in(tmp_path)
+    assert main(["setup", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "console:console:" in out and "8 of 9 in place" in out
+    assert "⬜ weeks 3-4: columns" in out and "✅ weeks 1-2: the FAQ — docs/faq.md" in out
+    assert main(["setup", "--community", "telegram:-100", "--config", str(config)]) == 0
+    assert "⬜ weeks 3-4: response times (SLA)" in capsys.readouterr().out
+    assert main(["setup", "--community", "nowhere", "--config", str(config)]) == 2
+    assert "must be 'platform:id'" in capsys.readouterr().err
