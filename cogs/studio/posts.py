@@ -20,7 +20,7 @@ from bot.core.permissions import Level
 from bot.core.richtext import text
 from bot.i18n import Translator
 from cogs.faq.api import render_markdown
-from cogs.studio.checklist import Finding, blocked, check
+from cogs.studio.checklist import LIMITS, Finding, blocked, check
 from cogs.studio.draft import Post
 from cogs.studio.payloads import PublishDue, Useful
 from cogs.studio.settings import StudioSettings
@@ -195,9 +195,14 @@ class StudioPosts(Feature[StudioSettings]):
         await ctx.reply(render_findings(ctx.t, findings), ephemeral=True)
 
     async def preview(self, ctx: Context, post: StoredPost, details: str) -> None:
-        body = self.body_of(post)
-        await ctx.reply(render_markdown(body), buttons=self.feedback_buttons(ctx.t, post.id),
-                        ephemeral=True)  # fmt: skip
+        """The post as it will go out, and how each platform will carry it."""
+        body = render_markdown(self.body_of(post))
+        length = len(body.plain())
+        notes = [ctx.t("studio.preview_parts", platform=platform.title(), limit=limit,
+                       count=-(-length // limit) or 1)
+                 for platform, limit in LIMITS.items()]  # fmt: skip
+        await ctx.reply(body, buttons=self.feedback_buttons(ctx.t, post.id), ephemeral=True)
+        await ctx.reply("\n".join(notes), ephemeral=True)
 
     async def approve(self, ctx: Context, post: StoredPost, details: str) -> None:
         actor = ctx.event.actor

@@ -4,15 +4,20 @@ member's message touching a sensitive topic gets its disclaimer and where to fin
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
+from bot.config import Config
 from bot.core.commands import CommandSpec
 from bot.core.context import Context
 from bot.core.events import MessagePosted
 from bot.core.feature import command, on
+from bot.core.ids import CommunityRef
 from bot.core.permissions import Level
 from bot.i18n import Translator
+from bot.scheduler import weekly_trigger
 from cogs.studio.checklist import touched_routes
 from cogs.studio.posts import StudioPosts
 from cogs.studio.rollout import Step, rollout
@@ -48,6 +53,32 @@ def rhythm_warnings(
     return found
 
 
+CLASH = timedelta(hours=2)
+"""A post this close to the digest or an AMA in the same channel competes with it."""
+
+
+def rituals(
+    config: Config, community: CommunityRef, start: datetime, end: datetime, zone: ZoneInfo
+) -> list[tuple[datetime, str, str, str]]:
+    """(when, channel, kind, label) of the weekly digest and weekly AMAs in ``[start, end)``."""
+    planned: list[tuple[str, str, str, clock_time, str]] = []
+    digest = getattr(config, "digest", None) if "digest" in config.features.enabled else None
+    if digest is not None and community in digest.channels:
+        planned.append((digest.channels[community], "digest", digest.day, digest.at, ""))
+    ama = getattr(config, "ama", None) if "ama" in config.features.enabled else None
+    for entry in getattr(ama, "weekly", ()) if ama is not None else ():
+        if entry.community == community:
+            planned.append((entry.channel, "ama", entry.day, entry.opens_at, entry.topic))
+    found = []
+    for channel, kind, day, at, label in planned:
+        trigger = weekly_trigger(day, at, zone)
+        moment = trigger.get_next_fire_time(None, start)
+        while moment is not None and moment < end:
+            found.append((moment, channel, kind, label))
+            moment = trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
+    return sorted(found)
+
+
 def setup_text(t: Translator, steps: list[Step]) -> str:
     done = sum(step.done for step in steps)
     lines = [t("studio.setup_head", done=done, total=len(steps))]
@@ -71,7 +102,7 @@ class StudioRhythm(StudioPosts):
             p for p in await self.store.listing(ctx.event.community, ("scheduled",))
             if p.publish_at is not None and p.publish_at <= until
         ]  # fmt: skip
-        if not planned:
+        if not planned and not rituals(self.config, ctx.event.community, now, until, ctx.tz):
             await ctx.reply(t("studio.calendar_empty", days=DAYS), ephemeral=True)
             return
         lines = [t("studio.calendar_head", days=DAYS)]
@@ -81,6 +112,14 @@ class StudioRhythm(StudioPosts):
             lines.append(t("studio.calendar_line", when=t.datetime(post.publish_at, ctx.tz),
                            channels=", ".join("#" + c for c in post.channel_list), post=post.id,
                            title=self.body_of(post).split("\n")[0][:60]) + mark)  # fmt: skip
+        for when, channel, kind, label in rituals(self.config, ctx.event.community, now, until,
+                                                  ctx.tz):  # fmt: skip
+            lines.append(t(f"studio.calendar_{kind}", when=t.datetime(when, ctx.tz),
+                           channel=channel, topic=label))  # fmt: skip
+            for post in planned:
+                close = post.publish_at is not None and abs(post.publish_at - when) < CLASH
+                if close and channel in post.channel_list:
+                    lines.append("⚠️ " + t(f"studio.clash_{kind}", post=post.id, channel=channel))
         gap = timedelta(hours=self.settings.heavy_gap_hours)
         silent = timedelta(days=self.settings.silent_days)
         for channel, key, values in rhythm_warnings(planned, gap, silent):

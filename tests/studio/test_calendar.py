@@ -1,0 +1,48 @@
+"""/calendar through the neutral core: planned posts, the weekly digest beside them, and the
+warnings (a post competing with the digest, two heavy posts in a row, a silent stretch)."""
+
+from __future__ import annotations
+
+from bot.adapters.console.platform import ConsolePlatform
+from bot.app import BotApp
+
+
+def since(platform: ConsolePlatform, command: str) -> str:
+    lines = platform.transcript
+    start = max(i for i, line in enumerate(lines) if line.endswith(command))
+    return "\n".join(lines[start:])
+
+
+async def plan(platform: ConsolePlatform, number: int, template: str, when: str) -> None:
+    await platform.post("mod", "general", f"/post new {template}")
+    await platform.post("mod", "general", f"/post edit {number} A long read about setup?")
+    await platform.post("admin", "general", f"/post approve {number}")
+    await platform.post("admin", "general", f"/post schedule {number} {when}")
+
+
+async def test_the_calendar_shows_the_digest_and_its_warnings(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    # The fixture clock: Friday 2026-11-27 14:00 in Tbilisi; the digest goes out Mondays 10:00.
+    await plan(platform, 1, "how_it_works", "2026-11-30 11:00")
+    await plan(platform, 2, "how_it_works", "2026-11-30 18:00")
+    await plan(platform, 3, "question_of_the_week", "2026-12-07 12:00")
+    await platform.post("helper", "general", "/calendar")
+    shown = since(platform, "/calendar")
+    assert "📰 the weekly digest" in shown
+    assert "post #1 goes out within two hours of the weekly digest" in shown
+    assert "heavy posts #1 and #2 come right after each other" in shown
+    assert "6 days without a post between #2 and #3" in shown
+    assert shown.count("📚") == 2
+
+
+async def test_preview_shows_how_each_platform_carries_the_post(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("mod", "general", "/post new")
+    await platform.post("mod", "general", "/post edit 1 " + "word " * 500 + "?")
+    await platform.post("mod", "general", "/post preview 1")
+    shown = since(platform, "/post preview 1")
+    assert "Telegram (up to 4096 a message): 1 message" in shown
+    assert "Discord (up to 2000 a message): 2 messages" in shown
+    assert "[👍 Useful] [👎 Not useful]" in shown
