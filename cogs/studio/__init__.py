@@ -11,11 +11,11 @@ from bot.config import Config
 from bot.content import ContentError
 from bot.core.ids import MemberRef
 from cogs.studio import cli
-from cogs.studio.columns import StudioColumns
+from cogs.studio.guided import StudioGuided
 from cogs.studio.templates import check_templates
 
 
-class Studio(StudioColumns):
+class Studio(StudioGuided):
     """Posts that invite a next step, checked before they go out."""
 
     name = "studio"
@@ -25,6 +25,7 @@ class Studio(StudioColumns):
         problems = self.load()
         if problems:
             raise ContentError(problems)
+        await self.load_prompts()
 
     async def forget_member(self, member: MemberRef) -> int:
         return await self.store.forget(member)

@@ -14,7 +14,7 @@ from bot.core.context import Context, Services
 from bot.core.durations import parse_duration
 from bot.core.errors import UserFacingError
 from bot.core.feature import Feature, button, command, deadline
-from bot.core.ids import ChannelRef, MemberRef
+from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage
 from bot.core.permissions import Level
 from bot.core.richtext import text
@@ -141,9 +141,15 @@ class StudioPosts(Feature[StudioSettings]):
             fields="{}", heavy=template.heavy, channels=channel.id,
             status="draft", created_at=ctx.clock.now(), messages="", version=1,
         )  # fmt: skip
-        asks = "\n".join(f"• {name}: {prompt}" for name, prompt in template.fields)
-        await ctx.reply(ctx.t("studio.created", post=post_id, template=template.title,
-                              fields=asks), ephemeral=True)  # fmt: skip
+        await ctx.reply(ctx.t("studio.created", post=post_id, template=template.title),
+                        ephemeral=True)  # fmt: skip
+        post = await self.store.get(post_id)
+        assert post is not None
+        await self.ask_next(post, ctx.event.message_ref)
+
+    async def ask_next(self, post: StoredPost, reply_to: MessageRef | None) -> bool:
+        """Ask the author for the next empty field (the guided flow; see guided.py)."""
+        return False
 
     async def fill(self, ctx: Context, post: StoredPost, details: str) -> None:
         self.must_be_draft(post)
@@ -173,9 +179,30 @@ class StudioPosts(Feature[StudioSettings]):
         names = [n.lstrip("#") for n in details.replace(",", " ").split()]
         if not names or len(names) > 10:
             raise UserFacingError("studio.channels_usage")
+        for name in names:
+            self.target(post, name)  # a community elsewhere must be linked with this one
         await self.save(post, channels=",".join(dict.fromkeys(names)))
         await ctx.reply(ctx.t("studio.channels_set", post=post.id, channels=", ".join(names)),
                         ephemeral=True)  # fmt: skip
+
+    def target(self, post: StoredPost, entry: str) -> ChannelRef:
+        """A channel of the post's community (``news``), or of a linked community on any
+        platform (``discord:123456/news``)."""
+        key, slash, name = entry.rpartition("/")
+        if not slash:
+            return ChannelRef(post.ref, entry)
+        try:
+            community = CommunityRef.parse(key)
+        except ValueError:
+            raise UserFacingError("studio.bad_channel", channel=entry) from None
+        if not name or not self.linked(post.ref, community):
+            raise UserFacingError("studio.not_linked", channel=entry)
+        return ChannelRef(community, name)
+
+    def linked(self, mine: CommunityRef, other: CommunityRef) -> bool:
+        return mine == other or any(
+            mine in group and other in group for group in self.settings.linked
+        )
 
     async def save(self, post: StoredPost, **values: object) -> None:
         if not await self.store.update(post, **values):
@@ -296,14 +323,15 @@ class StudioPosts(Feature[StudioSettings]):
         sent: list[str] = []
         for name in post.channel_list:
             try:
-                ref = await port.send(ChannelRef(post.ref, name), message)
+                channel = self.target(post, name)
+                ref = await self.port_for(channel.community).send(channel, message)
             except Exception:
                 log.warning("studio: post %s could not go to %s", post.id, name, exc_info=True)
                 continue
-            sent.append(f"{name}:{ref.id}")
+            sent.append(f"{name}|{ref.id}")
         await self.store.claim(post.id, "publishing", "published",
                                published_at=self.clock.now(), messages=",".join(sent))  # fmt: skip
-        reached = {item.partition(":")[0] for item in sent}
+        reached = {item.partition("|")[0] for item in sent}
         missing = [name for name in post.channel_list if name not in reached]
         if missing:  # a channel deleted since: the author hears which
             note = t("studio.channel_gone", post=post.id, channels=", ".join(missing))
@@ -315,7 +343,7 @@ class StudioPosts(Feature[StudioSettings]):
         actor = ctx.event.actor
         assert actor is not None
         post = await self.store.get(data.post)
-        if post is None or not post.belongs_to(ctx.event.community):
+        if post is None or not self.linked(post.ref, ctx.event.community):
             raise UserFacingError("studio.no_post", post=data.post)
         if not await self.store.rate(post.id, actor.ref.id, data.verdict == "y", ctx.clock.now()):
             raise UserFacingError("studio.rated_already")

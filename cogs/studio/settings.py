@@ -71,6 +71,9 @@ class StudioSettings(FeatureSettings):
     silent_days: Annotated[int, Field(ge=0, le=60)] = 4
     """/calendar flags a channel with no post planned for this many days."""
     help_routes: list[HelpRoute] = Field(default_factory=list)
+    linked: list[list[CommunityKey]] = Field(default_factory=list)
+    """Groups of communities (on any platform) that share posts: a draft of one may also go
+    to channels of the others (``/post channels N news discord:123/news``)."""
     columns: list[Column] = Field(default_factory=list)
     route_channels: dict[CommunityKey, list[str]] = Field(default_factory=dict)
     """Channels where members' messages touching a help route get its disclaimer (empty: all)."""

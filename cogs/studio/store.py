@@ -47,6 +47,12 @@ class StudioStore:
             result = await conn.execute(query)
         return bool(result.rowcount)
 
+    async def set_prompt(self, post_id: int, message: str | None, field: str | None) -> None:
+        """Which question the bot asked last (bookkeeping: not an edit, no version change)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(update(posts).where(posts.c.id == post_id).values(
+                prompt_message=message, prompt_field=field))  # fmt: skip
+
     async def claim(self, post_id: int, before: str, after: str, **values: Any) -> bool:
         """Move a post from status ``before`` to ``after`` once (the publishing claim)."""
         async with self.db.transaction() as conn:

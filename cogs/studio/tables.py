@@ -30,6 +30,8 @@ posts = Table(
     Column("published_at", UtcDateTime),
     Column("messages", Text, nullable=False, default=""),
     Column("version", Integer, nullable=False, default=1),
+    Column("prompt_message", String(64)),
+    Column("prompt_field", String(32)),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_studio_posts_status", "platform", "community", "status"),
 )
@@ -64,6 +66,8 @@ class StoredPost:
     messages: str
     version: int
     created_at: datetime
+    prompt_message: str | None = None
+    prompt_field: str | None = None
 
     @property
     def ref(self) -> CommunityRef:

@@ -46,3 +46,21 @@ async def test_preview_shows_how_each_platform_carries_the_post(
     assert "Telegram (up to 4096 a message): 1 message" in shown
     assert "Discord (up to 2000 a message): 2 messages" in shown
     assert "[👍 Useful] [👎 Not useful]" in shown
+
+
+async def test_a_draft_filled_by_replying_to_the_bot_s_questions(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    await platform.post("mod", "general", "/post new myth_vs_fact")
+    assert "1/3: The myth, as people say it?" in platform.transcript[-1]
+    await platform.post("bob", "general", "not the author's answer", reply_to_member="bot")
+    assert "1/3" in platform.transcript[-2]  # ignored: only the author fills the draft
+    await platform.post("mod", "general", "Cats always land on their feet",
+                        reply_to_member="bot")  # fmt: skip
+    assert "2/3: What is true, in two or three sentences?" in platform.transcript[-1]
+    await platform.post("mod", "general", "They often do, not always.", reply_to_member="bot")
+    await platform.post("mod", "general", "https://docs.example.org/cats", reply_to_member="bot")
+    assert "every field is filled" in platform.transcript[-1]
+    await platform.post("mod", "general", "/post preview 1")
+    shown = since(platform, "/post preview 1")
+    assert "Myth: Cats always land on their feet" in shown and "not the author" not in shown

@@ -4,12 +4,14 @@ feedback buttons, and a member's verdict recorded once."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config
 from cogs.studio import Studio
+from cogs.studio.store import StudioStore
 from tests.adapters.discord.fake_discord import ALICE, CHANNEL_ID, MOD, FakeDiscord
 from tests.adapters.discord.test_e2e import discord_config, fake, start, stop
 from tests.adapters.telegram.fake_bot_api import GROUP, text_message, user
@@ -63,11 +65,19 @@ async def test_a_post_published_to_a_discord_channel(
             command = fake.slash(MOD, "post", **options)
             await fake.dispatch("INTERACTION_CREATE", command)
             await fake.wait_for("POST", rf"/interactions/{command['id']}/[^/]+/callback")
-        [post] = await fake.wait_for("POST", rf"/channels/{CHANNEL_ID}/messages")
+        sent = await fake.wait_for("POST", rf"/channels/{CHANNEL_ID}/messages", 2)
+        assert "1/1: The question for the community?" in sent[0].json["content"].replace("\\", "")
+        post = sent[1]  # the guided question first, then the post
         assert "Question of the week" in post.json["content"] and "Why us?" in post.json["content"]
         ids = [c["custom_id"] for row in post.json["components"] for c in row["components"]]
         assert ids == ["post.useful:1:y", "post.useful:1:n"]
         shown = next(m for m in fake.messages.values() if "Why us?" in m["content"])
+        store = StudioStore(bot.app.db)
+        for _ in range(500):  # the post's buttons are bound once publishing has finished
+            stored = await store.get(1)
+            if stored is not None and stored.status == "published":
+                break
+            await asyncio.sleep(0.01)
         for _ in range(2):
             click = fake.click(ALICE, "post.useful:1:y", shown)
             await fake.dispatch("INTERACTION_CREATE", click)

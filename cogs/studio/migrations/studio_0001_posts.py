@@ -38,6 +38,8 @@ def upgrade() -> None:
         sa.Column("published_at", UtcDateTime),
         sa.Column("messages", sa.Text, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("prompt_message", sa.String(64)),
+        sa.Column("prompt_field", sa.String(32)),
         sa.Column("created_at", UtcDateTime, nullable=False),
     )
     op.create_index("ix_studio_posts_status", "studio_posts", ["platform", "community", "status"])
