@@ -31,7 +31,7 @@ def run(
     [
         ("desk.py", ("--cases", "200", "--spans", "50", "--baseline-spans", "2"),
          ("business elapsed", "speed-up", "KPIs for 200 cases")),
-        ("ideas.py", ("--ideas", "60", "--votes", "6", "--small", "5"),
+        ("ideas.py", ("--ideas", "60", "--votes", "6", "--no-baseline"),
          ("vote on a board of 60 ideas", "near-duplicate check")),
         ("pipeline.py", ("--messages", "300", "--baseline-messages", "30"),
          ("messages/s", "speed-up over baseline")),
