@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,17 +59,95 @@ def core_config(example_config: Config) -> Config:
     return example_config.model_copy(update={"features": features})
 
 
+DATABASE = os.environ.get("BOT_TEST_DB", "sqlite")
+"""Which database every test gets: "sqlite" (default) or "postgres" (BOT_TEST_POSTGRES_URL names
+a server; `.ci/run` starts a throw-away one)."""
+
+
 @pytest.fixture
-def db_url(tmp_path: Path, _migrated_template: Path) -> str:
+def db_url(tmp_path: Path, _migrated_template: str) -> Iterator[str]:
     """A database of its own for each test, already at the newest schema: a copy of one
     migrated per worker (running every migration costs ~100 ms a test)."""
-    path = tmp_path / "bot.sqlite3"
-    shutil.copyfile(_migrated_template, path)
-    return f"sqlite+aiosqlite:///{path}"
+    if DATABASE != "postgres":
+        path = tmp_path / "bot.sqlite3"
+        shutil.copyfile(_migrated_template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    _postgres(f'CREATE DATABASE "{name}" TEMPLATE "{_migrated_template}"')
+    try:
+        yield _postgres_url(name)
+    finally:
+        _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _postgres_url(database: str) -> str:
+    server = os.environ.get("BOT_TEST_POSTGRES_URL", "")
+    if not server:
+        pytest.fail(
+            "BOT_TEST_DB=postgres needs BOT_TEST_POSTGRES_URL (postgresql://user@host:port/db)"
+        )
+    base = server.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    return f"{base}/{database}"
+
+
+def _postgres(statement: str) -> None:
+    """Run one statement on the server's maintenance database (outside a transaction)."""
+    import asyncpg
+
+    async def run() -> None:
+        server = os.environ["BOT_TEST_POSTGRES_URL"].rsplit("/", 1)[0] + "/postgres"
+        connection = await asyncpg.connect(server, timeout=5)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(run()) if not _loop_running() else _in_thread(run)
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _in_thread(make: Callable[[], Any]) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            asyncio.run(make())
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
 
 
 @pytest.fixture(scope="session")
-def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if DATABASE == "postgres":
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        name = f"template_{worker}_{uuid.uuid4().hex[:8]}"
+        _postgres(f'CREATE DATABASE "{name}"')
+
+        async def migrate_pg() -> None:
+            database = Database(_postgres_url(name))
+            try:
+                await database.migrate()
+            finally:
+                await database.close()
+
+        asyncio.run(migrate_pg())
+        return name
     path = tmp_path_factory.mktemp("template") / "bot.sqlite3"
 
     async def migrate() -> None:
@@ -80,7 +160,7 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     asyncio.run(migrate())
     # Closed cleanly, the write-ahead log is checkpointed: the main file is the whole database.
     assert not path.with_name(path.name + "-wal").exists()
-    return path
+    return str(path)
 
 
 @pytest.fixture

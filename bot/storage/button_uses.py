@@ -28,7 +28,7 @@ class ButtonUses:
         member = self.event.member
         if await self.db.insert_new(
             schema.button_uses, **self.key, pressed_by=member.ref.id,
-            pressed_by_name=member.display_name[:100], pressed_at=now,
+            pressed_by_name=member.display_name[:schema.MAX_NAME], pressed_at=now,
         ):  # fmt: skip
             return None
         table = schema.button_uses

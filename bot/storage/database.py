@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Table, event, select
+from sqlalchemy import Connection, Table, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -59,6 +59,10 @@ def require_existing(url: str) -> None:
         raise StorageError(
             f"no database at {path}: check the path (the bot creates it on its first run)"
         )
+
+
+MIGRATION_LOCK = 0x636F6D6D62
+"""The advisory lock every process takes around migrations on PostgreSQL ("commb")."""
 
 
 class Database:
@@ -124,8 +128,16 @@ class Database:
             yield conn
 
     async def migrate(self) -> str | None:
-        """Bring the schema to the newest version in one transaction; returns the revision."""
+        """Bring the schema to the newest version in one transaction; returns the revision.
+
+        Safe when several processes start at once on an empty database: on SQLite the write
+        transaction (``BEGIN IMMEDIATE``) queues them, on PostgreSQL a transaction-scoped
+        advisory lock does; the later ones find the schema current and change nothing."""
         async with self.transaction() as conn:
+            if self.dialect == "postgresql":
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
             return await conn.run_sync(_upgrade)
 
     async def get_meta(self, key: str) -> str | None:

@@ -271,7 +271,7 @@ class EventLog:
         klass = actor_class(actor)
         if pending is None:
             pending = self._members[key] = {"first_seen_at": event.occurred_at}
-        pending["name"] = actor.display_name[:100]
+        pending["name"] = actor.display_name[: schema.MAX_NAME]
         pending["actor_class"] = klass
         if isinstance(event, MemberJoined):
             pending.setdefault("joined_at", event.occurred_at)

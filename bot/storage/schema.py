@@ -31,6 +31,10 @@ metadata = MetaData()
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
+MAX_NAME = 256
+"""Display names are kept up to this length (Telegram: 64 + 64; the columns are unbounded)."""
+
+
 def community_columns(*, primary_key: bool = False) -> list[Column[str]]:
     """The ``platform`` and ``community`` columns every per-community table starts with."""
     return [
@@ -101,7 +105,7 @@ button_uses = Table(
     Column("message", String(64), primary_key=True),
     Column("use_group", String(64), primary_key=True),
     Column("pressed_by", String(64), nullable=False),
-    Column("pressed_by_name", String(100), nullable=False),
+    Column("pressed_by_name", Text, nullable=False),
     Column("pressed_at", UtcDateTime, nullable=False),
 )
 """Single-use buttons: who pressed first under a message (the core claims it before the
@@ -127,7 +131,7 @@ members = Table(
     Column("platform", String(20), primary_key=True),
     Column("community", String(64), primary_key=True),
     Column("member", String(64), primary_key=True),
-    Column("name", String(100), nullable=False),
+    Column("name", Text, nullable=False),
     Column("actor_class", String(12), nullable=False),
     Column("first_seen_at", UtcDateTime, nullable=False),
     Column("joined_at", UtcDateTime),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, String, Table, and_, select
+from sqlalchemy import Column, String, Table, Text, and_, select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
@@ -17,7 +17,7 @@ onboarding = Table(
     metadata,
     *community_columns(primary_key=True),
     Column("member", String(64), primary_key=True),
-    Column("member_name", String(100), nullable=False),
+    Column("member_name", Text, nullable=False),
     Column("joined_at", UtcDateTime, nullable=False),
     Column("welcome_channel", String(64)),
     Column("welcome_message", String(64)),

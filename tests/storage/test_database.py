@@ -9,8 +9,10 @@ from sqlalchemy import Column, Integer, MetaData, Table, select, text
 
 from bot.storage.database import Database, StorageError, head_revision
 from bot.storage.types import UtcDateTime
+from tests import conftest
 
 
+@pytest.mark.skipif(conftest.DATABASE != "sqlite", reason="SQLite's own settings (PRAGMA)")
 async def test_fresh_database_migrates_once_with_wal_and_foreign_keys(db_url: str) -> None:
     db = Database(db_url)
     try:
