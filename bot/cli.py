@@ -70,6 +70,9 @@ def build_parser(features: Sequence[type[AnyFeature]] = ()) -> argparse.Argument
     check = sub("check", "validate the config, rules/ and faq/; list every problem")
     check.add_argument("--rules", type=Path, help="rules folder (default: [content] rules)")
     check.add_argument("--faq", type=Path, help="FAQ folder (default: [content] faq)")
+    check.add_argument(
+        "--connect", action="store_true", help="also reach the database server [storage] names"
+    )
     member = commands.add_parser("member", help="a member's data")
     member_commands = member.add_subparsers(dest="member_command", metavar="ACTION", required=True)
     forget = member_commands.add_parser(
@@ -149,7 +152,9 @@ def _dispatch(config: Config, args: argparse.Namespace) -> int:
     if handler is not None:
         return handler(config, args)
     if args.command == "check":
-        return _check(config, args.rules or config.rules_dir, args.faq or config.faq_dir)
+        return _check(
+            config, args.rules or config.rules_dir, args.faq or config.faq_dir, args.connect
+        )
     if args.command == "member":
         return _forget(config, args.member, args.database)
     if args.command == "simulate":
@@ -157,8 +162,9 @@ def _dispatch(config: Config, args: argparse.Namespace) -> int:
     return _run(config)
 
 
-def _check(config: Config, rules: Path, faq: Path) -> int:
+def _check(config: Config, rules: Path, faq: Path, connect: bool = False) -> int:
     from bot.content import advise_content, check_content
+    from bot.storage.database import check_storage
 
     quizzes: Path | None = config.quizzes_dir
     if "quizzes" not in config.content.model_fields_set and not config.quizzes_dir.is_dir():
@@ -166,6 +172,8 @@ def _check(config: Config, rules: Path, faq: Path) -> int:
     problems = check_content(enabled_features(config), rules, faq, quizzes)
     for feature in enabled_features(config):
         problems += feature.content_problems(config)
+    storage = asyncio.run(check_storage(config.database_url(), connect=connect))
+    problems += [f"[storage] database: {problem}" for problem in storage]
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

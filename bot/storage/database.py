@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 import os
@@ -40,6 +41,40 @@ def storage_problem(exc: SQLAlchemyError) -> str:
     text = str(original) if original is not None else str(exc)
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     return first
+
+
+SUPPORTED = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+async def check_storage(url: str, *, connect: bool, within: float = 10.0) -> list[str]:
+    """Problems of a storage URL: its form, its driver, and (``connect``) the server itself."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return [f"{url!r} is not a database URL (e.g. sqlite+aiosqlite:///bot.sqlite3 or"
+                " postgresql+asyncpg://user@host:5432/bot)"]  # fmt: skip
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED:
+        return [f"{backend!r} is not supported: use SQLite or PostgreSQL"]
+    if parsed.drivername != SUPPORTED[backend]:
+        return [f"{parsed.drivername}: the bot needs the async driver, {SUPPORTED[backend]}://..."]
+    try:
+        database = Database(url)
+    except StorageError as exc:
+        return [str(exc)]
+    try:
+        if connect:
+            async with asyncio.timeout(within), database.read() as conn:
+                await conn.execute(text("SELECT 1"))
+    except TimeoutError:
+        return [f"no answer from {parsed.host}:{parsed.port} within {within:g} s"]
+    except SQLAlchemyError as exc:
+        return [f"cannot use it: {storage_problem(exc)}"]
+    except (OSError, Exception) as exc:  # asyncpg's own errors (wrong role, no database)
+        return [f"cannot reach it: {exc}"]
+    finally:
+        await database.close()
+    return []
 
 
 def require_existing(url: str) -> None:
@@ -133,6 +168,12 @@ class Database:
         Safe when several processes start at once on an empty database: on SQLite the write
         transaction (``BEGIN IMMEDIATE``) queues them, on PostgreSQL a transaction-scoped
         advisory lock does; the later ones find the schema current and change nothing."""
+        try:
+            return await self._migrate()
+        except OSError as exc:  # the server is not there (SQLAlchemy does not wrap these)
+            raise StorageError(f"cannot reach the database server: {exc}") from None
+
+    async def _migrate(self) -> str | None:
         async with self.transaction() as conn:
             if self.dialect == "postgresql":
                 await conn.execute(

@@ -73,3 +73,47 @@ async def test_five_processes_start_at_once_on_an_empty_database(empty_url: str)
 @pytest.mark.skipif(not os.environ.get("CI"), reason="CI must say which databases it covered")
 def test_ci_runs_on_the_database_it_says() -> None:
     assert conftest.DATABASE in ("sqlite", "postgres")
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("mysql+aiomysql://bot@127.0.0.1/bot", "'mysql' is not supported"),
+        ("postgresql://bot@127.0.0.1/bot", "needs the async driver, postgresql+asyncpg://"),
+        ("sqlite:///bot.sqlite3", "needs the async driver, sqlite+aiosqlite://"),
+        ("postgresql+asyncpg://bot@127.0.0.1:1/bot", "cannot reach it"),
+    ],
+)
+def test_check_names_storage_problems_in_one_line(
+    url: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+    from tests.conftest import example_config_in
+
+    config = example_config_in(tmp_path)
+    text = config.read_text(encoding="utf-8").replace(
+        'database = "data/community-bot.sqlite3"', f"database = {url!r}", 1
+    )
+    config.write_text(text, encoding="utf-8")
+    assert main(["check", "--connect", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "[storage] database: " in err and said in err and "Traceback" not in err
+
+
+def test_run_without_its_database_server_says_so_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+    from tests.conftest import example_config_in
+
+    config = example_config_in(tmp_path)
+    text = config.read_text(encoding="utf-8").replace(
+        'database = "data/community-bot.sqlite3"',
+        'database = "postgresql+asyncpg://bot@127.0.0.1:1/bot"', 1,
+    )  # fmt: skip
+    config.write_text(text, encoding="utf-8")
+    script = tmp_path / "s.txt"
+    script.write_text("alice: hello\n", encoding="utf-8")
+    assert main(["simulate", str(script), "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("database error: cannot reach the database server")
