@@ -246,7 +246,7 @@ class DeskCommands(DeskRelay):
         elif action == "merge":
             target = details.split()[0].lstrip("#") if details else ""
             channel = ctx.event.channel_ref
-            here = None if channel is None else self.room_case(channel)
+            here = None if channel is None else await self.find_room(channel)
             if not target and here is not None and here != case.id:
                 # "/desk merge 12" in a case's room: this case into #12.
                 case, target = await self.case_here(ctx, here), str(case.id)

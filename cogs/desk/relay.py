@@ -66,7 +66,7 @@ class DeskRelay(CaseMerging):
     async def room_message(self, event: MessagePosted) -> bool:
         """A message in a case's room, or a reply to a case's message in a staff chat shared
         by replies (True: it was one, nothing else should handle it)."""
-        case_id = self.room_case(event.channel)
+        case_id = await self.find_room(event.channel)
         if case_id is None:
             case_id = await self.replied_case(event)
             if case_id is None:
@@ -118,7 +118,7 @@ class DeskRelay(CaseMerging):
         """Staff corrected a relayed message: the member gets the new text, marked edited."""
         event = ctx.event
         assert isinstance(event, MessageEdited)
-        case_id = self.room_case(event.channel)
+        case_id = await self.find_room(event.channel)
         if case_id is None or event.author.is_bot:
             return
         case = await self.store.get(case_id)
@@ -226,7 +226,7 @@ class DeskRelay(CaseMerging):
         """The case numbered, or in a case's room the room's case."""
         if number is None:
             channel = ctx.event.channel_ref
-            number = None if channel is None else self.room_case(channel)
+            number = None if channel is None else await self.find_room(channel)
             if number is None:
                 raise UserFacingError("desk.which_case")
             case = await self.store.get(number)

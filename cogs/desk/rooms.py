@@ -7,6 +7,7 @@ messages keeps the case in the channel."""
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import replace
 
 from bot.core.capabilities import Capability
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 ROOM_ORIGINS = ("ticket", "staff")
 """Public help-channel questions stay public; tickets and cases staff opened get a room."""
 MAX_RELAY = 3500
+MAX_NOT_ROOMS = 10_000
+"""Threads remembered as no room (the oldest are forgotten first)."""
 
 
 def room_key(channel: ChannelRef) -> tuple[str, str, str]:
@@ -58,6 +61,26 @@ class CaseRooms(SlaClocks):
 
     def room_case(self, channel: ChannelRef) -> int | None:
         return self.rooms.get(room_key(channel))
+
+    async def find_room(self, channel: ChannelRef) -> int | None:
+        """The case whose room this is. A room another process opened (a deadline can run in
+        any process) is found in the database the first time; threads that are no room are
+        remembered, so ordinary threads cost one lookup each, not one a message."""
+        key = room_key(channel)
+        found = self.rooms.get(key)
+        if found is not None or channel.thread is None:
+            return found
+        known = self.__dict__.setdefault("_not_rooms", OrderedDict())
+        if key in known:
+            return None
+        found = await self.store.case_by_room(*key)
+        if found is None:
+            known[key] = None
+            if len(known) > MAX_NOT_ROOMS:
+                known.popitem(last=False)
+            return None
+        self.rooms[key] = found
+        return found
 
     def wants_room(self, case: Case) -> bool:
         port = self.port_for(case.ref)

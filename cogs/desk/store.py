@@ -95,6 +95,18 @@ class DeskStore:
             rows = (await conn.execute(query)).mappings().all()
         return [_row(Case, row) for row in rows]
 
+    async def case_by_room(self, platform: str, channel: str, thread: str) -> int | None:
+        """The case whose own room is this thread (not merged away)."""
+        query = select(cases.c.id).where(
+            cases.c.platform == platform,
+            cases.c.room_channel == channel,
+            cases.c.room_thread == thread,
+            cases.c.merged_into.is_(None),
+        )
+        async with self.db.read() as conn:
+            found = await conn.scalar(query.limit(1))
+        return None if found is None else int(found)
+
     async def relayed_case_of(self, member: MemberRef) -> Case | None:
         """The member's newest case talked through a private chat (open ones first)."""
         query = (

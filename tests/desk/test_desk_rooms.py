@@ -15,7 +15,7 @@ from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.config import Config
 from bot.core.clock import FakeClock
-from bot.core.events import ButtonPressed, DirectMessage, MemberLeft
+from bot.core.events import ButtonPressed, DirectMessage, MemberLeft, MessagePosted
 from bot.core.ids import ChannelRef, MessageRef, Platform
 from bot.core.messages import OutgoingMessage
 from cogs.desk.tables import cases, messages
@@ -223,3 +223,41 @@ async def test_a_merged_ticket_brings_its_room_along(
     await platform.post("helper", "room-1", "Fixed it")
     assert "Fixed it" in direct_lines(platform, "alice")[-1]
     assert (await case_row(app, 1))["first_response_at"] is not None
+
+
+async def test_a_room_opened_by_another_process_is_found(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    """Deadlines run in any process: a thread room opened elsewhere after this process
+    started is found in the database on its first message (and a plain thread is looked up
+    once, not on every message)."""
+    await platform.post("alice", "general", "/ticket billing question")
+    async with app.db.transaction() as conn:  # as another process's card deadline would
+        await conn.execute(
+            cases.update().values(room_channel="general", room_thread="t42", room_relay=False)
+        )
+    desk = desk_of(app)
+    assert desk.room_case(ChannelRef(platform.community, "general", "t42")) is None
+    queries = 0
+    real = desk.store.case_by_room
+
+    async def counted(*key: str) -> int | None:
+        nonlocal queries
+        queries += 1
+        return await real(*key)
+
+    desk.store.case_by_room = counted  # type: ignore[method-assign]
+    port = app.services.ports[Platform.CONSOLE]
+    for thread, words in (("t42", "Fixed the invoice"), ("t7", "chat"), ("t7", "more chat")):
+        channel = ChannelRef(platform.community, "general", thread)
+        await app.dispatcher.dispatch(
+            MessagePosted(
+                community=platform.community, occurred_at=app.clock.now(), channel=channel,
+                message=MessageRef(channel, f"m-{words}"), author=platform.actor("helper"),
+                content=words,
+            ),
+            port,
+        )  # fmt: skip
+    row = await case_row(app)
+    assert row["first_response_at"] is not None and row["first_responder"] == "helper"
+    assert queries == 2  # t42 once, t7 once
