@@ -246,7 +246,7 @@ async def test_a_room_opened_by_another_process_is_found(
         queries += 1
         return await real(*key)
 
-    desk.store.case_by_room = counted  # type: ignore[method-assign]
+    desk.store.case_by_room = counted  # type: ignore[method-assign,assignment]
     port = app.services.ports[Platform.CONSOLE]
     for thread, words in (("t42", "Fixed the invoice"), ("t7", "chat"), ("t7", "more chat")):
         channel = ChannelRef(platform.community, "general", thread)
