@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 from typing import TypeAlias
+
+from bot.core.clock import SystemClock
+from bot.storage.database import Database
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -25,6 +29,15 @@ def config_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def database_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--database", help="database file or URL (default: from the config)")
     return parser
+
+
+async def database_now(db: Database) -> datetime:
+    """Now for a CLI reading a database: where the simulation that wrote it stopped (its
+    clock is the truth), else the wall clock."""
+    from bot.adapters.console.simulate import CLOCK_KEY  # the console's own bookkeeping
+
+    simulated = await db.get_meta(CLOCK_KEY)
+    return datetime.fromisoformat(simulated) if simulated else SystemClock().now()
 
 
 def database_url(configured: str, given: str | None) -> str:

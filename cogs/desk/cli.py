@@ -10,17 +10,16 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.adapters.console.simulate import CLOCK_KEY
 from bot.clitools import (
     EXIT_OK,
     EXIT_USAGE,
     SubCommands,
     config_option,
+    database_now,
     database_option,
     database_url,
 )
 from bot.config import Config
-from bot.core.clock import SystemClock
 from bot.core.ids import CommunityRef
 from bot.i18n import translator
 from bot.storage.database import Database, require_existing
@@ -109,8 +108,7 @@ async def _run(config: Config, url: str, args: argparse.Namespace) -> int:
     db = Database(url)
     try:
         await db.migrate()
-        simulated = await db.get_meta(CLOCK_KEY)
-        now = datetime.fromisoformat(simulated) if simulated else SystemClock().now()
+        now = await database_now(db)
         store = DeskStore(db)
         if getattr(args, "desk_command", None) == "cases":
             return await _cases(store, args)

@@ -10,17 +10,16 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.adapters.console.simulate import CLOCK_KEY
 from bot.clitools import (
     EXIT_OK,
     EXIT_USAGE,
     SubCommands,
     config_option,
+    database_now,
     database_option,
     database_url,
 )
 from bot.config import Config
-from bot.core.clock import SystemClock
 from bot.core.ids import CommunityRef
 from bot.i18n import translator
 from bot.storage.database import Database, require_existing
@@ -147,9 +146,9 @@ async def _open(url: str) -> Database:
 
 async def _now(db: Database) -> datetime:
     """Now, or where the simulation that wrote this database stopped (its clock is the truth)."""
-    simulated = await db.get_meta(CLOCK_KEY)
-    now = datetime.fromisoformat(simulated) if simulated else SystemClock().now()
-    return now + timedelta(seconds=1)  # what happened at this very instant counts
+    return await database_now(db) + timedelta(
+        seconds=1
+    )  # what happened at this very instant counts
 
 
 async def _communities(db: Database, config: Config, community: str | None) -> list[CommunityRef]:
