@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,13 +55,17 @@ def verdicts(settings: StudioSettings) -> dict[str, Verdict]:
 def touched_routes(text: str, routes: list[HelpRoute]) -> list[HelpRoute]:
     """The help routes whose keywords (any locale) appear in ``text`` as words or phrases."""
     folded = text.casefold()
-    found = []
-    for route in routes:
-        for words in route.keywords.values():
-            if any(re.search(rf"(?<!\w){re.escape(word)}", folded) for word in words):
-                found.append(route)
-                break
-    return found
+    return [route for route in routes if _keywords(_all_words(route)).search(folded)]
+
+
+def _all_words(route: HelpRoute) -> tuple[str, ...]:
+    return tuple(word for words in route.keywords.values() for word in words)
+
+
+@lru_cache(maxsize=256)
+def _keywords(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern a route (compiled once, not per message): any keyword at a word start."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + ")")
 
 
 def check(post: Post, settings: StudioSettings) -> list[Finding]:

@@ -3,7 +3,7 @@ member's message touching a sensitive topic gets its disclaimer and where to fin
 
 from __future__ import annotations
 
-import time
+from collections import OrderedDict
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 from itertools import pairwise
@@ -26,8 +26,10 @@ from cogs.studio.tables import StoredPost
 CALENDAR = CommandSpec("calendar", "studio.cmd.calendar", level=Level.HELPER)
 SETUP = CommandSpec("setup", "studio.cmd.setup", level=Level.MODERATOR)
 DAYS = 14
-ROUTE_AGAIN = 24 * 3600.0
+ROUTE_AGAIN = timedelta(days=1)
 """A member hears a route's disclaimer at most once a day."""
+MAX_TOLD = 50_000
+"""(member, route) pairs remembered for that (the oldest forgotten first)."""
 
 
 def rhythm_warnings(
@@ -92,8 +94,6 @@ def setup_text(t: Translator, steps: list[Step]) -> str:
 class StudioRhythm(StudioPosts):
     """The calendar and the help routes."""
 
-    _told: dict[tuple[str, str, str], float]
-
     @command(CALENDAR)
     async def calendar(self, ctx: Context) -> None:
         now, t = ctx.clock.now(), ctx.t
@@ -146,12 +146,18 @@ class StudioRhythm(StudioPosts):
         touched = touched_routes(event.content, self.settings.help_routes)
         if not touched:
             return
-        told = self.__dict__.setdefault("_told", {})
-        now = time.monotonic()
+        told: OrderedDict[tuple[str, str, str], datetime] = self.__dict__.setdefault(
+            "_told", OrderedDict()
+        )
+        now = ctx.clock.now()  # the community's clock (simulate's too), not the process's
         for route in touched:
             key = (str(event.community), event.author.ref.id, route.name)
-            if now - told.get(key, -ROUTE_AGAIN) < ROUTE_AGAIN:
+            last = told.get(key)
+            if last is not None and now - last < ROUTE_AGAIN:
                 continue
             told[key] = now
+            told.move_to_end(key)
+            if len(told) > MAX_TOLD:
+                told.popitem(last=False)
             links = "\n".join(route.links)
             await ctx.reply(ctx.t("studio.route", disclaimer=route.disclaimer, links=links))

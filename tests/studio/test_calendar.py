@@ -64,3 +64,19 @@ async def test_a_draft_filled_by_replying_to_the_bot_s_questions(
     await platform.post("mod", "general", "/post preview 1")
     shown = since(platform, "/post preview 1")
     assert "Myth: Cats always land on their feet" in shown and "not the author" not in shown
+
+
+async def test_a_help_route_answers_once_a_day_on_the_community_s_clock(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    from datetime import timedelta
+
+    from bot.core.clock import FakeClock
+
+    for words in ("any casino tonight?", "and the CASINO after?"):
+        await platform.post("carol", "general", words)
+    assert sum("you are not alone" in line for line in platform.transcript) == 1
+    assert isinstance(app.clock, FakeClock)
+    app.clock.advance(timedelta(days=1, minutes=1))  # a simulated day: not the process's time
+    await platform.post("carol", "general", "казино ещё работает?")
+    assert sum("you are not alone" in line for line in platform.transcript) == 2
