@@ -194,6 +194,13 @@ def make_app(example_config: Config, clock: FakeClock, db_url: str) -> Callable[
     return build
 
 
+def since(platform: ConsolePlatform, command: str) -> str:
+    """The transcript from the last time ``command`` was posted."""
+    lines = platform.transcript
+    start = max(i for i, line in enumerate(lines) if line.endswith(command))
+    return "\n".join(lines[start:])
+
+
 Simulate = Callable[..., str]
 
 

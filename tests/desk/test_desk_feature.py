@@ -24,12 +24,8 @@ from cogs.desk.tables import cases, messages
 @pytest.fixture
 def example_config(example_config: Config) -> Config:
     """These cases live in the channel where they were opened (rooms: test_desk_rooms.py)."""
-    return with_desk(example_config, private_rooms=False)
-
-
-def with_desk(config: Config, **values: object) -> Config:
-    desk = getattr(config, "desk")  # noqa: B009 (a section added per feature at load time)
-    return config.model_copy(update={"desk": desk.model_copy(update=values)})
+    desk = Desk.settings_from(example_config).updated(private_rooms=False)
+    return example_config.with_section("desk", desk)
 
 
 def desk_of(app: BotApp) -> Desk:

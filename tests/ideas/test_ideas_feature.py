@@ -17,6 +17,7 @@ from bot.core.ids import Platform
 from cogs.ideas import Ideas
 from cogs.ideas.store import IdeaStore
 from cogs.ideas.tables import notices, votes
+from tests.conftest import since
 
 
 def ideas_of(app: BotApp) -> Ideas:
@@ -38,13 +39,6 @@ def direct(platform: ConsolePlatform, member: str) -> list[str]:
         else:
             inside = False
     return found
-
-
-def since(platform: ConsolePlatform, command: str) -> str:
-    """The transcript from the last time ``command`` was posted."""
-    lines = platform.transcript
-    start = max(i for i, line in enumerate(lines) if line.endswith(command))
-    return "\n".join(lines[start:])
 
 
 async def voters(app: BotApp, idea: int) -> list[str]:

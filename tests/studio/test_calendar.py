@@ -5,12 +5,7 @@ from __future__ import annotations
 
 from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
-
-
-def since(platform: ConsolePlatform, command: str) -> str:
-    lines = platform.transcript
-    start = max(i for i, line in enumerate(lines) if line.endswith(command))
-    return "\n".join(lines[start:])
+from tests.conftest import since
 
 
 async def plan(platform: ConsolePlatform, number: int, template: str, when: str) -> None:
