@@ -25,6 +25,7 @@ from bot.storage.button_bindings import ButtonBindings
 from bot.storage.button_uses import ButtonUses
 from bot.storage.database import Database
 from bot.storage.eventlog import EventLog
+from bot.storage.shared_state import SharedState
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ class BotApp:
         self.services.forget_member = self.forget_member
         self.services.lanes = Lanes(inline=isinstance(clock, FakeClock))
         self.services.carries = self.bindings.carries
+        limits = config.storage.shared_limits
+        if limits == "database" or (limits == "auto" and self.db.dialect == "postgresql"):
+            self.services.shared_limits = SharedState(self.db)
         self.registry.add_middleware(EVENTLOG_ORDER, self._log_event, name="eventlog")
         self.features = install(self.services, config)
         self.dispatcher = Dispatcher(self.registry, self.services, self.locale_for)
@@ -76,6 +80,7 @@ class BotApp:
             erased[feature.name] = await feature.forget_member(member)
         erased["finished deadlines"] = await self.scheduler.forget_done(member.id)
         erased["buttons"] = await self.bindings.forget(member.platform.value, member.id)
+        erased["shared counters"] = await SharedState(self.db).forget_member(member.id)
         erased["button presses"] = await ButtonUses.forget(
             self.db, member.platform.value, member.id
         )

@@ -95,6 +95,10 @@ class CommunityConfig(_Section):
 class StorageConfig(_Section):
     database: Annotated[str, Field(min_length=1)] = "data/community-bot.sqlite3"
     """A SQLite file path (relative to the config file) or a SQLAlchemy async URL."""
+    shared_limits: Literal["auto", "database", "process"] = "auto"
+    """Where per-member limits (message rate, slow mode, join bursts) are counted: "process"
+    is fastest and right when one process serves a community; "database" makes several
+    processes enforce one limit; "auto" is the database on PostgreSQL, the process on SQLite."""
 
 
 class ContentConfig(_Section):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.core.registry import Registry
     from bot.scheduler import Scheduler
     from bot.storage.database import Database
+    from bot.storage.shared_state import SharedState
 
 
 @dataclass(slots=True)
@@ -50,6 +51,9 @@ class Services:
     """Set by the app: whether the bot sent a message with this button data (bindings);
     without it no button press is handled."""
     """Set by the app: erase a member everywhere (the event log and every feature)."""
+    shared_limits: SharedState | None = None
+    """Set by the app when per-member limits are counted in the database (several processes
+    serve one community); None: each process counts its own."""
     wrap_port: Callable[[PlatformPort], PlatformPort] | None = None
     """Set by the app: wraps a platform's port so the bot's own posts are recorded."""
 

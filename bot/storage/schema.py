@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Index,
     Integer,
@@ -152,6 +153,29 @@ member_days = Table(
     Index("ix_member_days_member", "platform", "community", "member", "day"),
 )
 """Who posted and who engaged, per UTC day: the active share and retention read this."""
+
+shared_state = Table(
+    "shared_state",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("state", Text, nullable=False),  # JSON
+    Column("touched_at", UtcDateTime, nullable=False),
+    Index("ix_shared_state_touched", "touched_at"),
+)
+"""Small states several processes change in turn (see :mod:`bot.storage.shared_state`)."""
+
+received_updates = Table(
+    "received_updates",
+    metadata,
+    Column("platform", String(20), primary_key=True),
+    Column("source", String(64), primary_key=True),  # the bot account the update came to
+    Column("update_id", BigInteger, primary_key=True),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("done", Boolean, nullable=False),
+    Index("ix_received_updates_claimed", "claimed_at"),
+)
+"""Platform updates a process has taken, so a resend reaching another process is not handled
+twice (see :mod:`bot.storage.update_ledger`)."""
 
 
 def all_tables() -> MetaData:

@@ -38,7 +38,9 @@ class Moderation(Commands):
             rules = load_rules(services.config.rules_dir)
         except RulesError as exc:
             raise ContentError(exc.problems) from None
-        self.mod = ModerationService(rules, ModerationStore(services.db), services.clock)
+        self.mod = ModerationService(
+            rules, ModerationStore(services.db), services.clock, services.shared_limits
+        )
 
     async def start(self) -> None:
         await self.mod.restore()
@@ -54,6 +56,8 @@ class Moderation(Commands):
     async def slowmode_end(self, data: SlowmodeEnd) -> None:
         community, channel = data.community, data.channel_ref
         port = self.port_for(community)
+        if self.mod.shared:
+            await self.mod.restore()  # another process may have set it
         native = self.mod.slowmodes.pop((community, channel.id), None) is None
         if native:
             await port.set_slow_mode(channel, 0)

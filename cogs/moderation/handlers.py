@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import zlib
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import PurePath
@@ -37,8 +38,9 @@ MIDDLEWARE_ORDER = 100
 """Moderation sees every message before the other features."""
 
 
-def member_key(community: str, channel: str, member: str) -> int:
-    return hash((community, channel, member))
+def member_key(community: str, channel: str, member: str) -> str:
+    """The counters' key of a member in a channel (the member last, for erasure)."""
+    return f"{community}|{channel}|{member}"
 
 
 class Checks(Feature[NoSettings]):
@@ -145,9 +147,9 @@ class Checks(Feature[NoSettings]):
         community = event.community
         key = member_key(str(community), channel.id, author.ref.id)
         now = self.mod.now_seconds()
-        interval = self.mod.slowmodes.get((community, channel.id))
+        interval = await self.mod.slowmode_in(community, channel.id, now)
         if interval and isinstance(event, MessagePosted):
-            allowed, wait, tell = self.mod.flood.slow_mode(key, now, interval)
+            allowed, wait, tell = await self.mod.counters.slow_mode(key, now, interval)
             if not allowed:
                 await ctx.port.delete(message)
                 if tell:
@@ -198,7 +200,7 @@ class Checks(Feature[NoSettings]):
                     reason_params={"level": ctx.t(f"roles.level.{needed}")}, points=0,
                     duration=None, evidence=content))  # fmt: skip
         if isinstance(event, MessagePosted) and (override is None or override.frequency):
-            violation = self._frequency(key, now, content, override)
+            violation = await self._frequency(key, now, content, override)
             if violation is not None:
                 violations.append(violation)
         decided = strongest(violations)
@@ -244,10 +246,12 @@ class Checks(Feature[NoSettings]):
             channel=channel,
             message=message,
         )
-        self.mod.flood.reset(key)
+        await self.mod.counters.reset(key, now)
         return False
 
-    def _frequency(self, key: int, now: float, content: str, override: object) -> Violation | None:
+    async def _frequency(
+        self, key: str, now: float, content: str, override: object
+    ) -> Violation | None:
         frequency = self.mod.rules.policy.frequency
         limits = Limits(
             messages=getattr(override, "messages", None) or frequency.messages,
@@ -258,11 +262,12 @@ class Checks(Feature[NoSettings]):
             links=getattr(override, "links", None) or frequency.links,
         )
         normalized = " ".join(content.casefold().split())
-        breach = self.mod.flood.check(
+        breach = await self.mod.counters.check(
             key,
             now,
             limits,
-            text_hash=hash(normalized) if normalized else 0,
+            # A hash every process agrees on (str hashes differ per process).
+            text_hash=(zlib.crc32(normalized.encode()) or 1) if normalized else 0,
             mentions=count_mentions(content),
             links=count_links(content),
         )
@@ -296,7 +301,9 @@ class Checks(Feature[NoSettings]):
         now = ctx.clock.now()
         if await self.mod.store.raid_active(community):
             await self.hold(ctx, event)
-        elif self.mod.joins.join(str(community), now.timestamp(), raid.joins, raid.per_seconds):
+        elif await self.mod.counters.join(
+            str(community), now.timestamp(), raid.joins, raid.per_seconds
+        ):
             await self.mod.store.start_raid(community, now)
             window = timedelta(seconds=raid.per_seconds)
             started = ctx.t("moderation.raid_started", count=raid.joins, window=window)

@@ -49,6 +49,98 @@ class _State:
         self.slow_last = 0.0
         self.slow_told = False
 
+    def dump(self) -> dict[str, object]:
+        """The state as JSON-ready values (for counters shared through the database)."""
+        times = self.times
+        return {
+            "t": list(times) if isinstance(times, array) else times,
+            "h": self.head, "dh": self.dup_hash, "dc": self.dup_count, "ds": self.dup_since,
+            "sl": self.slow_last, "st": self.slow_told,
+        }  # fmt: skip
+
+    @classmethod
+    def load(cls, raw: dict[str, object]) -> _State:
+        state = cls()
+        times = raw.get("t")
+        if isinstance(times, list):
+            state.times = array("d", (float(x) for x in times))
+        elif isinstance(times, int | float):
+            state.times = float(times)
+        state.head = int(raw.get("h", 0))  # type: ignore[call-overload]
+        state.dup_hash = int(raw.get("dh", 0))  # type: ignore[call-overload]
+        state.dup_count = int(raw.get("dc", 0))  # type: ignore[call-overload]
+        state.dup_since = float(raw.get("ds", 0.0))  # type: ignore[arg-type]
+        state.slow_last = float(raw.get("sl", 0.0))  # type: ignore[arg-type]
+        state.slow_told = bool(raw.get("st", False))
+        return state
+
+
+def judge(
+    state: _State, now: float, limits: Limits, text_hash: int, mentions: int, links: int
+) -> Breach | None:
+    """Count one message in a member's state; the first limit it breaks, if any."""
+    if mentions > limits.mentions:
+        return Breach.MENTIONS
+    if links > limits.links:
+        return Breach.LINKS
+    # At most ``messages`` in any ``per_seconds``: this one breaks the limit when the
+    # oldest of the last ``messages`` is less than ``per_seconds`` ago.
+    breach: Breach | None = None if record(state, now, limits) else Breach.RATE
+    if (
+        text_hash
+        and text_hash == state.dup_hash
+        and now - state.dup_since <= (limits.duplicate_seconds)
+    ):
+        state.dup_count += 1
+        if state.dup_count >= limits.duplicates and breach is None:
+            breach = Breach.DUPLICATES
+    else:
+        state.dup_hash, state.dup_count, state.dup_since = text_hash, 1, now
+    return breach
+
+
+def record(state: _State, now: float, limits: Limits) -> bool:
+    """Count one message in the member's window; False (and not counted) when it is one
+    too many. The first message is kept as a plain time: the ring is only built for a
+    member's second message, so the many members who post once cost little."""
+    size = limits.messages
+    times = state.times
+    if times is None:
+        state.times = now
+        return True
+    if isinstance(times, float):
+        ring = array("d", [float("-inf")] * size)
+        ring[0] = times
+        state.times, state.head = ring, 1 % size
+        times = ring
+    elif len(times) != size:  # the limit changed (a rules reload, a channel override)
+        state.times = None
+        return record(state, now, limits)
+    if now - times[state.head] < limits.per_seconds:
+        return False
+    times[state.head] = now
+    state.head = (state.head + 1) % size
+    return True
+
+
+def pace(state: _State, now: float, interval: float) -> tuple[bool, float, bool]:
+    """Emulated slow mode on a member's state: (allowed, seconds to wait, tell them now)."""
+    wait = state.slow_last + interval - now
+    if state.slow_last and wait > 0:
+        tell = not state.slow_told
+        state.slow_told = True
+        return False, wait, tell
+    state.slow_last = now
+    state.slow_told = False
+    return True, 0.0, False
+
+
+def clear(state: _State) -> None:
+    """Forget a member's counters (after a sanction, so one flood is one case)."""
+    state.times = None
+    state.dup_hash = 0
+    state.dup_count = 0
+
 
 class FloodTracker:
     """Checks each message against the limits; memory bounded by idle eviction and a cap."""
@@ -94,71 +186,17 @@ class FloodTracker:
         links: int,
     ) -> Breach | None:
         """Record one message; returns the first limit it breaks, if any."""
-        if mentions > limits.mentions:
-            self._state(key, now)
-            return Breach.MENTIONS
-        if links > limits.links:
-            self._state(key, now)
-            return Breach.LINKS
-        state = self._state(key, now)
-        # At most ``messages`` in any ``per_seconds``: this one breaks the limit when the
-        # oldest of the last ``messages`` is less than ``per_seconds`` ago.
-        breach: Breach | None = None if self._record(state, now, limits) else Breach.RATE
-        if (
-            text_hash
-            and text_hash == state.dup_hash
-            and now - state.dup_since <= (limits.duplicate_seconds)
-        ):
-            state.dup_count += 1
-            if state.dup_count >= limits.duplicates and breach is None:
-                breach = Breach.DUPLICATES
-        else:
-            state.dup_hash, state.dup_count, state.dup_since = text_hash, 1, now
-        return breach
-
-    @staticmethod
-    def _record(state: _State, now: float, limits: Limits) -> bool:
-        """Count one message in the member's window; False (and not counted) when it is one
-        too many. The first message is kept as a plain time: the ring is only built for a
-        member's second message, so the many members who post once cost little."""
-        size = limits.messages
-        times = state.times
-        if times is None:
-            state.times = now
-            return True
-        if isinstance(times, float):
-            ring = array("d", [float("-inf")] * size)
-            ring[0] = times
-            state.times, state.head = ring, 1 % size
-            times = ring
-        elif len(times) != size:  # the limit changed (a rules reload, a channel override)
-            state.times = None
-            return FloodTracker._record(state, now, limits)
-        if now - times[state.head] < limits.per_seconds:
-            return False
-        times[state.head] = now
-        state.head = (state.head + 1) % size
-        return True
+        return judge(self._state(key, now), now, limits, text_hash, mentions, links)
 
     def reset(self, key: int) -> None:
         """Forget a member's counters (after a sanction, so one flood is one case)."""
         state = self._states.get(key)
         if state is not None:
-            state.times = None
-            state.dup_hash = 0
-            state.dup_count = 0
+            clear(state)
 
     def slow_mode(self, key: int, now: float, interval: float) -> tuple[bool, float, bool]:
         """Emulated slow mode: (allowed, seconds to wait, whether to tell the member now)."""
-        state = self._state(key, now)
-        wait = state.slow_last + interval - now
-        if state.slow_last and wait > 0:
-            tell = not state.slow_told
-            state.slow_told = True
-            return False, wait, tell
-        state.slow_last = now
-        state.slow_told = False
-        return True, 0.0, False
+        return pace(self._state(key, now), now, interval)
 
 
 class JoinBurst:

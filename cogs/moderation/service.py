@@ -20,11 +20,12 @@ from bot.core.messages import Button, ButtonStyle, OutgoingMessage
 from bot.core.port import PlatformPort
 from bot.core.richtext import text
 from bot.i18n import Translator
-from bot.storage.schema import community_of
-from cogs.moderation.limiter import FloodTracker, JoinBurst
+from bot.storage.shared_state import SharedState
+from cogs.moderation.counters import Counters, LocalCounters, SharedCounters
 from cogs.moderation.matcher import Scan
 from cogs.moderation.payloads import AlertDelete, AlertDismiss, AlertWarn
 from cogs.moderation.rules import RuleSet
+from cogs.moderation.slowmodes import EmulatedSlowModes
 from cogs.moderation.store import Case, ModerationStore
 
 log = logging.getLogger(__name__)
@@ -77,28 +78,35 @@ Waiting = Callable[[CommunityRef, str], Awaitable[bool]]
 class ModerationService:
     """State and actions of the moderation feature for one bot process."""
 
-    def __init__(self, rules: RuleSet, store: ModerationStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        rules: RuleSet,
+        store: ModerationStore,
+        clock: Clock,
+        shared: SharedState | None = None,
+    ) -> None:
         self.rules = rules
         self.store = store
         self.clock = clock
         frequency = rules.policy.frequency
         idle = max(frequency.per_seconds, frequency.duplicate_seconds, 3600.0)
-        self.flood = FloodTracker(idle_seconds=idle)
-        self.joins = JoinBurst()
-        self.slowmodes: dict[tuple[CommunityRef, str], int] = {}
-        """Emulated slow modes: (community, channel) -> interval in seconds."""
+        self.shared = shared is not None
+        self.counters: Counters = (
+            LocalCounters(idle_seconds=idle)
+            if shared is None
+            else SharedCounters(shared, idle_seconds=idle)
+        )
+        self.slowmodes = EmulatedSlowModes(store, clock, reread=self.shared)
         self.recent: dict[ChannelRef, deque[tuple[MessageRef, str, str]]] = {}
         """Recent messages per channel (ref, author, text up to EVIDENCE_CHARS), for /purge and
         the evidence of /report (platforms have no history API for bots)."""
 
     async def restore(self) -> None:
         """Reload emulated slow modes that are still in force (they outlive restarts)."""
-        now = self.clock.now()
-        for row in await self.store.slowmodes():
-            if row["native"] or (row["until"] is not None and row["until"] <= now):
-                continue
-            community = community_of(row)
-            self.slowmodes[(community, row["channel"])] = int(row["interval_seconds"])
+        await self.slowmodes.restore()
+
+    async def slowmode_in(self, community: CommunityRef, channel: str, now: float) -> int | None:
+        return await self.slowmodes.interval(community, channel, now)
 
     def remember(self, message: MessageRef, author: str, words: str) -> None:
         recent = self.recent.setdefault(message.channel, deque(maxlen=500))
@@ -339,7 +347,7 @@ class ModerationService:
         """End raid mode: release held members (those still at the rules gate stay there) and
         log it once. Returns how many were held and where it was logged."""
         members = await self.store.lift_raid(community, self.clock.now())
-        self.joins.clear(str(community))
+        await self.counters.clear_joins(str(community))
         for member in members:
             await self.let_go(port, community, member, waiting)
         line = t("moderation.raid_lifted", count=len(members))
