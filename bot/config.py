@@ -205,6 +205,9 @@ class TelegramConfig(_Section):
     helpers: list[int] = Field(default_factory=list)
     """User ids with levels beyond what their chat administrator status gives."""
     admin_cache_seconds: Annotated[int, Field(ge=0, le=86400)] = 600
+    workers: Annotated[int, Field(ge=1, le=100)] = 1
+    """Processes that share this bot token (webhook workers behind one URL): each sends at
+    most 1/workers of Telegram's budget (30 messages a second, 20 a minute per group)."""
 
     @model_validator(mode="after")
     def _webhook_needs_url(self) -> TelegramConfig:
@@ -224,6 +227,28 @@ class DiscordConfig(_Section):
     """Role names whose members are helpers (moderators and admins come from permissions)."""
     guild_ready_timeout: Annotated[float, Field(gt=0, le=60)] = 2.0
     """Seconds discord.py waits after the last server arrives before it is ready."""
+    shard_count: Annotated[int, Field(ge=0, le=100_000)] = 0
+    """Shards of the whole bot, when several processes split them (each runs ``shard_ids``);
+    0: not split."""
+    shard_ids: list[Annotated[int, Field(ge=0)]] = Field(default_factory=list)
+    """The shards this process runs (needs shard_count); the one with shard 0 also gets
+    private messages."""
+    sync_commands: bool = True
+    """Publish the slash commands at start-up: let exactly one process of several do it."""
+
+    @model_validator(mode="after")
+    def _shards(self) -> DiscordConfig:
+        if self.shard_ids and not self.shard_count:
+            raise ValueError("shard_ids needs shard_count (the shards of the whole bot)")
+        if self.shard_count:
+            outside = [i for i in self.shard_ids if i >= self.shard_count]
+            if outside:
+                raise ValueError(
+                    f"shard_ids {outside} are not below shard_count = {self.shard_count}"
+                )
+            if len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ValueError("shard_ids lists a shard twice")
+        return self
 
 
 class Config(_Section):

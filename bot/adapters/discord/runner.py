@@ -49,6 +49,17 @@ MODERATOR_PERMISSIONS = ("manage_guild", "ban_members", "kick_members", "moderat
                          "manage_messages")  # fmt: skip
 
 
+def shard_options(config: DiscordConfig) -> dict[str, Any]:
+    """The client's shard arguments when processes split the shards (discord.py connects
+    ``shard_ids`` of ``shard_count``; without ids, all of them)."""
+    if not config.shard_count:
+        return {}
+    options: dict[str, Any] = {"shard_count": config.shard_count}
+    if config.shard_ids:
+        options["shard_ids"] = list(config.shard_ids)
+    return options
+
+
 class TokenRejected(Exception):
     """Discord refused the token: nothing started."""
 
@@ -96,7 +107,9 @@ class DiscordRunner:
         services.scheduler.on_deadline(RENEW, self._renew)
 
     def _make_client(self, chosen: discord.Intents) -> discord.Client:
-        base = discord.AutoShardedClient if self.config.sharded else discord.Client
+        shards = shard_options(self.config)
+        sharded = self.config.sharded or bool(shards)
+        base = discord.AutoShardedClient if sharded else discord.Client
         runner = self
 
         class Client(base):  # type: ignore[valid-type,misc]
@@ -136,6 +149,7 @@ class DiscordRunner:
             "guild_ready_timeout": self.config.guild_ready_timeout,
             # The default for every request; each message names the members it may ping.
             "allowed_mentions": discord.AllowedMentions.none(),
+            **shards,
             **self.client_options,
         }
         return Client(intents=chosen, **options)
@@ -148,7 +162,10 @@ class DiscordRunner:
             await self.client.login(self.token)
         except discord.LoginFailure as exc:
             raise TokenRejected(f"Discord refused the token: {exc}") from exc
-        await self.sync_commands()
+        if self.config.sync_commands:
+            await self.sync_commands()
+        else:
+            log.info("discord: slash commands are published by another process")
         self.dispatch_port = self.services.connect_port(self.port)
         self._task = asyncio.create_task(self.client.connect(reconnect=True), name="discord")
         ready = asyncio.create_task(self.client.wait_until_ready())

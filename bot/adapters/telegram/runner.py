@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -40,6 +41,7 @@ from bot.core.permissions import Level
 from bot.core.port import PlatformPort
 from bot.core.richtext import text
 from bot.i18n import available_locales, translator
+from bot.storage.update_ledger import LEASE, Claim, UpdateLedger
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,14 @@ Dispatch = Callable[[Event, PlatformPort], Awaitable[None]]
 
 MAX_USERNAMES = 100_000
 """Usernames remembered for @mentions in commands (the least recently seen go first)."""
+
+
+def outbound_limiter(workers: int) -> AIORateLimiter:
+    """Telegram's sending budget (30 messages a second, 20 a minute per group), split evenly
+    between the processes that share the token so that together they keep within it."""
+    return AIORateLimiter(
+        overall_max_rate=30 / workers, group_max_rate=20 / workers, max_retries=3
+    )
 
 
 class TokenRejected(Exception):
@@ -84,16 +94,18 @@ class TelegramRunner:
         self.bot: ExtBot[None] = ExtBot(
             token,
             base_url=config.api_base_url,
-            rate_limiter=AIORateLimiter(max_retries=3),  # type: ignore[arg-type]
+            rate_limiter=outbound_limiter(config.workers),  # type: ignore[arg-type]
         )
         self.port = TelegramPort(self.bot, services.clock)
         self.port.level_of = self.level_of
         self.dispatch_port: PlatformPort = self.port
         self.translator: UpdateTranslator | None = None
+        self.ledger: UpdateLedger | None = None
+        """Updates taken (set at start): a resend, or one reaching another worker, runs once."""
         self._admins: dict[int, tuple[float, dict[int, Level]]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._memberships: dict[tuple[str, str, str], float] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Claim]] = set()
         self._poller: asyncio.Task[None] | None = None
         self._site: web.AppRunner | None = None
         self._stopping = False
@@ -108,6 +120,7 @@ class TelegramRunner:
         except TelegramError as exc:
             raise TokenRejected(f"Telegram refused to start: {exc}") from exc
         self.translator = UpdateTranslator(self.bot.username, self.level_of)
+        self.ledger = UpdateLedger(self.services.db, "telegram", str(self.bot.id))
         self.dispatch_port = self.services.connect_port(self.port)
         try:
             await self.sync_commands()
@@ -217,7 +230,7 @@ class TelegramRunner:
         await asyncio.sleep(backoff)
         return min(backoff * 2, 60)
 
-    def receive(self, raw: Any) -> asyncio.Task[None] | None:
+    def receive(self, raw: Any) -> asyncio.Task[Claim] | None:
         """Parse one raw update and handle it in its chat's order (the task that does); bad
         data is one warning line and is skipped."""
         try:
@@ -241,13 +254,28 @@ class TelegramRunner:
         if lock is not None and not lock.locked() and not getattr(lock, "_waiters", None):
             del self._locks[key]
 
-    async def _in_order(self, key: int, update: Update) -> None:
+    async def _in_order(self, key: int, update: Update) -> Claim:
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
+            ledger = self.ledger
+            claim = Claim.NEW
+            if ledger is not None:
+                # A poller is the only consumer: an unfinished claim is a dead process's.
+                lease = LEASE if self.config.mode == "webhook" else timedelta(0)
+                claim = await ledger.claim(
+                    update.update_id, self.services.clock.now(), lease=lease
+                )
+                if claim is not Claim.NEW:
+                    log.info("telegram: update %s is %s elsewhere; skipped",
+                             update.update_id, claim.value)  # fmt: skip
+                    return claim
             try:
                 await self.handle(update)
             except Exception:
                 log.exception("telegram: update %s failed", update.update_id)
+            if ledger is not None:
+                await ledger.finish(update.update_id)
+            return claim
 
     async def handle(self, update: Update) -> None:
         """Translate an update and dispatch its events."""
@@ -335,7 +363,10 @@ class TelegramRunner:
         task = self.receive(raw)
         if task is not None:
             # 200 tells Telegram the update is delivered: only once it has been handled.
-            await asyncio.gather(task, return_exceptions=True)
+            [claim] = await asyncio.gather(task, return_exceptions=True)
+            if claim is Claim.BUSY or isinstance(claim, BaseException):
+                # Another worker is on it (or the database failed): Telegram tries again.
+                return web.Response(status=503)
         return web.Response(status=200)
 
     # -- levels, commands, rights -------------------------------------------------------------

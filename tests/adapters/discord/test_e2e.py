@@ -295,6 +295,36 @@ async def test_sharded_start(fake: FakeDiscord, example_config: Config, tmp_path
         await stop(sharded)
 
 
+async def test_a_process_runs_its_own_shard_range(
+    fake: FakeDiscord, example_config: Config, tmp_path: Path
+) -> None:
+    """Shard 1 of 2 in a process that leaves the slash commands to the process with shard 0."""
+    config = discord_config(example_config, shard_count=2, shard_ids=[1], sync_commands=False)
+    second = await start(config, fake, tmp_path / "s1.db")
+    try:
+        assert isinstance(second.runner.client, discord.AutoShardedClient)
+        identify = next(p for p in fake.gateway_received if p["op"] == 2)
+        assert identify["d"]["shard"] == [1, 2]
+        assert not fake.called("GET", r"/gateway/bot")  # the count is ours, not Discord's
+        assert not fake.called("PUT", r"/applications/1000/commands")
+    finally:
+        await stop(second)
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"shard_ids": [0]}, "shard_ids needs shard_count"),
+        ({"shard_ids": [2], "shard_count": 2}, "not below shard_count"),
+        ({"shard_ids": [1, 1], "shard_count": 2}, "a shard twice"),
+        ({"shard_count": -1}, "greater than or equal to 0"),
+    ],
+)
+def test_shard_settings_are_checked(changes: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        DiscordConfig(**changes)  # type: ignore[arg-type]
+
+
 async def test_no_request_without_the_permission(bot: Bot) -> None:
     fake = bot.fake
     guild = bot.runner.client.get_guild(int(GUILD_ID))
