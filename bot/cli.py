@@ -261,6 +261,7 @@ def _run(config: Config) -> int:
     from bot.adapters.console.repl import connect_console, run_console
     from bot.app import BotApp
     from bot.core.clock import SystemClock
+    from bot.health import HealthServer
 
     if not (config.console.enabled or config.telegram.enabled or config.discord.enabled):
         print(
@@ -310,7 +311,11 @@ def _run(config: Config) -> int:
                 loop.add_signal_handler(sig, stop.set)
         app = BotApp(config, clock=SystemClock())
         runners: list[TelegramRunner | DiscordRunner] = []
+        health = HealthServer(config.health.listen) if config.health.listen else None
         try:
+            if health is not None:
+                health.checks["database"] = app.db.problem
+                await health.start()
             await app.db.migrate()
             if config.telegram.enabled:
                 from bot.adapters.telegram.runner import TelegramRunner, TokenRejected
@@ -328,6 +333,8 @@ def _run(config: Config) -> int:
                     print(redact.redact(str(exc)), file=sys.stderr)
                     return EXIT_USAGE
                 runners.append(runner)
+                if health is not None:
+                    health.checks["telegram"] = runner.problem
             if config.discord.enabled:
                 from bot.adapters.discord.runner import DiscordRunner
                 from bot.adapters.discord.runner import TokenRejected as DiscordTokenRejected
@@ -341,6 +348,8 @@ def _run(config: Config) -> int:
                     print(redact.redact(str(exc)), file=sys.stderr)
                     return EXIT_USAGE
                 runners.append(discord_runner)
+                if health is not None:
+                    health.checks["discord"] = discord_runner.problem
             # Every platform is connected before overdue work runs, so it can post.
             console_platform = connect_console(app) if use_console else None
             await app.start()
@@ -349,15 +358,22 @@ def _run(config: Config) -> int:
             # full collection (about a tenth of the per-message cost on chat traffic).
             gc.collect()
             gc.freeze()
+            if health is not None:
+                health.checks["scheduler"] = app.scheduler.problem
+                health.phase = "running"
             if use_console:
                 await run_console(app, console_platform)
             else:
                 await stop.wait()
             return EXIT_OK
         finally:
+            if health is not None:
+                health.phase = "stopping"  # a balancer stops sending before we go
             for started in runners:
                 await started.stop()
             await app.close()
+            if health is not None:
+                await health.stop()
 
     return asyncio.run(run())
 

@@ -116,6 +116,11 @@ class EventLogConfig(_Section):
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
 
 
+class HealthConfig(_Section):
+    listen: Annotated[str, Field(pattern=r"^$|^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$")] = ""
+    """host:port for /healthz and /readyz (e.g. 127.0.0.1:8080); empty: not served."""
+
+
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -259,6 +264,7 @@ class Config(_Section):
     content: ContentConfig = Field(default_factory=ContentConfig)
     eventlog: EventLogConfig = Field(default_factory=EventLogConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    health: HealthConfig = Field(default_factory=HealthConfig)
     features: FeaturesConfig = Field(default_factory=FeaturesConfig)
     console: ConsoleConfig = Field(default_factory=ConsoleConfig)
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)

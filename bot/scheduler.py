@@ -215,6 +215,16 @@ class Scheduler:
             self._worker = asyncio.create_task(self._work(), name="scheduler")
             await self._rearm()
 
+    async def problem(self) -> str | None:
+        """Why the timers are not running (None when they are), for the readiness check."""
+        if isinstance(self._clock, FakeClock):
+            return None  # driven by advance_to
+        if self._worker is None or self._stopping:
+            return "not started"
+        if self._worker.done():
+            return "stopped unexpectedly"
+        return None
+
     async def stop(self) -> None:
         """Stop the timers and let a pass that is under way finish (never cut mid-write)."""
         self._stopping = True

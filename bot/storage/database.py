@@ -196,6 +196,15 @@ class Database:
             if updated.rowcount == 0:
                 await conn.execute(schema.meta.insert().values(key=key, value=value))
 
+    async def problem(self) -> str | None:
+        """None when the database answers a query, else why not (for the readiness check)."""
+        try:
+            async with self.read() as conn:
+                await conn.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError) as exc:
+            return storage_problem(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+        return None
+
     async def close(self) -> None:
         await self.engine.dispose()
 

@@ -195,6 +195,14 @@ class DiscordRunner:
         self._task = asyncio.create_task(self.client.connect(reconnect=True), name="discord")
         await asyncio.wait_for(self.client.wait_until_ready(), 60)
 
+    async def problem(self) -> str | None:
+        """None while the gateway connection is up and the client is ready."""
+        if self.client.is_closed():
+            return "disconnected"
+        if not self.client.is_ready():
+            return "not ready (connecting or resuming)"
+        return None
+
     async def stop(self) -> None:
         await self.client.close()
         if self._task is not None:

@@ -142,6 +142,16 @@ class TelegramRunner:
             "listening for webhooks" if self.config.mode == "webhook" else "polling",
         )
 
+    async def problem(self) -> str | None:
+        """None while updates can arrive (the poller runs, or the webhook listens)."""
+        if self._stopping:
+            return "stopping"
+        if self.config.mode == "webhook":
+            return None if self._site is not None else "the webhook is not listening"
+        if self._poller is None or self._poller.done():
+            return "not polling"
+        return None
+
     async def stop(self) -> None:
         self._stopping = True
         if self._poller is not None:

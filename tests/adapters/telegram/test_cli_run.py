@@ -5,14 +5,22 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from tests.adapters.telegram.fake_bot_api import FakeBotAPI, text_message, user
 
 ROOT = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def set_key(config: str, section: str, key: str, value: str) -> str:
@@ -28,9 +36,10 @@ def set_key(config: str, section: str, key: str, value: str) -> str:
     raise KeyError(f"{section}.{key}")
 
 
-def make_config(tmp_path: Path, url: str) -> Path:
+def make_config(tmp_path: Path, url: str, *extra: tuple[str, str, str]) -> Path:
     config = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     for section, key, value in (
+        *extra,
         ("content", "rules", f'"{ROOT / "rules"}"'),
         ("content", "faq", f'"{ROOT / "faq"}"'),
         ("storage", "database", '"bot.sqlite3"'),
@@ -50,7 +59,8 @@ async def test_run_polls_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
     service (it does not stop at the end of input) until SIGTERM."""
     fake = FakeBotAPI()
     url = await fake.start()
-    path = make_config(tmp_path, url)
+    port = free_port()
+    path = make_config(tmp_path, url, ("health", "listen", f'"127.0.0.1:{port}"'))
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": "42:abc"}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "--config", str(path),
@@ -61,6 +71,18 @@ async def test_run_polls_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
         await fake.push(text_message(user(7, "Max"), "/help", message_id=5))
         [reply] = await fake.wait_for("sendMessage", within=30)
         assert "Commands you can use here:" in reply["text"]
+        health = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{health}/healthz") as alive:
+                assert alive.status == 200
+            for _ in range(100):  # a probe asks again until start-up has finished
+                async with http.get(f"{health}/readyz") as ready:
+                    body = await ready.json()
+                if ready.status == 200:
+                    break
+                await asyncio.sleep(0.1)
+            assert ready.status == 200, body
+            assert body["checks"] == {"database": "ok", "telegram": "ok", "scheduler": "ok"}
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
         assert process.returncode == 0, stderr.decode()
