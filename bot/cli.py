@@ -20,6 +20,7 @@ from bot.clitools import (
     CONFIG_HELP,
     EXIT_OK,
     EXIT_USAGE,
+    SET_HELP,
     config_option,
     database_option,
     database_url,
@@ -47,6 +48,7 @@ def build_parser(features: Sequence[type[AnyFeature]] = ()) -> argparse.Argument
     )
     parser.add_argument("--version", action="version", version=f"community-bot {__version__}")
     parser.add_argument("--config", type=Path, help=CONFIG_HELP)
+    parser.add_argument("--set", action="append", metavar="SECTION.KEY=VALUE", help=SET_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def sub(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -97,16 +99,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = [valid_text(arg) for arg in (sys.argv[1:] if argv is None else argv)]
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--config", type=Path)
-    given: Path | None = early.parse_known_args(arguments)[0].config
+    early.add_argument("--set", action="append", default=[])
+    known = early.parse_known_args(arguments)[0]
+    given: Path | None = known.config
     config_path = given or default_config_path()
     try:
         if given is None and not config_path.exists():
             # Outside a checkout (an installed bot, `rules test --rules FILE` anywhere).
             print(f"note: no {config_path} here: built-in defaults, every feature on",
                   file=sys.stderr)  # fmt: skip
-            config = builtin_config()
+            config = builtin_config(known.set)
         else:
-            config = load_config(config_path)
+            config = load_config(config_path, known.set)
     except ConfigError as exc:
         build_parser().parse_known_args(arguments)  # --help and --version still work
         for problem in exc.problems:

@@ -20,9 +20,17 @@ SubCommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 """What ``add_subparsers`` returns; features add their commands to it."""
 
 
+SET_HELP = (
+    "change one config key for this run, e.g. --set discord.shard_ids=[2,3] (the value is"
+    " TOML; repeatable): one config file for several processes that differ in a key or two"
+)
+
+
 def config_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Accept ``--config FILE`` after the command name too."""
+    """Accept ``--config FILE`` and ``--set KEY=VALUE`` after the command name too."""
     parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=CONFIG_HELP)
+    parser.add_argument("--set", action="append", metavar="SECTION.KEY=VALUE",
+                        default=argparse.SUPPRESS, help=SET_HELP)  # fmt: skip
     return parser
 
 

@@ -7,9 +7,10 @@ and what is wrong; the caller exits with status 2 and nothing starts.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
@@ -317,8 +318,44 @@ def default_config_path() -> Path:
     return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else EXAMPLE_CONFIG
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate a config file; raises ``ConfigError`` listing every problem."""
+DATABASE_URL_ENV = "COMMUNITY_BOT_DATABASE_URL"
+"""Overrides ``[storage] database``: a server URL carries a password, which belongs in the
+environment (or a secrets file), not in the config file or on a command line."""
+
+
+def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> set[str]:
+    """Set ``section.key=value`` pairs (``--set``) in the parsed file; the value is read as
+    TOML (``[0, 1]``, ``true``, ``"text"``), else taken as plain text. Returns the keys set."""
+    problems: list[str] = []
+    changed: set[str] = set()
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        parts = [part.strip() for part in key.split(".")]
+        if not sep or len(parts) < 2 or not all(parts):
+            problems.append(f"--set {item!r}: expected SECTION.KEY=VALUE, e.g. health.listen=")
+            continue
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        table = data
+        for part in parts[:-1]:
+            inner = table.setdefault(part, {})
+            if not isinstance(inner, dict):
+                problems.append(f"--set {item!r}: {part} is not a section")
+                break
+            table = inner
+        else:
+            table[parts[-1]] = value
+            changed.add(".".join(parts))
+    if problems:
+        raise ConfigError(problems)
+    return changed
+
+
+def load_config(path: Path, overrides: Sequence[str] = ()) -> Config:
+    """Read and validate a config file (with ``--set`` overrides and the database URL from
+    the environment); raises ``ConfigError`` listing every problem."""
     try:
         raw_text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -332,19 +369,28 @@ def load_config(path: Path) -> Config:
     if "source" in data:
         data.pop("source")
         raise ConfigError([f"{path}: 'source' is not a configuration key"])
+    changed = apply_overrides(data, overrides)
+    database = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if database:
+        data.setdefault("storage", {})["database"] = database
     try:
         config = config_model().model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(exc, path, raw_text)) from None
+        raise ConfigError(describe_validation_error(exc, path, raw_text, changed)) from None
     return config.model_copy(update={"source": path.resolve()})
 
 
-def builtin_config() -> Config:
+def builtin_config(overrides: Sequence[str] = ()) -> Config:
     """The defaults with every shipped feature on, for a command run where no config file is
     (content folders relative to the current one)."""
     from bot.features import catalog
 
-    return config_model().model_validate({"features": {"enabled": sorted(catalog())}})
+    data: dict[str, Any] = {"features": {"enabled": sorted(catalog())}}
+    apply_overrides(data, overrides)
+    try:
+        return config_model().model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, Path("--set"), "")) from None
 
 
 @functools.cache
@@ -361,8 +407,11 @@ def config_model() -> type[Config]:
     return model
 
 
-def describe_validation_error(exc: ValidationError, path: Path, raw_text: str) -> list[str]:
-    """One ``file:line: dotted.key: problem`` line per validation error of a TOML file."""
+def describe_validation_error(
+    exc: ValidationError, path: Path, raw_text: str, overridden: Collection[str] = ()
+) -> list[str]:
+    """One ``file:line: dotted.key: problem`` line per validation error of a TOML file
+    (``--set: dotted.key: problem`` for a key set on the command line)."""
     problems = []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
@@ -377,6 +426,11 @@ def describe_validation_error(exc: ValidationError, path: Path, raw_text: str) -
                 message += f" (got {error['input']!r})"
         line = _find_line(raw_text, error["loc"])
         where = f"{path}:{line}" if line else str(path)
+        if any(
+            key == changed or key.startswith(f"{changed}.") or changed.startswith(f"{key}.")
+            for changed in overridden
+        ):
+            where = "--set"
         problems.append(f"{where}: {key}: {message}")
     return problems
 

@@ -229,3 +229,50 @@ def test_the_shipped_content_names_only_enabled_commands(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["check", "--config", str(ROOT / "config.example.toml")]) == 0
+
+
+def test_set_changes_a_key_for_one_process(tmp_path: Path) -> None:
+    path = write(tmp_path, EXAMPLE)
+    config = load_config(path, [
+        "discord.shard_count=4", "discord.shard_ids=[2, 3]", "discord.sync_commands=false",
+        "health.listen=127.0.0.1:8081", "telegram.workers = 2",
+    ])  # fmt: skip
+    assert config.discord.shard_ids == [2, 3] and config.discord.shard_count == 4
+    assert not config.discord.sync_commands and config.telegram.workers == 2
+    assert config.health.listen == "127.0.0.1:8081"  # not TOML: taken as text
+
+
+@pytest.mark.parametrize(
+    ("item", "problem"),
+    [
+        ("discord", "expected SECTION.KEY=VALUE"),
+        ("shard_ids=[1]", "expected SECTION.KEY=VALUE"),
+        ("discord..x=1", "expected SECTION.KEY=VALUE"),
+        ("logging.level.deep=1", "level is not a section"),
+        ("discord.shard_ids=[9]", "--set: discord: shard_ids needs shard_count"),
+        ("discord.shard_idz=[1]", "--set: discord.shard_idz: unknown key"),
+        ("telegram.workers=0", "--set: telegram.workers: Input should be greater"),
+    ],
+)
+def test_a_bad_set_is_named(tmp_path: Path, item: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, EXAMPLE), [item])
+    assert any(problem in line for line in caught.value.problems), caught.value.problems
+
+
+def test_set_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, EXAMPLE)
+    assert main(["--config", str(path), "--set", "telegram.workers=101", "check"]) == 2
+    assert "--set: telegram.workers: Input should be less than or equal to 100" in (
+        capsys.readouterr().err
+    )
+
+
+def test_the_database_url_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "postgresql+asyncpg://bot:s3cret@db:5432/bot"
+    monkeypatch.setenv("COMMUNITY_BOT_DATABASE_URL", url)
+    assert load_config(write(tmp_path, EXAMPLE)).database_url() == url
+    monkeypatch.setenv("COMMUNITY_BOT_DATABASE_URL", "  ")
+    assert load_config(write(tmp_path, EXAMPLE)).database_url().endswith(".sqlite3")
