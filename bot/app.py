@@ -41,6 +41,7 @@ class BotApp:
         self.clock = clock
         self.db = Database(database_url or config.database_url())
         self.scheduler = Scheduler(self.db, clock)
+        self.scheduler.serves = self._serves
         self.eventlog = EventLog(
             self.db,
             store_text=config.eventlog.store_text,
@@ -64,6 +65,10 @@ class BotApp:
         self.registry.add_middleware(EVENTLOG_ORDER, self._log_event, name="eventlog")
         self.features = install(self.services, config)
         self.dispatcher = Dispatcher(self.registry, self.services, self.locale_for)
+
+    def _serves(self, platform: str) -> bool:
+        """Whether this process is connected to a platform (scheduled work needs its port)."""
+        return any(connected.value == platform for connected in self.services.ports)
 
     def locale_for(self, community: CommunityRef) -> tuple[Translator, ZoneInfo]:
         cached = self._locales.get(community)

@@ -20,6 +20,7 @@ from bot.core.context import Context
 from bot.core.errors import UserFacingError
 from bot.core.events import ButtonPressed
 from bot.core.feature import Declaration, Feature
+from bot.core.ids import CommunityRef
 from bot.core.payloads import ButtonData, DeadlineData, PayloadError
 from bot.core.registry import Handler
 from bot.storage.button_uses import ButtonUses
@@ -128,7 +129,7 @@ def _bind(feature: AnyFeature, declared: Declaration, services: Services) -> Non
                 catch_up = series.catch_up or declared.catch_up or timedelta(0)
                 services.scheduler.add_recurring(
                     series.name, series.trigger, _slot_handler(method, series.target),
-                    catch_up=catch_up,
+                    catch_up=catch_up, platform=_platform_of(series.target),
                 )  # fmt: skip
 
 
@@ -195,6 +196,13 @@ def _deadline_handler(data: type[DeadlineData], method: Any) -> DeadlineHandler:
             await method(payload)
 
     return handle
+
+
+def _platform_of(target: Any) -> str | None:
+    """The platform a recurring series' target (a community, or a tuple starting with one)
+    is on; None when it names none (the job runs in any process)."""
+    first = target[0] if isinstance(target, tuple) and target else target
+    return first.platform.value if isinstance(first, CommunityRef) else None
 
 
 def _slot_handler(method: Any, target: Any) -> RecurringHandler:

@@ -31,9 +31,10 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
-from sqlalchemy import Text, and_, cast, or_, select
+from sqlalchemy import Text, and_, cast, func, or_, select
 
 from bot.core.clock import Clock, FakeClock, ensure_utc
+from bot.core.ids import Platform
 from bot.storage import schema
 from bot.storage.database import Database
 
@@ -77,6 +78,8 @@ class RecurringJob:
     """An APScheduler trigger (``CronTrigger``, ``IntervalTrigger`` with a start date)."""
     handler: RecurringHandler
     catch_up: timedelta
+    platform: str | None = None
+    """The platform its community is on: only a process connected to it runs the job."""
     next_slot: datetime | None = field(default=None)
     retries: dict[datetime, tuple[datetime, int]] = field(default_factory=dict)
     """Slots whose run failed or whose claim another process holds: slot -> (when to try
@@ -103,6 +106,9 @@ class Scheduler:
         self._worker: asyncio.Task[None] | None = None
         self._stopping = False
         self._pass_lock = asyncio.Lock()
+        self.serves: Callable[[str], bool] | None = None
+        """Set by the app: whether this process is connected to a platform (None: every one).
+        Jobs and deadlines of other platforms are left to the processes connected to them."""
 
     # -- registration (at feature setup) --------------------------------------------------
 
@@ -113,11 +119,13 @@ class Scheduler:
         handler: RecurringHandler,
         *,
         catch_up: timedelta = timedelta(0),
+        platform: str | None = None,
     ) -> None:
-        """Register a recurring job; ``catch_up`` is how late a missed slot may still run."""
+        """Register a recurring job; ``catch_up`` is how late a missed slot may still run;
+        ``platform``: only a process connected to it runs the job."""
         if name in self._recurring:
             raise ValueError(f"recurring job {name!r} registered twice")
-        self._recurring[name] = RecurringJob(name, trigger, handler, catch_up)
+        self._recurring[name] = RecurringJob(name, trigger, handler, catch_up, platform)
 
     def on_deadline(self, kind: str, handler: DeadlineHandler) -> None:
         """Register the handler for deadlines of ``kind``."""
@@ -128,10 +136,18 @@ class Scheduler:
     # -- deadlines --------------------------------------------------------------------------
 
     async def schedule(
-        self, kind: str, key: str, due_at: datetime, payload: dict[str, Any] | None = None
+        self,
+        kind: str,
+        key: str,
+        due_at: datetime,
+        payload: dict[str, Any] | None = None,
+        *,
+        platform: str | None = None,
     ) -> None:
-        """Create or move the deadline ``(kind, key)``. Stored before this returns."""
+        """Create or move the deadline ``(kind, key)``. Stored before this returns.
+        ``platform`` (default: the payload's community's) is where it must run."""
         due_at = ensure_utc(due_at)
+        platform = platform or platform_of((payload or {}).get("community"))
         table = schema.deadlines
         async with self._db.transaction() as conn:
             updated = await conn.execute(
@@ -140,6 +156,7 @@ class Scheduler:
                 .values(
                     due_at=due_at,
                     payload=payload or {},
+                    platform=platform,
                     done_at=None,
                     claimed_by=None,
                     claimed_until=None,
@@ -148,7 +165,9 @@ class Scheduler:
             )
             if updated.rowcount == 0:
                 await conn.execute(
-                    table.insert().values(kind=kind, key=key, due_at=due_at, payload=payload or {})
+                    table.insert().values(
+                        kind=kind, key=key, due_at=due_at, payload=payload or {}, platform=platform
+                    )
                 )
         await self._rearm()
 
@@ -206,6 +225,7 @@ class Scheduler:
         now = self._clock.now()
         for job in self._recurring.values():
             job.next_slot = _next_fire(job.trigger, None, now - job.catch_up)
+        await self.report_unhandled()
         await self.run_pending()
         if not isinstance(self._clock, FakeClock):
             self._stopping = False
@@ -268,15 +288,16 @@ class Scheduler:
         await self.run_pending()
 
     async def next_due(self) -> datetime | None:
-        """The earliest time something is due (possibly in the past)."""
-        times = [job.next_slot for job in self._recurring.values() if job.next_slot is not None]
-        times += [at for job in self._recurring.values() for at, _ in job.retries.values()]
+        """The earliest time something this process runs is due (possibly in the past)."""
+        jobs = [job for job in self._recurring.values() if self._serves(job.platform)]
+        times = [job.next_slot for job in jobs if job.next_slot is not None]
+        times += [at for job in jobs for at, _ in job.retries.values()]
         table = schema.deadlines
         async with self._db.read() as conn:
             row = (
                 await conn.execute(
                     select(table.c.due_at, table.c.claimed_until)
-                    .where(table.c.done_at.is_(None))
+                    .where(table.c.done_at.is_(None), *self._ours(table))
                     .order_by(table.c.due_at)
                     .limit(1)
                 )
@@ -304,8 +325,11 @@ class Scheduler:
         ran = 0
         while True:
             now = self._clock.now()
-            due_jobs = [j for j in self._recurring.values() if j.next_slot and j.next_slot <= now]
-            retries = [(slot, j) for j in self._recurring.values() for slot in j.due_retries(now)]
+            # A job whose platform this process is not connected to is left to one that is
+            # (its slot stays due here, so it runs once the platform connects).
+            jobs = [j for j in self._recurring.values() if self._serves(j.platform)]
+            due_jobs = [j for j in jobs if j.next_slot and j.next_slot <= now]
+            retries = [(slot, j) for j in jobs for slot in j.due_retries(now)]
             deadlines = await self._due_deadlines(now)
             if not due_jobs and not deadlines and not retries:
                 break
@@ -436,6 +460,7 @@ class Scheduler:
                             table.c.done_at.is_(None),
                             table.c.due_at <= now,
                             or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+                            *self._ours(table),
                         )
                         .order_by(table.c.due_at, table.c.id)
                         .limit(100)
@@ -445,6 +470,41 @@ class Scheduler:
                 .all()
             )
         return [_deadline(row) for row in rows]
+
+    def _serves(self, platform: str | None) -> bool:
+        return platform is None or self.serves is None or self.serves(platform)
+
+    def _ours(self, table: Any) -> list[Any]:
+        """Deadlines this process can handle: kinds it has a handler for, on platforms it is
+        connected to (the rest wait for a process that can, never failing here)."""
+        conditions = [table.c.kind.in_(list(self._deadline_handlers))]
+        if self.serves is not None:
+            served = [p.value for p in Platform if self.serves(p.value)]
+            conditions.append(or_(table.c.platform.is_(None), table.c.platform.in_(served)))
+        return conditions
+
+    async def report_unhandled(self) -> dict[str, int]:
+        """Log (once, at start) pending deadlines of kinds no handler here takes: a feature
+        that is not enabled, or work for another process. Returns kind -> pending rows."""
+        table = schema.deadlines
+        async with self._db.read() as conn:
+            rows = (
+                await conn.execute(
+                    select(table.c.kind, func.count())
+                    .where(
+                        table.c.done_at.is_(None),
+                        table.c.kind.not_in(list(self._deadline_handlers)),
+                    )
+                    .group_by(table.c.kind)
+                )
+            ).all()
+        pending = {str(kind): int(count) for kind, count in rows}
+        for kind, count in sorted(pending.items()):
+            log.warning(
+                "no handler for deadline kind %r here (%d pending): left for a process or a"
+                " feature that handles it", kind, count,
+            )  # fmt: skip
+        return pending
 
     async def _run_deadline(self, deadline: Deadline) -> int:
         table = schema.deadlines
@@ -520,6 +580,15 @@ class Scheduler:
 def _next_fire(trigger: Any, previous: datetime | None, now: datetime) -> datetime | None:
     fire = trigger.get_next_fire_time(previous, now)
     return None if fire is None else ensure_utc(fire)
+
+
+def platform_of(community: object) -> str | None:
+    """The platform of a stored community (``"platform:id"``), if it names one."""
+    if isinstance(community, str):
+        name = community.partition(":")[0]
+        if name in {p.value for p in Platform}:
+            return name
+    return None
 
 
 def _deadline(row: Any) -> Deadline:

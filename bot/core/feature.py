@@ -267,9 +267,20 @@ class Feature(Generic[S]):
         cache[name] = found
         return found
 
-    async def schedule(self, data: DeadlineData, key: str, due_at: datetime) -> None:
-        """Create or move the durable deadline ``(data.kind, key)``."""
-        await self.services.scheduler.schedule(data.kind, key, due_at, data.stored())
+    async def schedule(
+        self,
+        data: DeadlineData,
+        key: str,
+        due_at: datetime,
+        *,
+        community: CommunityRef | None = None,
+    ) -> None:
+        """Create or move the durable deadline ``(data.kind, key)``. A payload without its
+        community names it here, so only a process on that platform runs it."""
+        await self.services.scheduler.schedule(
+            data.kind, key, due_at, data.stored(),
+            platform=community.platform.value if community is not None else None,
+        )  # fmt: skip
 
     async def cancel(self, kind: type[DeadlineData], key: str) -> bool:
         """Cancel a pending deadline; returns whether one was pending."""

@@ -95,6 +95,7 @@ deadlines = Table(
     Column("claimed_until", UtcDateTime),
     Column("done_at", UtcDateTime),
     Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("platform", String(20)),  # the platform its community is on (None: any process)
     UniqueConstraint("kind", "key", name="uq_deadlines_kind_key"),
     Index("ix_deadlines_due", "done_at", "due_at"),
 )

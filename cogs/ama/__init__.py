@@ -81,7 +81,8 @@ class Ama(Feature[AmaSettings]):
         elif action == "close":
             self.require(ctx, Level.MODERATOR)
             session = await self.current(ctx)
-            await self.schedule(AmaClose(session=session.id), str(session.id), ctx.clock.now())
+            await self.schedule(AmaClose(session=session.id), str(session.id), ctx.clock.now(),
+                                community=ctx.event.community)  # fmt: skip
             await self.scheduler.run_pending()
         elif action == "top":
             shown = await self.store.current(ctx.event.community) or await self.store.latest(
@@ -151,14 +152,16 @@ class Ama(Feature[AmaSettings]):
         previous = await self.store.current(community)
         if previous is not None:
             # One AMA collects at a time: the previous one closes now, with its ranked list.
-            await self.schedule(AmaClose(session=previous.id), str(previous.id), self.clock.now())
+            await self.schedule(AmaClose(session=previous.id), str(previous.id), self.clock.now(),
+                                community=community)  # fmt: skip
             await self.scheduler.run_pending()
         now = self.clock.now()
         session_id = await self.store.open(
             platform=community.platform.value, community=community.id, channel=channel.id,
             topic=topic, host=host, host_name=host_name, opened_by=opened_by, opened_at=now,
             collect_until=now + collect)  # fmt: skip
-        await self.schedule(AmaClose(session=session_id), str(session_id), now + collect)
+        await self.schedule(AmaClose(session=session_id), str(session_id), now + collect,
+                            community=community)  # fmt: skip
         return previous.topic if previous is not None else None
 
     @command(ASK)

@@ -61,7 +61,7 @@ class PollPublisher(Feature[PollsSettings]):
             options=list(request.options), multiple=request.multiple and correct is None,
             anonymous=request.anonymous, correct=correct, explanation=explanation,
             created_by=created_by, created_at=now, closes_at=closes_at)  # fmt: skip
-        await self.schedule(PollClose(poll=poll_id), str(poll_id), closes_at)
+        await self.schedule(PollClose(poll=poll_id), str(poll_id), closes_at, community=community)
         poll = await store.get(poll_id)
         assert poll is not None
         if kind == "native":

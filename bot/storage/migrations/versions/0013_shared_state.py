@@ -1,5 +1,6 @@
 """State that several bot processes share: small per-key states changed in turn (per-member
-message counters, join bursts) and the platform updates already taken (Telegram resends).
+message counters, join bursts), the platform updates already taken (Telegram resends), and
+the platform a deadline needs (a process only claims work for platforms it is connected to).
 
 Revision ID: 0013
 Revises: 0012
@@ -35,8 +36,12 @@ def upgrade() -> None:
         sa.Column("done", sa.Boolean, nullable=False),
     )
     op.create_index("ix_received_updates_claimed", "received_updates", ["claimed_at"])
+    with op.batch_alter_table("deadlines") as batch:
+        batch.add_column(sa.Column("platform", sa.String(20)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("deadlines") as batch:
+        batch.drop_column("platform")
     op.drop_table("received_updates")
     op.drop_table("shared_state")
