@@ -59,8 +59,8 @@ class BotApp:
         self.services.forget_member = self.forget_member
         self.services.lanes = Lanes(inline=isinstance(clock, FakeClock))
         self.services.carries = self.bindings.carries
-        limits = config.storage.shared_limits
-        if limits == "database" or (limits == "auto" and self.db.dialect == "postgresql"):
+        if config.storage.several(self.db.dialect):
+            self.services.several_processes = True
             self.services.shared_limits = SharedState(self.db)
         self.registry.add_middleware(EVENTLOG_ORDER, self._log_event, name="eventlog")
         self.features = install(self.services, config)

@@ -96,10 +96,16 @@ class CommunityConfig(_Section):
 class StorageConfig(_Section):
     database: Annotated[str, Field(min_length=1)] = "data/community-bot.sqlite3"
     """A SQLite file path (relative to the config file) or a SQLAlchemy async URL."""
-    shared_limits: Literal["auto", "database", "process"] = "auto"
-    """Where per-member limits (message rate, slow mode, join bursts) are counted: "process"
-    is fastest and right when one process serves a community; "database" makes several
-    processes enforce one limit; "auto" is the database on PostgreSQL, the process on SQLite."""
+    processes: Literal["auto", "one", "several"] = "auto"
+    """How many bot processes serve the same communities: "several" counts per-member limits
+    (message rate, slow mode, join bursts) in the database and re-reads what processes keep in
+    memory (slow modes, open desk cases, post prompts) every few seconds; "one" keeps both in
+    the process (fastest); "auto": several on PostgreSQL, one on SQLite."""
+
+    def several(self, dialect: str) -> bool:
+        return self.processes == "several" or (
+            self.processes == "auto" and dialect == "postgresql"
+        )
 
 
 class ContentConfig(_Section):

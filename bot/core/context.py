@@ -51,9 +51,12 @@ class Services:
     """Set by the app: whether the bot sent a message with this button data (bindings);
     without it no button press is handled."""
     """Set by the app: erase a member everywhere (the event log and every feature)."""
+    several_processes: bool = False
+    """Several processes serve the same communities ([storage] processes): what a feature
+    keeps in memory must be re-read (see :class:`bot.core.reread.Reread`)."""
     shared_limits: SharedState | None = None
-    """Set by the app when per-member limits are counted in the database (several processes
-    serve one community); None: each process counts its own."""
+    """Set by the app with several processes: per-member limits are counted in the database;
+    None: each process counts its own."""
     wrap_port: Callable[[PlatformPort], PlatformPort] | None = None
     """Set by the app: wraps a platform's port so the bot's own posts are recorded."""
 

@@ -11,6 +11,7 @@ import argparse
 from datetime import datetime
 
 from bot.core.ids import CommunityRef, MemberRef
+from bot.core.reread import Reread
 from cogs.desk import cli
 from cogs.desk.commands import DeskCommands
 from cogs.desk.metrics import DeskFigures, figures
@@ -23,13 +24,12 @@ class Desk(DeskCommands):
     optional = ("faq",)  # its question check decides which help-channel messages are questions
 
     async def start(self) -> None:
-        await self.load_active()
-        await self.load_rooms()
+        self.copies = Reread(self.load_copies, self.clock, several=self.services.several_processes)
+        await self.copies.now()
 
     async def forget_member(self, member: MemberRef) -> int:
         removed = await self.store.forget(member)
-        await self.load_active()
-        await self.load_rooms()
+        await self.load_copies()
         return removed
 
     async def figures(

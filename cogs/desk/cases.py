@@ -11,6 +11,7 @@ from bot.core.events import Actor
 from bot.core.feature import deadline
 from bot.core.ids import ChannelRef, CommunityRef, MessageRef
 from bot.core.messages import OutgoingMessage
+from bot.core.reread import Reread
 from bot.core.richtext import text
 from cogs.desk.clocks import FIRST, NEXT, RESOLUTION, RESPONSE_KINDS, reaches
 from cogs.desk.payloads import AutoClose, CardDue, Claim, Rate, Reopen
@@ -40,6 +41,13 @@ class CaseFlow(CaseRooms):
     active: dict[CommunityRef, set[str]]
     """Per community, the places (channel or thread) with open cases: other messages skip
     the database."""
+
+    copies: Reread
+    """Re-reads the places with open cases and the rooms (another process opens cases too)."""
+
+    async def load_copies(self) -> None:
+        await self.load_active()
+        await self.load_rooms()
 
     async def load_active(self) -> None:
         self.active = {}

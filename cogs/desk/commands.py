@@ -289,6 +289,7 @@ class DeskCommands(DeskRelay):
     async def on_message(self, ctx: Context) -> None:
         event = ctx.event
         assert isinstance(event, MessagePosted)
+        await self.copies.fresh()
         if event.author.is_bot or await self.room_message(event):
             return
         community, here = event.community, place(event.channel)
@@ -339,6 +340,7 @@ class DeskCommands(DeskRelay):
         assert isinstance(event, CommandInvoked)
         if event.name != "quick" or event.reply_to is None:
             return
+        await self.copies.fresh()
         if place(event.channel) not in self.active.get(event.community, ()):
             return
         found = await self.store.case_of_message(place(event.channel), event.reply_to.id)

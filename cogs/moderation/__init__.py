@@ -39,8 +39,9 @@ class Moderation(Commands):
         except RulesError as exc:
             raise ContentError(exc.problems) from None
         self.mod = ModerationService(
-            rules, ModerationStore(services.db), services.clock, services.shared_limits
-        )
+            rules, ModerationStore(services.db), services.clock, services.shared_limits,
+            several=services.several_processes,
+        )  # fmt: skip
 
     async def start(self) -> None:
         await self.mod.restore()
@@ -56,7 +57,7 @@ class Moderation(Commands):
     async def slowmode_end(self, data: SlowmodeEnd) -> None:
         community, channel = data.community, data.channel_ref
         port = self.port_for(community)
-        if self.mod.shared:
+        if self.services.several_processes:
             await self.mod.restore()  # another process may have set it
         native = self.mod.slowmodes.pop((community, channel.id), None) is None
         if native:

@@ -147,7 +147,7 @@ class Checks(Feature[NoSettings]):
         community = event.community
         key = member_key(str(community), channel.id, author.ref.id)
         now = self.mod.now_seconds()
-        interval = await self.mod.slowmode_in(community, channel.id, now)
+        interval = await self.mod.slowmode_in(community, channel.id)
         if interval and isinstance(event, MessagePosted):
             allowed, wait, tell = await self.mod.counters.slow_mode(key, now, interval)
             if not allowed:

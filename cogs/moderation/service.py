@@ -84,19 +84,20 @@ class ModerationService:
         store: ModerationStore,
         clock: Clock,
         shared: SharedState | None = None,
+        *,
+        several: bool = False,
     ) -> None:
         self.rules = rules
         self.store = store
         self.clock = clock
         frequency = rules.policy.frequency
         idle = max(frequency.per_seconds, frequency.duplicate_seconds, 3600.0)
-        self.shared = shared is not None
         self.counters: Counters = (
             LocalCounters(idle_seconds=idle)
             if shared is None
             else SharedCounters(shared, idle_seconds=idle)
         )
-        self.slowmodes = EmulatedSlowModes(store, clock, reread=self.shared)
+        self.slowmodes = EmulatedSlowModes(store, clock, several=several)
         self.recent: dict[ChannelRef, deque[tuple[MessageRef, str, str]]] = {}
         """Recent messages per channel (ref, author, text up to EVIDENCE_CHARS), for /purge and
         the evidence of /report (platforms have no history API for bots)."""
@@ -105,8 +106,8 @@ class ModerationService:
         """Reload emulated slow modes that are still in force (they outlive restarts)."""
         await self.slowmodes.restore()
 
-    async def slowmode_in(self, community: CommunityRef, channel: str, now: float) -> int | None:
-        return await self.slowmodes.interval(community, channel, now)
+    async def slowmode_in(self, community: CommunityRef, channel: str) -> int | None:
+        return await self.slowmodes.interval(community, channel)
 
     def remember(self, message: MessageRef, author: str, words: str) -> None:
         recent = self.recent.setdefault(message.channel, deque(maxlen=500))

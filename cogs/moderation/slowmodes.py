@@ -5,26 +5,25 @@ from __future__ import annotations
 
 from bot.core.clock import Clock
 from bot.core.ids import CommunityRef
+from bot.core.reread import Reread
 from bot.storage.schema import community_of
 from cogs.moderation.store import ModerationStore
-
-REREAD_SECONDS = 5.0
-"""Seconds a process trusts its copy when several processes share limits (another one may
-have set or lifted a slow mode meanwhile)."""
 
 
 class EmulatedSlowModes(dict[tuple[CommunityRef, str], int]):
     """(community, channel) -> interval in seconds, reloaded from the database."""
 
-    def __init__(self, store: ModerationStore, clock: Clock, *, reread: bool) -> None:
+    def __init__(self, store: ModerationStore, clock: Clock, *, several: bool) -> None:
         super().__init__()
         self.store = store
         self.clock = clock
-        self.reread = reread
-        self._read_at = float("-inf")
+        self.reread = Reread(self._load, clock, several=several)
 
     async def restore(self) -> None:
         """Read the slow modes still in force (they outlive restarts)."""
+        await self.reread.now()
+
+    async def _load(self) -> None:
         now = self.clock.now()
         modes: dict[tuple[CommunityRef, str], int] = {}
         for row in await self.store.slowmodes():
@@ -33,10 +32,8 @@ class EmulatedSlowModes(dict[tuple[CommunityRef, str], int]):
             modes[(community_of(row), row["channel"])] = int(row["interval_seconds"])
         self.clear()
         self.update(modes)
-        self._read_at = now.timestamp()
 
-    async def interval(self, community: CommunityRef, channel: str, now: float) -> int | None:
-        """A channel's interval; read again at most every ``REREAD_SECONDS`` when shared."""
-        if self.reread and now - self._read_at >= REREAD_SECONDS:
-            await self.restore()
+    async def interval(self, community: CommunityRef, channel: str) -> int | None:
+        """A channel's interval (another process may have set or lifted it a moment ago)."""
+        await self.reread.fresh()
         return self.get((community, channel))

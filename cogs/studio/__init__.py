@@ -10,6 +10,7 @@ import argparse
 from bot.config import Config
 from bot.content import ContentError
 from bot.core.ids import MemberRef
+from bot.core.reread import Reread
 from cogs.studio import cli
 from cogs.studio.guided import StudioGuided
 from cogs.studio.templates import check_templates
@@ -25,7 +26,10 @@ class Studio(StudioGuided):
         problems = self.load()
         if problems:
             raise ContentError(problems)
-        await self.load_prompts()
+        self.prompt_copy = Reread(
+            self.load_prompts, self.clock, several=self.services.several_processes
+        )
+        await self.prompt_copy.now()
 
     async def forget_member(self, member: MemberRef) -> int:
         return await self.store.forget(member)

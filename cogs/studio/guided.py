@@ -11,6 +11,7 @@ from bot.core.events import MessagePosted
 from bot.core.feature import on
 from bot.core.ids import ChannelRef, MessageRef
 from bot.core.messages import OutgoingMessage
+from bot.core.reread import Reread
 from bot.core.richtext import text
 from cogs.studio.columns import StudioColumns
 from cogs.studio.posts import MAX_BODY
@@ -22,6 +23,8 @@ class StudioGuided(StudioColumns):
 
     prompts: dict[tuple[str, str], int]
     """(platform, message id of a question) -> its post."""
+    prompt_copy: Reread
+    """Re-reads the prompts (another process may have asked the question)."""
 
     async def load_prompts(self) -> None:
         self.prompts = {}
@@ -62,6 +65,7 @@ class StudioGuided(StudioColumns):
         assert isinstance(event, MessagePosted)
         if event.reply_to is None:
             return
+        await self.prompt_copy.fresh()
         key = (event.community.platform.value, event.reply_to.id)
         post_id = self.prompts.get(key)
         if post_id is None:

@@ -20,11 +20,11 @@ from bot.storage.shared_state import SharedState
 from cogs.moderation.counters import SharedCounters
 from cogs.moderation.limiter import Breach, Limits
 
-Where = Literal["auto", "database", "process"]
+Where = Literal["auto", "one", "several"]
 
 
 def limits_in(config: Config, where: Where) -> Config:
-    storage = config.storage.model_copy(update={"shared_limits": where})
+    storage = config.storage.model_copy(update={"processes": where})
     return config.model_copy(update={"storage": storage})
 
 
@@ -56,7 +56,7 @@ def removed(*platforms: ConsolePlatform) -> int:
 
 
 async def test_a_flood_split_between_two_processes_is_one_flood(pair: Pair) -> None:
-    a, b = await pair.start("database")
+    a, b = await pair.start("several")
     for n in range(7):  # 6 messages in 10 s are allowed; the 7th breaks the limit
         await (a if n % 2 else b).post("bob", "general", f"message {n}")
     assert removed(a, b) == 1
@@ -65,15 +65,15 @@ async def test_a_flood_split_between_two_processes_is_one_flood(pair: Pair) -> N
 
 
 async def test_counted_per_process_the_same_flood_passes(pair: Pair) -> None:
-    """The contrast: what "process" allows (and why several processes need "database")."""
-    a, b = await pair.start("process")
+    """The contrast: what "one" allows (and why several processes must say so)."""
+    a, b = await pair.start("one")
     for n in range(7):
         await (a if n % 2 else b).post("bob", "general", f"message {n}")
     assert removed(a, b) == 0
 
 
 async def test_repeated_text_across_processes(pair: Pair) -> None:
-    a, b = await pair.start("database")
+    a, b = await pair.start("several")
     await a.post("carol", "general", "Buy now at the shop")
     await b.post("carol", "general", "buy NOW  at the shop")
     await a.post("carol", "general", "buy now at the shop")
@@ -84,7 +84,7 @@ async def test_repeated_text_across_processes(pair: Pair) -> None:
 async def test_slow_mode_set_in_one_process_holds_in_the_other(
     pair: Pair, clock: FakeClock
 ) -> None:
-    a, b = await pair.start("database")
+    a, b = await pair.start("several")
     await a.post("mod", "general", "/slowmode 30s 1h")
     clock.advance(timedelta(seconds=6))  # the other process reads the slow modes again
     await b.post("bob", "general", "first")
@@ -98,7 +98,7 @@ async def test_slow_mode_set_in_one_process_holds_in_the_other(
 
 
 async def test_a_raid_split_between_two_processes_is_seen(pair: Pair) -> None:
-    a, b = await pair.start("database")
+    a, b = await pair.start("several")
     for n in range(10):  # 10 joins within 60 s start raid mode
         await (a if n % 2 else b).join(f"newcomer{n}")
     both = "\n".join(a.transcript + b.transcript)
@@ -129,7 +129,7 @@ async def test_concurrent_messages_meet_exactly_the_limit(db_url: str) -> None:
 
 
 async def test_shared_counters_are_erased_with_the_member(pair: Pair) -> None:
-    a, _ = await pair.start("database")
+    a, _ = await pair.start("several")
     await a.post("bob", "general", "hello")
     await a.post("bobby", "general", "hello")
     db = pair.apps[0].db
@@ -154,7 +154,7 @@ async def test_auto_shares_on_postgresql_only(example_config: Config, clock: Fak
                        database_url="sqlite+aiosqlite:///:memory:")  # fmt: skip
     on_postgres = BotApp(limits_in(example_config, "auto"), clock=clock,
                          database_url="postgresql+asyncpg://bot@127.0.0.1:1/bot")  # fmt: skip
-    forced = BotApp(limits_in(example_config, "database"), clock=clock,
+    forced = BotApp(limits_in(example_config, "several"), clock=clock,
                     database_url="sqlite+aiosqlite:///:memory:")  # fmt: skip
     try:
         assert on_sqlite.services.shared_limits is None
