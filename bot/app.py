@@ -114,6 +114,8 @@ class BotApp:
                 log.exception("feature %s failed to stop", feature.name)
         try:
             await self.eventlog.close()
+            if self.services.shared_limits is not None:
+                await self.services.shared_limits.close()
         finally:
             await self.db.close()
 

@@ -160,6 +160,7 @@ shared_state = Table(
     metadata,
     Column("key", Text, primary_key=True),
     Column("state", Text, nullable=False),  # JSON
+    Column("version", BigInteger, nullable=False, server_default="0"),
     Column("touched_at", UtcDateTime, nullable=False),
     Index("ix_shared_state_touched", "touched_at"),
 )

@@ -18,6 +18,7 @@ from bot.core.feature import ContentValidator, NoSettings, deadline
 from bot.core.ids import MemberRef
 from bot.core.messages import OutgoingMessage
 from bot.core.richtext import text
+from bot.storage.schema import community_of
 from cogs.moderation import cli
 from cogs.moderation.commands import Commands
 from cogs.moderation.payloads import SlowmodeEnd
@@ -57,9 +58,12 @@ class Moderation(Commands):
     async def slowmode_end(self, data: SlowmodeEnd) -> None:
         community, channel = data.community, data.channel_ref
         port = self.port_for(community)
-        if self.services.several_processes:
-            await self.mod.restore()  # another process may have set it
-        native = self.mod.slowmodes.pop((community, channel.id), None) is None
+        # The table says how it was set (another process may have set it).
+        rows = await self.mod.store.slowmodes()
+        here = [r for r in rows if community_of(r) == community and r["channel"] == channel.id]
+        row = here[0] if here else None
+        self.mod.slowmodes.pop((community, channel.id), None)
+        native = row is None or bool(row["native"])
         if native:
             await port.set_slow_mode(channel, 0)
         await self.mod.store.set_slowmode(community, channel.id, 0, native, None, None)

@@ -8,7 +8,7 @@ state in a :class:`~bot.storage.shared_state.SharedState` row while a message is
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.storage.shared_state import SharedState
 from cogs.moderation.limiter import (
@@ -72,7 +72,10 @@ class LocalCounters:
 
 
 class SharedCounters:
-    """Counted in the database: every process sees every message of a member."""
+    """Counted in the database: every process sees every message of a member.
+
+    A breach clears the member's counters in the same change, so a flood whose messages
+    reach two processes at once is sanctioned once, not by each of them."""
 
     def __init__(self, shared: SharedState, *, idle_seconds: float) -> None:
         self.shared = shared
@@ -87,31 +90,42 @@ class SharedCounters:
         if links > limits.links:
             return Breach.LINKS
         await self._maybe_prune(now)
-        async with self.shared.hold(f"flood|{key}", _at(now)) as raw:
+
+        def count(raw: dict[str, Any]) -> Breach | None:
             state = _State.load(raw)
             breach = judge(state, now, limits, text_hash, mentions, links)
+            if breach is not None:
+                clear(state)
             raw.update(state.dump())
-        return breach
+            return breach
+
+        return await self.shared.change(f"flood|{key}", _at(now), count)
 
     async def slow_mode(self, key: str, now: float, interval: float) -> tuple[bool, float, bool]:
-        async with self.shared.hold(f"flood|{key}", _at(now)) as raw:
+        def step(raw: dict[str, Any]) -> tuple[bool, float, bool]:
             state = _State.load(raw)
             verdict = pace(state, now, interval)
             raw.update(state.dump())
-        return verdict
+            return verdict
+
+        return await self.shared.change(f"flood|{key}", _at(now), step)
 
     async def reset(self, key: str, now: float) -> None:
-        async with self.shared.hold(f"flood|{key}", _at(now)) as raw:
+        def forget(raw: dict[str, Any]) -> None:
             state = _State.load(raw)
             clear(state)
             raw.update(state.dump())
 
+        await self.shared.change(f"flood|{key}", _at(now), forget)
+
     async def join(self, community: str, now: float, joins: int, per_seconds: float) -> bool:
-        async with self.shared.hold(f"joins|{community}", _at(now)) as raw:
+        def add(raw: dict[str, Any]) -> bool:
             window = [float(t) for t in raw.get("t", [])][-(joins - 1) :] if joins > 1 else []
             window.append(now)
             raw["t"] = window
-        return len(window) == joins and now - window[0] <= per_seconds
+            return len(window) == joins and now - window[0] <= per_seconds
+
+        return await self.shared.change(f"joins|{community}", _at(now), add)
 
     async def clear_joins(self, community: str) -> None:
         await self.shared.drop(f"joins|{community}")

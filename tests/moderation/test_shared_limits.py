@@ -106,10 +106,11 @@ async def test_a_raid_split_between_two_processes_is_seen(pair: Pair) -> None:
 
 
 async def test_concurrent_messages_meet_exactly_the_limit(db_url: str) -> None:
-    """Two connections' worth of processes judging at once: exactly ``messages`` pass."""
+    """Two processes' connections judging one member's messages at once: none is lost."""
     first, second = Database(db_url), Database(db_url)
+    states = [SharedState(first), SharedState(second)]
     try:
-        counters = [SharedCounters(SharedState(db), idle_seconds=3600) for db in (first, second)]
+        counters = [SharedCounters(state, idle_seconds=3600) for state in states]
         limits = Limits(
             messages=10, per_seconds=60, duplicates=99, duplicate_seconds=1,
             mentions=5, links=3,
@@ -121,9 +122,12 @@ async def test_concurrent_messages_meet_exactly_the_limit(db_url: str) -> None:
             )
             for n in range(30)
         ))  # fmt: skip
-        assert verdicts.count(None) == 10
-        assert set(verdicts) == {None, Breach.RATE}
+        # Every 11th change breaks the limit and starts the count again: with a lost update
+        # (two processes reading the same state) there would be fewer breaches.
+        assert verdicts.count(Breach.RATE) == 2 and verdicts.count(None) == 28
     finally:
+        for state in states:
+            await state.close()
         await first.close()
         await second.close()
 

@@ -24,6 +24,7 @@ def upgrade() -> None:
         "shared_state",
         sa.Column("key", sa.Text, primary_key=True),
         sa.Column("state", sa.Text, nullable=False),
+        sa.Column("version", sa.BigInteger, nullable=False, server_default="0"),
         sa.Column("touched_at", UtcDateTime, nullable=False),
     )
     op.create_index("ix_shared_state_touched", "shared_state", ["touched_at"])
