@@ -81,15 +81,24 @@ async def run(
     platform = app.console_platform()
     events = make_events(platform, count)
     gc.collect()
+    elapsed = await dispatch_all(app, platform, events)
+    written = app.eventlog.written
+    await app.close()
+    return elapsed, written
+
+
+async def dispatch_all(
+    app: BotApp, platform: ConsolePlatform, events: list[MessagePosted]
+) -> float:
+    """Seconds to dispatch ``events`` in order on the app's fake clock, the log written."""
+    clock = app.clock
+    assert isinstance(clock, FakeClock)
     started = time.perf_counter()
     for event in events:
         clock.set(event.occurred_at)
         await app.dispatcher.dispatch(event, platform)
     await app.eventlog.flush()
-    elapsed = time.perf_counter() - started
-    written = app.eventlog.written
-    await app.close()
-    return elapsed, written
+    return time.perf_counter() - started
 
 
 async def peak_memory(count: int, folder: Path) -> int:

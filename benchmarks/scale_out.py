@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from benchmarks.pipeline import START, make_events
+from benchmarks.pipeline import START, dispatch_all, make_events
 from bot.app import BotApp
 from bot.config import config_model
 from bot.core.clock import FakeClock
@@ -80,15 +80,7 @@ def traffic(count: int) -> list[MessagePosted]:
 async def pipeline(url: str, processes: str, events: list[MessagePosted]) -> float:
     app = BotApp(settings(processes), clock=FakeClock(START), database_url=url)
     await app.start()
-    platform = app.console_platform()
-    clock = app.clock
-    assert isinstance(clock, FakeClock)
-    started = time.perf_counter()
-    for event in events:
-        clock.set(event.occurred_at)
-        await app.dispatcher.dispatch(event, platform)
-    await app.eventlog.flush()
-    elapsed = time.perf_counter() - started
+    elapsed = await dispatch_all(app, app.console_platform(), events)
     await app.close()
     return len(events) / elapsed
 

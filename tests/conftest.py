@@ -194,6 +194,31 @@ def make_app(example_config: Config, clock: FakeClock, db_url: str) -> Callable[
     return build
 
 
+class SameDatabase:
+    """Bot processes sharing one database and the test's fake clock, closed after the test."""
+
+    def __init__(self, clock: FakeClock, url: str) -> None:
+        self.clock, self.url = clock, url
+        self.apps: list[BotApp] = []
+
+    async def start(self, config: Config, count: int = 2) -> list[BotApp]:
+        started = []
+        for _ in range(count):
+            app = BotApp(config, clock=self.clock, database_url=self.url)
+            await app.start()
+            self.apps.append(app)
+            started.append(app)
+        return started
+
+
+@pytest.fixture
+async def same_database(clock: FakeClock, db_url: str) -> AsyncIterator[SameDatabase]:
+    made = SameDatabase(clock, db_url)
+    yield made
+    for app in made.apps:
+        await app.close()
+
+
 def since(platform: ConsolePlatform, command: str) -> str:
     """The transcript from the last time ``command`` was posted."""
     lines = platform.transcript

@@ -3,7 +3,6 @@ what one process keeps in memory for speed must not hide what the other just did
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Literal
 
@@ -13,10 +12,10 @@ from sqlalchemy import select
 from bot.adapters.console.platform import ConsolePlatform
 from bot.app import BotApp
 from bot.config import Config
-from bot.core.clock import FakeClock
 from cogs.desk import Desk
 from cogs.desk.tables import cases
 from cogs.studio.tables import posts
+from tests.conftest import SameDatabase
 
 Processes = Literal["one", "several"]
 
@@ -24,18 +23,16 @@ Processes = Literal["one", "several"]
 class Chat:
     """Two apps on one database, each with a console platform over the same chat history."""
 
-    def __init__(self, config: Config, clock: FakeClock, url: str) -> None:
-        self.config, self.clock, self.url = config, clock, url
+    def __init__(self, config: Config, same_database: SameDatabase) -> None:
+        self.config, self.same_database = config, same_database
+        self.clock = same_database.clock
         self.apps: list[BotApp] = []
 
     async def start(self, processes: Processes) -> tuple[ConsolePlatform, ConsolePlatform]:
         storage = self.config.storage.model_copy(update={"processes": processes})
         desk = Desk.settings_from(self.config).updated(private_rooms=False)
         config = self.config.with_section("desk", desk).model_copy(update={"storage": storage})
-        for _ in range(2):
-            app = BotApp(config, clock=self.clock, database_url=self.url)
-            await app.start()
-            self.apps.append(app)
+        self.apps = await self.same_database.start(config)
         first, second = (app.console_platform() for app in self.apps)
         second.messages = first.messages  # one chat: either process sees every message
         second._ids = first._ids
@@ -43,11 +40,8 @@ class Chat:
 
 
 @pytest.fixture
-async def chat(example_config: Config, clock: FakeClock, db_url: str) -> AsyncIterator[Chat]:
-    made = Chat(example_config, clock, db_url)
-    yield made
-    for app in made.apps:
-        await app.close()
+def chat(example_config: Config, same_database: SameDatabase) -> Chat:
+    return Chat(example_config, same_database)
 
 
 async def first_response(app: BotApp) -> object:

@@ -4,7 +4,6 @@ member whose messages are split between two processes meets one limit, not two."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Literal
 
@@ -19,6 +18,7 @@ from bot.storage.database import Database
 from bot.storage.shared_state import SharedState
 from cogs.moderation.counters import SharedCounters
 from cogs.moderation.limiter import Breach, Limits
+from tests.conftest import SameDatabase
 
 Where = Literal["auto", "one", "several"]
 
@@ -31,24 +31,18 @@ def limits_in(config: Config, where: Where) -> Config:
 class Pair:
     """Two bot processes on one database, started with the given setting."""
 
-    def __init__(self, config: Config, clock: FakeClock, url: str) -> None:
-        self.config, self.clock, self.url = config, clock, url
+    def __init__(self, config: Config, processes: SameDatabase) -> None:
+        self.config, self.processes = config, processes
         self.apps: list[BotApp] = []
 
     async def start(self, where: Where) -> tuple[ConsolePlatform, ConsolePlatform]:
-        for _ in range(2):
-            app = BotApp(limits_in(self.config, where), clock=self.clock, database_url=self.url)
-            await app.start()
-            self.apps.append(app)
+        self.apps = await self.processes.start(limits_in(self.config, where))
         return self.apps[0].console_platform(), self.apps[1].console_platform()
 
 
 @pytest.fixture
-async def pair(example_config: Config, clock: FakeClock, db_url: str) -> AsyncIterator[Pair]:
-    made = Pair(example_config, clock, db_url)
-    yield made
-    for app in made.apps:
-        await app.close()
+def pair(example_config: Config, same_database: SameDatabase) -> Pair:
+    return Pair(example_config, same_database)
 
 
 def removed(*platforms: ConsolePlatform) -> int:
