@@ -14,8 +14,9 @@ from typing import ClassVar
 
 from bot.content import ContentError
 from bot.core.context import Services
+from bot.core.events import Actor
 from bot.core.feature import ContentValidator, NoSettings, deadline
-from bot.core.ids import MemberRef
+from bot.core.ids import CommunityRef, MemberRef
 from bot.core.messages import OutgoingMessage
 from bot.core.richtext import text
 from bot.storage.schema import community_of
@@ -46,6 +47,13 @@ class Moderation(Commands):
 
     async def start(self) -> None:
         await self.mod.restore()
+
+    async def pardon_case(
+        self, community: CommunityRef, number: int, moderator: Actor, reason: str
+    ) -> int:
+        t, _ = self.locale_for(community)
+        port = self.port_for(community)
+        return (await self.mod.pardon(port, t, community, number, moderator, reason)).number
 
     async def forget_member(self, member: MemberRef) -> int:
         return await forget_member(self.db, member.platform.value, member.id)

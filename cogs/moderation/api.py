@@ -8,11 +8,22 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from bot.core.events import Actor
 from bot.core.ids import CommunityRef
 from bot.i18n import Translator
 from cogs.moderation.store import cases
 
-__all__ = ["CommunityRules", "RaidHolds", "cases"]
+__all__ = ["CaseActions", "CommunityRules", "RaidHolds", "cases"]
+
+
+@runtime_checkable
+class CaseActions(Protocol):
+    async def pardon_case(
+        self, community: CommunityRef, number: int, moderator: Actor, reason: str
+    ) -> int:
+        """Revoke a case as ``/pardon`` does (logged as a case of its own, whose number is
+        returned); raises ``UserFacingError`` for an unknown or already pardoned case."""
+        ...
 
 
 @runtime_checkable

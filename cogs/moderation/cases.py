@@ -117,14 +117,14 @@ class Cases(Checks):
     async def pardon(self, ctx: Context) -> None:
         """Revoke a case: its points stop counting, and the metrics and the hero ignore it."""
         number = int(ctx.args["number"])
-        community = ctx.event.community
-        found = await self.mod.store.get_case(community, number)
-        if found is None:
-            raise UserFacingError("moderation.no_case", number=number)
-        if not await self.mod.store.revoke_case(community, number, ctx.clock.now()):
-            raise UserFacingError("moderation.already_pardoned", number=number)
-        reason = ctx.t("moderation.pardon_reason", case=number, reason=await self.reason_of(ctx))
-        await self._record(ctx, "pardon", MemberRef(community.platform, found.member), reason)
+        actor = ctx.event.actor
+        assert actor is not None
+        case = await self.mod.pardon(
+            ctx.port, ctx.t, ctx.event.community, number, actor, await self.reason_of(ctx)
+        )
+        action = ctx.t("moderation.action.pardon")
+        await ctx.reply(ctx.t("moderation.done", case=case.number, action=action,
+                              member=case.member))  # fmt: skip
 
     @command(SPECS["resetwarns"])
     async def resetwarns(self, ctx: Context) -> None:
