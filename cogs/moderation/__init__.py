@@ -22,6 +22,7 @@ from bot.core.richtext import text
 from bot.storage.schema import community_of
 from cogs.moderation import cli
 from cogs.moderation.commands import Commands
+from cogs.moderation.pardon import pardon
 from cogs.moderation.payloads import SlowmodeEnd
 from cogs.moderation.rules import RulesError, load_rules, validate_rules
 from cogs.moderation.service import ModerationService
@@ -53,7 +54,8 @@ class Moderation(Commands):
     ) -> int:
         t, _ = self.locale_for(community)
         port = self.port_for(community)
-        return (await self.mod.pardon(port, t, community, number, moderator, reason)).number
+        case = await pardon(self.mod, port, t, community, number, moderator, reason)
+        return case.number
 
     async def forget_member(self, member: MemberRef) -> int:
         return await forget_member(self.db, member.platform.value, member.id)

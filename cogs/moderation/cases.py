@@ -8,6 +8,7 @@ from bot.core.events import ButtonPressed, CommandInvoked
 from bot.core.feature import button, command
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from cogs.moderation.handlers import Checks
+from cogs.moderation.pardon import pardon as pardon_case
 from cogs.moderation.payloads import AlertDelete, AlertDismiss, AlertWarn
 from cogs.moderation.specs import SPECS
 
@@ -119,8 +120,14 @@ class Cases(Checks):
         number = int(ctx.args["number"])
         actor = ctx.event.actor
         assert actor is not None
-        case = await self.mod.pardon(
-            ctx.port, ctx.t, ctx.event.community, number, actor, await self.reason_of(ctx)
+        case = await pardon_case(
+            self.mod,
+            ctx.port,
+            ctx.t,
+            ctx.event.community,
+            number,
+            actor,
+            await self.reason_of(ctx),
         )
         action = ctx.t("moderation.action.pardon")
         await ctx.reply(ctx.t("moderation.done", case=case.number, action=action,

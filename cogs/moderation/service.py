@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.core.capabilities import Capability
 from bot.core.clock import Clock
-from bot.core.errors import NotSupported, UserFacingError
+from bot.core.errors import NotSupported
 from bot.core.events import Actor
 from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage
@@ -335,32 +335,6 @@ class ModerationService:
                 t("moderation.button.dismiss")
             ),
         )
-
-    async def pardon(
-        self,
-        port: PlatformPort,
-        t: Translator,
-        community: CommunityRef,
-        number: int,
-        moderator: Actor,
-        reason: str,
-    ) -> Case:
-        """Revoke case ``number`` (its points stop counting; metrics and the hero ignore it)
-        and log the pardon as a case of its own, which is returned. The chat command and the
-        dashboard both come here."""
-        found = await self.store.get_case(community, number)
-        if found is None:
-            raise UserFacingError("moderation.no_case", number=number)
-        if not await self.store.revoke_case(community, number, self.clock.now()):
-            raise UserFacingError("moderation.already_pardoned", number=number)
-        case = await self.store.add_case(
-            community, self.clock.now(), action="pardon", member=found.member,
-            member_name=found.member_name, moderator=moderator.ref.id,
-            moderator_name=moderator.display_name,
-            reason=t("moderation.pardon_reason", case=number, reason=reason),
-        )  # fmt: skip
-        await self.post_case(port, t, community, case)
-        return case
 
     async def lift_raid(
         self,

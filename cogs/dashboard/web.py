@@ -1,0 +1,318 @@
+"""The dashboard's HTTP side: aiohttp in the bot's own event loop, Jinja2 pages (autoescaped).
+
+Security, for every request: a strict Content-Security-Policy (nothing but this origin's
+stylesheet; no script at all), no framing, no referrer (a login link never leaks), no caching.
+A session is an opaque random id in an ``HttpOnly; SameSite=Strict`` cookie (``Secure`` behind
+HTTPS). Every change (POST) needs the session's CSRF token and an Origin (or Referer) of this
+dashboard. A login link is spent by a POST from its own page, so a link preview that fetches
+it does not use it up.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.core.errors import UserFacingError
+from bot.core.events import Actor
+from bot.core.ids import MemberRef
+from bot.core.permissions import Level
+from bot.i18n import Translator
+from cogs.dashboard import pages
+from cogs.dashboard.store import Session
+
+if TYPE_CHECKING:
+    from cogs.dashboard import Dashboard
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+COOKIE = "cb_session"
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+PAGES = {"responses": Level.HELPER, "ideas": Level.HELPER, "moderation": Level.MODERATOR,
+         "audit": Level.MODERATOR}  # fmt: skip
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+SECURITY = {
+    "Content-Security-Policy": CSP, "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+}  # fmt: skip
+
+
+@web.middleware
+async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        exc.headers.update(SECURITY)
+        raise
+    response.headers.update(SECURITY)
+    return response
+
+
+def see_other(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+class DashboardWeb:
+    """The pages of one bot process; state lives in the database (any process can serve)."""
+
+    def __init__(self, feature: Dashboard) -> None:
+        self.feature = feature
+        self.settings = feature.settings
+        self.secure = self.settings.base_url().startswith("https://")
+        self.origin = _origin(self.settings.base_url())
+        self.jinja = Environment(
+            loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"])
+        )
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[headers], client_max_size=64 * 1024)
+        app.router.add_get("/", self.home)
+        app.router.add_get("/login/{token}", self.login_page)
+        app.router.add_post("/login", self.login)
+        app.router.add_post("/logout", self.logout)
+        app.router.add_get("/static/dashboard.css", self.stylesheet)
+        for name in PAGES:
+            app.router.add_get(f"/{name}", self.page)
+        app.router.add_post("/moderation/{number}/revoke", self.revoke)
+        return app
+
+    async def start(self) -> None:
+        host, _, port = self.settings.listen.rpartition(":")
+        self._runner = web.AppRunner(self.app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host.strip("[]"), int(port))
+        await site.start()
+        server = getattr(site, "_server", None)
+        sockets = getattr(server, "sockets", None) or ()
+        self.port = int(sockets[0].getsockname()[1]) if sockets else int(port)
+        if not self.settings.public_url:  # the port the system gave (listen on port 0)
+            self.origin = f"http://{host}:{self.port}"
+        log.info("dashboard: %s (listening on %s:%s)", self.base_url(), host, self.port)
+
+    def base_url(self) -> str:
+        """Where moderators open the pages (login links start with it)."""
+        return self.settings.public_url or self.origin
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # -- login ----------------------------------------------------------------------------
+
+    def translator(self, session: Session | None) -> Translator:
+        if session is None:
+            return self.feature.default_translator()
+        return self.feature.locale_for(session.community)[0]
+
+    async def login_page(self, request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        return self.render("login.html", None, token=token[:100])
+
+    async def login(self, request: web.Request) -> web.Response:
+        self.same_origin(request)
+        form = await request.post()
+        token = str(form.get("token", ""))
+        now = self.feature.clock.now()
+        opened = await self.feature.store.use_link(token, now, self.settings.session_hours)
+        if opened is None:
+            t = self.translator(None)
+            return self.render("message.html", None, status=403,
+                               message=t("dashboard.link_spent"))  # fmt: skip
+        session_id, session = opened
+        response = see_other("/responses")
+        response.set_cookie(
+            COOKIE, session_id, httponly=True, samesite="Strict", secure=self.secure, path="/",
+            max_age=int(timedelta(hours=self.settings.session_hours).total_seconds()),
+        )  # fmt: skip
+        await self.feature.store.record(session, "login", "", "", now)
+        return response
+
+    async def logout(self, request: web.Request) -> web.StreamResponse:
+        session = await self.change_allowed(request)
+        await self.feature.store.end(session)
+        response = see_other("/")
+        response.del_cookie(COOKIE, path="/")
+        return response
+
+    # -- checks ---------------------------------------------------------------------------
+
+    async def session_of(self, request: web.Request) -> Session | None:
+        cookie = request.cookies.get(COOKIE, "")
+        if not cookie or len(cookie) > 100:
+            return None
+        return await self.feature.store.session(
+            cookie, self.feature.clock.now(), self.settings.session_hours
+        )
+
+    async def require(self, request: web.Request, level: Level) -> Session:
+        session = await self.session_of(request)
+        t = self.translator(session)
+        if session is None:
+            raise self.refusal(401, t("dashboard.log_in_first"), None)
+        if session.level < level:
+            raise self.refusal(403, t("dashboard.not_for_you"), session)
+        return session
+
+    def same_origin(self, request: web.Request) -> None:
+        """Changes only from this dashboard's own pages (Origin, else Referer)."""
+        origin = request.headers.get("Origin") or _origin(request.headers.get("Referer", ""))
+        if origin != self.origin:
+            log.warning("dashboard: a change from origin %r refused", origin)
+            raise self.refusal(403, self.translator(None)("dashboard.bad_origin"), None)
+
+    async def change_allowed(self, request: web.Request, level: Level = Level.HELPER) -> Session:
+        self.same_origin(request)
+        session = await self.require(request, level)
+        form = await request.post()
+        if not hmac.compare_digest(str(form.get("csrf", "")).encode(), session.csrf.encode()):
+            raise self.refusal(403, self.translator(session)("dashboard.bad_csrf"), session)
+        return session
+
+    def refusal(self, status: int, message: str, session: Session | None) -> web.HTTPException:
+        body = self.jinja.get_template("message.html").render(
+            t=self.translator(session), message=message, title=message
+        )
+        error = web.HTTPException(text=body, content_type="text/html")
+        error.set_status(status)
+        return error
+
+    # -- pages ----------------------------------------------------------------------------
+
+    async def home(self, request: web.Request) -> web.StreamResponse:
+        session = await self.session_of(request)
+        if session is None:
+            t = self.translator(None)
+            return self.render("message.html", None, status=401,
+                               message=t("dashboard.log_in_first"))  # fmt: skip
+        return see_other("/responses")
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        name = request.path.strip("/")
+        session = await self.require(request, PAGES[name])
+        t = self.translator(session)
+        days = _days(request.query.get("days"))
+        end = self.feature.clock.now()
+        start = end - timedelta(days=days)
+        action = request.query.get("action", "")[:20] or None
+        built = await self.build(name, session, start, end, action)
+        if request.query.get("format") == "csv":
+            return web.Response(
+                text=pages.as_csv(built.tables), content_type="text/csv", charset="utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}-{days}d.csv"'},
+            )  # fmt: skip
+        return self.render(
+            "page.html", session, title=t(f"dashboard.page.{name}"), page=name, days=days,
+            tables=built.tables, charts=built.charts, action=action or "",
+            revoke=name == "moderation", message=self.done(t, request),
+        )  # fmt: skip
+
+    @staticmethod
+    def done(t: Translator, request: web.Request) -> str:
+        """The note after a change (numbers only in the address: no text is reflected)."""
+        revoked, logged = request.query.get("revoked", ""), request.query.get("logged", "")
+        if revoked.isdigit() and logged.isdigit():
+            return t("dashboard.revoked", case=int(revoked), logged=int(logged))
+        return ""
+
+    async def build(
+        self, name: str, session: Session, start: Any, end: Any, action: str | None
+    ) -> pages.Page:
+        t = self.translator(session)
+        community = session.community
+        feature = self.feature
+        if name == "responses":
+            desk = feature.desk()
+            if desk is None:
+                return pages.Page([pages.Table("off", ["feature"], [["desk"]])])
+            built, series = await pages.responses(desk, community, start, end)
+            from cogs.dashboard.svg import bar_chart
+
+            built.charts.append(bar_chart(t("dashboard.chart.frt"), [w for w, _ in series],
+                                          [v for _, v in series]))  # fmt: skip
+            return built
+        if name == "ideas":
+            ideas = feature.ideas()
+            if ideas is None:
+                return pages.Page([pages.Table("off", ["feature"], [["ideas"]])])
+            return await pages.ideas(ideas, community, start, end)
+        if name == "moderation":
+            built, _ = await pages.moderation(feature.db, community, start, end, action)
+            return built
+        lines = await feature.store.audit_lines(community)
+        table = pages.Table("audit", ["at", "who", "action", "target", "detail"])
+        for line in lines:
+            table.rows.append([f"{line['at']:%Y-%m-%d %H:%M}", str(line["member_name"]),
+                               str(line["action"]), str(line["target"] or ""),
+                               str(line["detail"])])  # fmt: skip
+        return pages.Page([table])
+
+    async def revoke(self, request: web.Request) -> web.StreamResponse:
+        session = await self.change_allowed(request, Level.MODERATOR)
+        t = self.translator(session)
+        try:
+            number = int(request.match_info["number"])
+        except ValueError:
+            raise self.refusal(404, t("dashboard.nothing"), session) from None
+        form = await request.post()
+        reason = " ".join(str(form.get("reason", "")).split())[:500] or t("moderation.no_reason")
+        actions = self.feature.moderation()
+        if actions is None:
+            raise self.refusal(404, t("dashboard.nothing"), session)
+        moderator = Actor(MemberRef(session.community.platform, session.member),
+                          session.member_name, level=session.level)  # fmt: skip
+        try:
+            logged = await actions.pardon_case(session.community, number, moderator, reason)
+        except UserFacingError as exc:
+            raise self.refusal(409, t(exc.key, **exc.params), session) from None
+        await self.feature.store.record(session, "pardon", str(number), reason,
+                                        self.feature.clock.now())  # fmt: skip
+        return see_other(f"/moderation?revoked={number}&logged={logged}")
+
+    async def stylesheet(self, _request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(HERE / "static" / "dashboard.css")
+
+    def render(
+        self, template: str, session: Session | None, *, status: int = 200, **values: Any
+    ) -> web.Response:
+        t = self.translator(session)
+        nav = [(name, t(f"dashboard.page.{name}")) for name, level in PAGES.items()
+               if session is not None and session.level >= level]  # fmt: skip
+        community = str(session.community) if session is not None else ""
+        body = self.jinja.get_template(template).render(
+            t=t,
+            session=session,
+            nav=nav,
+            community=community,
+            periods=pages.PERIODS,
+            **{"title": values.pop("title", t("dashboard.name")), **values},
+        )
+        return web.Response(text=body, content_type="text/html", status=status)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _days(raw: str | None) -> int:
+    try:
+        days = int(raw or 7)
+    except ValueError:
+        return 7
+    return days if days in pages.PERIODS else 7

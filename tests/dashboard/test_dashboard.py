@@ -1,0 +1,212 @@
+"""The dashboard over plain HTTP, like an adversary: spent and expired links, a change without
+the CSRF token or from another origin, member-written text with markup, a helper on a
+moderator's page, forged cookies, and the figures beside `stats export`'s."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from bot.adapters.console.platform import ConsolePlatform
+from bot.app import BotApp
+from bot.config import Config
+from bot.core.clock import FakeClock
+from cogs.dashboard import Dashboard
+from cogs.dashboard.pages import as_csv, figures_table
+from cogs.desk.api import desk_figures
+from cogs.moderation.api import cases
+
+
+@pytest.fixture
+def example_config(example_config: Config) -> Config:
+    features = example_config.features.model_copy(
+        update={"enabled": [*example_config.features.enabled, "dashboard"]}
+    )
+    settings = Dashboard.settings_from(example_config).updated(listen="127.0.0.1:0")
+    return example_config.with_section("dashboard", settings).model_copy(
+        update={"features": features}
+    )
+
+
+class Browser:
+    """An HTTP client that keeps the session cookie by hand (cookie jars skip IP hosts)."""
+
+    def __init__(self, http: aiohttp.ClientSession, base: str) -> None:
+        self.http, self.base, self.cookie = http, base, ""
+
+    async def get(self, path: str) -> tuple[int, str, Any]:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        async with self.http.get(self.base + path, headers=headers,
+                                 allow_redirects=False) as response:  # fmt: skip
+            return response.status, await response.text(), response.headers
+
+    async def post(
+        self, path: str, data: dict[str, str], origin: str | None = None
+    ) -> tuple[int, str, Any]:
+        headers = {"Origin": self.base if origin is None else origin}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        async with self.http.post(self.base + path, data=data, headers=headers,
+                                  allow_redirects=False) as response:  # fmt: skip
+            cookie = response.headers.get("Set-Cookie", "")
+            if cookie.startswith("cb_session="):
+                self.cookie = cookie.split(";")[0]
+            return response.status, await response.text(), response.headers
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def web_of(app: BotApp) -> Any:
+    feature = app.services.registry.features["dashboard"]
+    assert isinstance(feature, Dashboard)
+    return feature.web
+
+
+async def link_for(platform: ConsolePlatform, who: str) -> str:
+    await platform.post(who, "general", "/dashboard")
+    found = re.findall(r"http://127\.0\.0\.1:\d+/login/(\S+)", "\n".join(platform.transcript))
+    assert found, platform.transcript[-3:]
+    return str(found[-1])
+
+
+async def signed_in(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession, who: str
+) -> Browser:
+    browser = Browser(http, web_of(app).base_url())
+    token = await link_for(platform, who)
+    status, page, _ = await browser.get(f"/login/{token}")  # a link preview spends nothing
+    assert status == 200 and 'name="token"' in page
+    status, _, headers = await browser.post("/login", {"token": token})
+    assert status == 303 and headers["Location"] == "/responses"
+    cookie = headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    return browser
+
+
+def csrf(page: str) -> str:
+    return str(re.findall(r'name="csrf" value="([^"]+)"', page)[0])
+
+
+async def test_a_link_is_single_use_and_expires(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession
+) -> None:
+    browser = await signed_in(app, platform, http, "mod")
+    status, page, headers = await browser.get("/responses")
+    assert status == 200 and "Responses and SLA" in page
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY" and headers["Referrer-Policy"] == "no-referrer"
+    assert "<script" not in page  # no script at all: the policy allows none
+    token = await link_for(platform, "mod")
+    again = Browser(http, browser.base)
+    assert (await again.post("/login", {"token": token}))[0] == 303
+    status, page, _ = await Browser(http, browser.base).post("/login", {"token": token})
+    assert status == 403 and "used already or has expired" in page
+    late = await link_for(platform, "mod")
+    assert isinstance(app.clock, FakeClock)
+    app.clock.advance(timedelta(minutes=10, seconds=1))
+    assert (await Browser(http, browser.base).post("/login", {"token": late}))[0] == 403
+    assert (await Browser(http, browser.base).post("/login", {"token": "x" * 43}))[0] == 403
+
+
+async def test_without_a_session_or_with_a_forged_one(
+    app: BotApp, http: aiohttp.ClientSession
+) -> None:
+    browser = Browser(http, web_of(app).base_url())
+    assert (await browser.get("/responses"))[0] == 401
+    browser.cookie = "cb_session=" + "A" * 43
+    assert (await browser.get("/moderation"))[0] == 401
+    browser.cookie = "cb_session=" + "A" * 5000
+    assert (await browser.get("/moderation"))[0] in (400, 401)
+
+
+async def test_members_cannot_ask_for_a_link(app: BotApp, platform: ConsolePlatform) -> None:
+    await platform.post("alice", "general", "/dashboard")
+    assert "/login/" not in "\n".join(platform.transcript)
+
+
+async def test_a_helper_sees_responses_but_not_moderation(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession
+) -> None:
+    browser = await signed_in(app, platform, http, "helper")
+    assert (await browser.get("/responses"))[0] == 200
+    status, page, _ = await browser.get("/moderation")
+    assert status == 403 and "for moderators" in page
+    status, page, _ = await browser.get("/ideas")
+    assert status == 200 and "Moderation" not in page  # not offered in the navigation
+
+
+async def test_revoke_needs_the_token_and_this_origin_and_is_audited(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession
+) -> None:
+    await platform.post("alice", "general", "hi")
+    await platform.post("mod", "general", "/warn alice <script>alert(1)</script> & spam")
+    browser = await signed_in(app, platform, http, "mod")
+    status, page, _ = await browser.get("/moderation?days=28")
+    assert status == 200
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; spam" in page
+    assert "<script>alert(1)" not in page
+    token = csrf(page)
+    status, _, _ = await browser.post("/moderation/1/revoke", {"reason": "no"})
+    assert status == 403
+    status, _, _ = await browser.post(
+        "/moderation/1/revoke", {"csrf": token, "reason": "x"}, origin="https://evil.example"
+    )
+    assert status == 403
+    assert await revoked(app) == []
+    status, _, headers = await browser.post(
+        "/moderation/1/revoke", {"csrf": token, "reason": "a <b>mistake</b>"}
+    )
+    assert status == 303
+    assert await revoked(app) == [1]
+    status, page, _ = await browser.get(headers["Location"])
+    assert "Case #1 is revoked (logged as case #2)" in page
+    assert any("Case #2" in line and "pardon" in line for line in platform.transcript)
+    status, again, _ = await browser.post("/moderation/1/revoke", {"csrf": token})
+    assert status == 409 and "already" in again
+    status, page, _ = await browser.get("/audit")
+    assert "pardon" in page and "a &lt;b&gt;mistake&lt;/b&gt;" in page
+
+
+async def revoked(app: BotApp) -> list[int]:
+    async with app.db.read() as conn:
+        rows = await conn.execute(select(cases.c.number).where(cases.c.revoked_at.is_not(None)))
+        return [int(number) for (number,) in rows]
+
+
+async def test_the_csv_matches_stats_export(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession
+) -> None:
+    await platform.post("alice", "general", "/ticket my invoice is wrong")
+    assert isinstance(app.clock, FakeClock)
+    app.clock.advance(timedelta(minutes=20))
+    await platform.post("helper", "general", "looking", reply_to_member="alice")
+    browser = await signed_in(app, platform, http, "mod")
+    status, body, headers = await browser.get("/responses?days=7&format=csv")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    now = app.clock.now()
+    expected = await desk_figures(
+        app.db, app.config, platform.community, now - timedelta(days=7), now, now
+    )
+    assert as_csv([figures_table("figures", expected.as_row())]) in body
+    assert "desk_frt_median_min,20.0" in body
+
+
+async def test_logout_ends_the_session(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession
+) -> None:
+    browser = await signed_in(app, platform, http, "mod")
+    _, page, _ = await browser.get("/responses")
+    kept = browser.cookie
+    assert (await browser.post("/logout", {"csrf": csrf(page)}))[0] == 303
+    browser.cookie = kept
+    assert (await browser.get("/responses"))[0] == 401
