@@ -39,13 +39,15 @@ def database_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-async def database_now(db: Database) -> datetime:
-    """Now for a CLI reading a database: where the simulation that wrote it stopped (its
-    clock is the truth), else the wall clock."""
+async def database_now(db: Database, otherwise: datetime | None = None) -> datetime:
+    """Now for a reader of a database: where the simulation that wrote it stopped (its
+    clock is the truth), else ``otherwise`` (default: the wall clock)."""
     from bot.adapters.console.simulate import CLOCK_KEY  # the console's own bookkeeping
 
     simulated = await db.get_meta(CLOCK_KEY)
-    return datetime.fromisoformat(simulated) if simulated else SystemClock().now()
+    if simulated:
+        return datetime.fromisoformat(simulated)
+    return otherwise if otherwise is not None else SystemClock().now()
 
 
 def database_url(configured: str, given: str | None) -> str:

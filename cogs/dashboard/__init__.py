@@ -21,7 +21,7 @@ from cogs.dashboard.settings import DashboardSettings
 from cogs.dashboard.store import LINK_LIFETIME, DashboardStore
 from cogs.dashboard.web import DashboardWeb
 from cogs.desk.api import DeskFiguresSource
-from cogs.ideas.api import IdeasFiguresSource
+from cogs.digest.api import WeeklyStats
 from cogs.moderation.api import CaseActions
 
 DASHBOARD = CommandSpec("dashboard", "dashboard.cmd", (), Level.HELPER)
@@ -31,7 +31,7 @@ class Dashboard(Feature[DashboardSettings]):
     """Web pages for helpers and moderators, reached with a link the bot sends privately."""
 
     name = "dashboard"
-    optional = ("desk", "ideas", "moderation")
+    optional = ("desk", "digest", "moderation")
 
     async def start(self) -> None:
         self.store = DashboardStore(self.db)
@@ -50,8 +50,8 @@ class Dashboard(Feature[DashboardSettings]):
     def desk(self) -> DeskFiguresSource | None:
         return self.peer("desk", DeskFiguresSource)
 
-    def ideas(self) -> IdeasFiguresSource | None:
-        return self.peer("ideas", IdeasFiguresSource)
+    def stats(self) -> WeeklyStats | None:
+        return self.peer("digest", WeeklyStats)
 
     def moderation(self) -> CaseActions | None:
         return self.peer("moderation", CaseActions)

@@ -1,5 +1,6 @@
-"""What each page shows, computed from the features' published read APIs (the same figures
-as ``stats export``), for one community and a period."""
+"""What each page shows, for one community and its last weeks: the rows ``stats export``
+writes (the digest's weeks, the same numbers), the columns that belong to the page, a chart
+of one of them, and for some pages a list (helpers, the moderators' log, the audit)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,44 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
-from cogs.desk.api import DeskFiguresSource
-from cogs.ideas.api import IdeasFiguresSource
 from cogs.moderation.api import cases
 
-PERIODS = (7, 28, 90)
-"""The period picker: the last 7, 28 or 90 days."""
-WEEKS_CHARTED = 8
+PERIODS = (1, 4, 12)
+"""The period picker: the last 1, 4 or 12 digest weeks."""
 CASES_SHOWN = 200
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "responses": (
+        "desk_cases_opened", "desk_frt_median_min", "desk_frt_p90_min", "desk_within_sla",
+        "desk_sla_decided", "desk_sla_pending", "desk_cases_closed",
+        "desk_closed_without_escalation", "desk_satisfaction", "desk_backlog",
+        "desk_helpers_answering",
+    ),
+    "health": (
+        "members", "communicators_7d", "active_share_7d", "engaged_share_7d",
+        "communicators_28d", "active_share_28d", "new_members", "d7_cohort", "d7_retained",
+        "d7", "d30_cohort", "d30_retained", "d30", "ugc_items", "ugc_useful", "ugc_useful_rate",
+    ),
+    "content": (
+        "faq_questions", "faq_answered", "faq_deflected", "faq_deflection", "faq_helped",
+        "faq_not_helped", "faq_usefulness", "bot_posts", "bot_posts_with_step",
+        "next_step_share", "step_takers", "next_step_conversion", "polls_closed",
+        "poll_turnout",
+    ),
+    "ideas": (
+        "ideas_submitted", "ideas_actionable", "ideas_shipped", "ideas_told_within_week",
+        "ideas_decision_median_h", "nps", "nps_answers",
+    ),
+}  # fmt: skip
+"""Each figures page's columns of the weekly rows (``stats export``'s names)."""
+CHARTED = {"responses": "desk_frt_median_min", "health": "active_share_7d",
+           "content": "faq_deflection", "ideas": "ideas_submitted"}  # fmt: skip
 
 
 @dataclass
@@ -35,53 +60,34 @@ class Table:
 @dataclass
 class Page:
     tables: list[Table] = field(default_factory=list)
-    charts: list[str] = field(default_factory=list)
-    """Inline SVG, each described by a table of the same numbers."""
+    chart: tuple[str, list[str], list[float | None]] | None = None
+    """(column, week labels, values): drawn as SVG, described by the weekly table."""
+    text: str = ""
 
 
-def figures_table(title: str, row: dict[str, str]) -> Table:
-    """A figures row (``as_row``) turned on its side: one line per figure."""
-    return Table(title, ["figure", "value"], [[key, value] for key, value in row.items()])
+def weekly(name: str, rows: Sequence[dict[str, str]]) -> Page:
+    """The page's columns of the weekly rows, one line per week (oldest first)."""
+    columns = [c for c in COLUMNS[name] if rows and c in rows[0]]
+    table = Table("weeks", ["week_start", "week_end", "complete", *columns])
+    for row in rows:
+        cells = [row.get(c, "") for c in columns]
+        table.rows.append([row.get("start", "")[:10], row.get("end", "")[:10],
+                           row.get("complete", ""), *cells])  # fmt: skip
+    column = CHARTED[name]
+    labels = [row.get("end", "")[5:10] for row in rows]
+    values = [_float(row.get(column, "")) for row in rows]
+    return Page([table], (column, labels, values) if column in columns else None)
 
 
-def weeks(end: datetime, count: int) -> list[tuple[datetime, datetime]]:
-    """The last ``count`` 7-day windows ending at ``end``, oldest first."""
-    return [(end - timedelta(days=7 * (n + 1)), end - timedelta(days=7 * n))
-            for n in reversed(range(count))]  # fmt: skip
-
-
-async def responses(
-    desk: DeskFiguresSource, community: CommunityRef, start: datetime, end: datetime
-) -> tuple[Page, list[tuple[str, float | None]]]:
-    """The desk's figures, per helper, and the median first response per week (minutes)."""
-    found = await desk.figures(community, start, end)
-    page = Page([figures_table("figures", found.as_row())])
-    helpers = Table("helpers", ["helper", "first_answers", "frt_median_min"])
-    for helper in found.helpers:
-        helpers.rows.append([helper.name, str(helper.answered),
-                             f"{helper.frt_median.total_seconds() / 60:.1f}"])  # fmt: skip
-    page.tables.append(helpers)
-    series: list[tuple[str, float | None]] = []
-    for week_start, week_end in weeks(end, WEEKS_CHARTED):
-        weekly = await desk.figures(community, week_start, week_end)
-        median = weekly.frt_staff_median
-        minutes = None if median is None else round(median.total_seconds() / 60, 1)
-        series.append((week_start.strftime("%m-%d"), minutes))
-    page.tables.append(Table("frt_by_week", ["week", "frt_median_min"],
-                             [[w, "" if v is None else f"{v:g}"] for w, v in series]))  # fmt: skip
-    return page, series
-
-
-async def ideas(
-    source: IdeasFiguresSource, community: CommunityRef, start: datetime, end: datetime
-) -> Page:
-    found = await source.figures(community, start, end)
-    return Page([figures_table("figures", found.as_row())])
+def helpers_table(found: Sequence[tuple[str, int, float]]) -> Table:
+    table = Table("helpers", ["helper", "first_answers", "frt_median_min"])
+    table.rows = [[name, str(count), f"{minutes:.1f}"] for name, count, minutes in found]
+    return table
 
 
 async def moderation(
     db: Database, community: CommunityRef, start: datetime, end: datetime, action: str | None
-) -> tuple[Page, list[dict[str, object]]]:
+) -> Page:
     """The moderators' log of the period (newest first), optionally one action only."""
     query = (
         select(cases)
@@ -105,7 +111,7 @@ async def moderation(
             str(row["moderator_name"] or "auto"), str(row["reason"]),
             f"{row['created_at']:%Y-%m-%d %H:%M}", "yes" if row["revoked_at"] else "",
         ])  # fmt: skip
-    return Page([table]), rows
+    return Page([table])
 
 
 def as_csv(tables: Sequence[Table]) -> str:
@@ -121,14 +127,13 @@ def as_csv(tables: Sequence[Table]) -> str:
 
 
 def _inert(cell: str) -> str:
-    if cell[:1] in ("=", "+", "@", "\t", "\r") or (cell[:1] == "-" and not _number(cell)):
+    if cell[:1] in ("=", "+", "@", "\t", "\r") or (cell[:1] == "-" and _float(cell) is None):
         return "'" + cell
     return cell
 
 
-def _number(cell: str) -> bool:
+def _float(cell: str) -> float | None:
     try:
-        float(cell)
+        return float(cell)
     except ValueError:
-        return False
-    return True
+        return None

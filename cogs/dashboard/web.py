@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from bot.clitools import database_now
 from bot.core.errors import UserFacingError
 from bot.core.events import Actor
 from bot.core.ids import MemberRef
@@ -28,6 +29,7 @@ from bot.core.permissions import Level
 from bot.i18n import Translator
 from cogs.dashboard import pages
 from cogs.dashboard.store import Session
+from cogs.dashboard.svg import bar_chart
 
 if TYPE_CHECKING:
     from cogs.dashboard import Dashboard
@@ -39,8 +41,11 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
-PAGES = {"responses": Level.HELPER, "ideas": Level.HELPER, "moderation": Level.MODERATOR,
-         "audit": Level.MODERATOR}  # fmt: skip
+PAGES = {
+    "responses": Level.HELPER, "health": Level.HELPER, "content": Level.HELPER,
+    "ideas": Level.HELPER, "digest": Level.HELPER, "moderation": Level.MODERATOR,
+    "audit": Level.MODERATOR,
+}  # fmt: skip
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -206,19 +211,21 @@ class DashboardWeb:
         name = request.path.strip("/")
         session = await self.require(request, PAGES[name])
         t = self.translator(session)
-        days = _days(request.query.get("days"))
-        end = self.feature.clock.now()
-        start = end - timedelta(days=days)
+        weeks = _weeks(request.query.get("weeks"))
         action = request.query.get("action", "")[:20] or None
-        built = await self.build(name, session, start, end, action)
+        built = await self.build(name, session, weeks, action)
         if request.query.get("format") == "csv":
             return web.Response(
                 text=pages.as_csv(built.tables), content_type="text/csv", charset="utf-8",
-                headers={"Content-Disposition": f'attachment; filename="{name}-{days}d.csv"'},
+                headers={"Content-Disposition": f'attachment; filename="{name}-{weeks}w.csv"'},
             )  # fmt: skip
+        charts = []
+        if built.chart is not None:
+            column, labels, values = built.chart
+            charts.append(bar_chart(t("dashboard.chart_of", column=column), labels, values))
         return self.render(
-            "page.html", session, title=t(f"dashboard.page.{name}"), page=name, days=days,
-            tables=built.tables, charts=built.charts, action=action or "",
+            "page.html", session, title=t(f"dashboard.page.{name}"), page=name, weeks=weeks,
+            tables=built.tables, charts=charts, text=built.text, action=action or "",
             revoke=name == "moderation", message=self.done(t, request),
         )  # fmt: skip
 
@@ -231,32 +238,33 @@ class DashboardWeb:
         return ""
 
     async def build(
-        self, name: str, session: Session, start: Any, end: Any, action: str | None
+        self, name: str, session: Session, weeks: int, action: str | None
     ) -> pages.Page:
-        t = self.translator(session)
-        community = session.community
+        """A page's content: ``now`` is where a simulation that wrote the database stopped,
+        as for ``stats export`` (else the bot's clock)."""
         feature = self.feature
-        if name == "responses":
+        community = session.community
+        now = await database_now(feature.db, feature.clock.now())
+        stats = feature.stats()
+        if name in pages.COLUMNS or name == "digest":
+            if stats is None:
+                return pages.Page([pages.Table("off", ["feature"], [["digest"]])])
+            if name == "digest":
+                return pages.Page(text=await stats.next_digest(community, now))
+            built = pages.weekly(name, await stats.weekly_rows(community, weeks, now))
             desk = feature.desk()
-            if desk is None:
-                return pages.Page([pages.Table("off", ["feature"], [["desk"]])])
-            built, series = await pages.responses(desk, community, start, end)
-            from cogs.dashboard.svg import bar_chart
-
-            built.charts.append(bar_chart(t("dashboard.chart.frt"), [w for w, _ in series],
-                                          [v for _, v in series]))  # fmt: skip
+            if name == "responses" and desk is not None:
+                found = await desk.figures(community, now - timedelta(weeks=weeks), now)
+                built.tables.append(pages.helpers_table([
+                    (h.name, h.answered, h.frt_median.total_seconds() / 60)
+                    for h in found.helpers
+                ]))  # fmt: skip
             return built
-        if name == "ideas":
-            ideas = feature.ideas()
-            if ideas is None:
-                return pages.Page([pages.Table("off", ["feature"], [["ideas"]])])
-            return await pages.ideas(ideas, community, start, end)
         if name == "moderation":
-            built, _ = await pages.moderation(feature.db, community, start, end, action)
-            return built
-        lines = await feature.store.audit_lines(community)
+            start = now - timedelta(weeks=weeks)
+            return await pages.moderation(feature.db, community, start, now, action)
         table = pages.Table("audit", ["at", "who", "action", "target", "detail"])
-        for line in lines:
+        for line in await feature.store.audit_lines(community):
             table.rows.append([f"{line['at']:%Y-%m-%d %H:%M}", str(line["member_name"]),
                                str(line["action"]), str(line["target"] or ""),
                                str(line["detail"])])  # fmt: skip
@@ -310,9 +318,9 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def _days(raw: str | None) -> int:
+def _weeks(raw: str | None) -> int:
     try:
-        days = int(raw or 7)
+        weeks = int(raw or 1)
     except ValueError:
-        return 7
-    return days if days in pages.PERIODS else 7
+        return 1
+    return weeks if weeks in pages.PERIODS else 1

@@ -28,6 +28,7 @@ from cogs.desk.api import DeskFiguresSource, figure_lines
 from cogs.digest import cli, report, upcoming
 from cogs.digest.compose import Digest as DigestPostBody
 from cogs.digest.compose import reason, week_key
+from cogs.digest.export import weekly_rows
 from cogs.digest.hero import HeroRules
 from cogs.digest.metrics import compute
 from cogs.digest.payloads import DigestPost, HeroDecision, Step
@@ -75,6 +76,18 @@ class Digest(Feature[DigestSettings]):
     @classmethod
     def add_cli(cls, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         cli.add_commands(commands)
+
+    async def weekly_rows(
+        self, community: CommunityRef, weeks: int, now: datetime
+    ) -> list[dict[str, str]]:
+        await self.flush()
+        return await weekly_rows(self.db, self.config, community, weeks, now)
+
+    async def next_digest(self, community: CommunityRef, now: datetime) -> str:
+        t, tz = self.locale_for(community)
+        slot = await upcoming.next_slot(self.store, self.settings, community, tz, now)
+        digest = await self.compose(community, slot, final=False)
+        return t("digest.preview_empty") if digest.empty else digest.body().plain()
 
     async def forget_member(self, member: MemberRef) -> int:
         return await self.store.forget(member.platform.value, member.id)

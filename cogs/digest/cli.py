@@ -24,13 +24,10 @@ from bot.core.ids import CommunityRef
 from bot.i18n import translator
 from bot.storage.database import Database, require_existing
 from bot.storage.eventlog import communities
-from cogs.desk.api import desk_figures
 from cogs.digest import upcoming
-from cogs.digest.metrics import compute
-from cogs.digest.report import week_ends
+from cogs.digest.export import weekly_rows
 from cogs.digest.settings import DigestSettings
 from cogs.digest.store import DigestStore
-from cogs.ideas.api import ideas_figures
 
 
 def add_commands(commands: SubCommands) -> None:
@@ -217,24 +214,8 @@ async def stats_export(
         now = await _now(db)
         buffer = io.StringIO()
         writer: csv.DictWriter[str] | None = None
-        settings = config.section("digest", DigestSettings)
         for target in await _communities(db, config, community):
-            tz = config.community.timezone_for(target)
-            # The digest's weeks: ending at the last slot, in the community's time zone.
-            # The last row is the week in progress (what the next digest will cover).
-            _, following = upcoming.slots_around(settings, tz, now)
-            for week_end in week_ends(following, weeks, tz):
-                metrics = await compute(db, target, week_end, 7, tz)
-                complete = "yes" if week_end <= now else "no"
-                row = {"community": str(target), **metrics.as_row()}
-                if "desk" in config.features.enabled:
-                    start = week_end - timedelta(days=7)
-                    desk = await desk_figures(db, config, target, start, week_end, now)
-                    row.update(desk.as_row())
-                if "ideas" in config.features.enabled:
-                    start = week_end - timedelta(days=7)
-                    row.update((await ideas_figures(db, target, start, week_end)).as_row())
-                row["complete"] = complete
+            for row in await weekly_rows(db, config, target, weeks, now):
                 if writer is None:
                     writer = csv.DictWriter(buffer, fieldnames=list(row))
                     writer.writeheader()

@@ -4,6 +4,8 @@ moderator's page, forged cookies, and the figures beside `stats export`'s."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -14,12 +16,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.console.platform import ConsolePlatform
+from bot.adapters.console.simulate import CLOCK_KEY
 from bot.app import BotApp
 from bot.config import Config
 from bot.core.clock import FakeClock
 from cogs.dashboard import Dashboard
-from cogs.dashboard.pages import as_csv, figures_table
-from cogs.desk.api import desk_figures
+from cogs.dashboard.pages import COLUMNS
+from cogs.digest.cli import stats_export
 from cogs.moderation.api import cases
 
 
@@ -151,7 +154,7 @@ async def test_revoke_needs_the_token_and_this_origin_and_is_audited(
     await platform.post("alice", "general", "hi")
     await platform.post("mod", "general", "/warn alice <script>alert(1)</script> & spam")
     browser = await signed_in(app, platform, http, "mod")
-    status, page, _ = await browser.get("/moderation?days=28")
+    status, page, _ = await browser.get("/moderation?weeks=4")
     assert status == 200
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; spam" in page
     assert "<script>alert(1)" not in page
@@ -190,15 +193,25 @@ async def test_the_csv_matches_stats_export(
     assert isinstance(app.clock, FakeClock)
     app.clock.advance(timedelta(minutes=20))
     await platform.post("helper", "general", "looking", reply_to_member="alice")
+    await platform.post("carol", "general", "how do I reset my password?")
     browser = await signed_in(app, platform, http, "mod")
-    status, body, headers = await browser.get("/responses?days=7&format=csv")
-    assert status == 200 and headers["Content-Type"].startswith("text/csv")
-    now = app.clock.now()
-    expected = await desk_figures(
-        app.db, app.config, platform.community, now - timedelta(days=7), now, now
-    )
-    assert as_csv([figures_table("figures", expected.as_row())]) in body
-    assert "desk_frt_median_min,20.0" in body
+    await app.eventlog.flush()
+    # As after `community-bot simulate`: its clock is "now" for stats export and the pages.
+    await app.db.set_meta(CLOCK_KEY, app.clock.now().isoformat())
+    exported = await stats_export(app.config, app.db.url, None, 4, None)
+    assert exported is not None
+    weeks = list(csv.DictReader(io.StringIO(exported)))
+    for name in ("responses", "health", "content", "ideas"):
+        status, body, headers = await browser.get(f"/{name}?weeks=4&format=csv")
+        assert status == 200 and headers["Content-Type"].startswith("text/csv")
+        shown = list(csv.reader(io.StringIO(body)))
+        header = shown[1]
+        for line, week in zip(shown[2:6], weeks, strict=True):
+            assert line[:2] == [week["start"][:10], week["end"][:10]]
+            for column in COLUMNS[name]:
+                assert line[header.index(column)] == week[column], (name, column)
+    status, body, _ = await browser.get("/responses?weeks=1&format=csv")
+    assert "20.0" in body.splitlines()[2]  # the first response, 20 minutes after the ticket
 
 
 async def test_logout_ends_the_session(
@@ -210,3 +223,19 @@ async def test_logout_ends_the_session(
     assert (await browser.post("/logout", {"csrf": csrf(page)}))[0] == 303
     browser.cookie = kept
     assert (await browser.get("/responses"))[0] == 401
+
+
+async def test_every_page_renders_with_its_chart_described(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession
+) -> None:
+    await platform.post("<b>Eve</b>", "general", "hello <i>all</i> https://example.org")
+    browser = await signed_in(app, platform, http, "mod")
+    for name in ("responses", "health", "content", "ideas"):
+        status, page, _ = await browser.get(f"/{name}?weeks=4")
+        assert status == 200, name
+        assert '<svg role="img"' in page and "<desc>" in page and "<caption>" in page
+    status, page, _ = await browser.get("/digest")
+    assert status == 200 and '<pre class="digest">' in page
+    assert "<b>Eve</b>" not in page and "<i>all</i>" not in page
+    status, page, _ = await browser.get("/health?weeks=9999&action=<x>")
+    assert status == 200 and "<x>" not in page  # an unknown period falls back to 1 week
