@@ -1,7 +1,8 @@
 """The dashboard's HTTP side: aiohttp in the bot's own event loop, Jinja2 pages (autoescaped).
 
 Security, for every request: a strict Content-Security-Policy (nothing but this origin's
-stylesheet; no script at all), no framing, no referrer (a login link never leaks), no caching.
+stylesheet; no script at all), no framing, no referrer to other sites (a login link never
+leaks; same-origin keeps the Origin header a browser sends with a form), no caching.
 A session is an opaque random id in an ``HttpOnly; SameSite=Strict`` cookie (``Secure`` behind
 HTTPS). Every change (POST) needs the session's CSRF token and an Origin (or Referer) of this
 dashboard. A login link is spent by a POST from its own page, so a link preview that fetches
@@ -50,7 +51,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 SECURITY = {
-    "Content-Security-Policy": CSP, "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": CSP, "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
 }  # fmt: skip
 

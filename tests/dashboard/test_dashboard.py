@@ -18,23 +18,11 @@ from sqlalchemy import select
 from bot.adapters.console.platform import ConsolePlatform
 from bot.adapters.console.simulate import CLOCK_KEY
 from bot.app import BotApp
-from bot.config import Config
 from bot.core.clock import FakeClock
 from cogs.dashboard import Dashboard
 from cogs.dashboard.pages import COLUMNS
 from cogs.digest.cli import stats_export
 from cogs.moderation.api import cases
-
-
-@pytest.fixture
-def example_config(example_config: Config) -> Config:
-    features = example_config.features.model_copy(
-        update={"enabled": [*example_config.features.enabled, "dashboard"]}
-    )
-    settings = Dashboard.settings_from(example_config).updated(listen="127.0.0.1:0")
-    return example_config.with_section("dashboard", settings).model_copy(
-        update={"features": features}
-    )
 
 
 class Browser:
@@ -107,7 +95,7 @@ async def test_a_link_is_single_use_and_expires(
     status, page, headers = await browser.get("/responses")
     assert status == 200 and "Responses and SLA" in page
     assert "default-src 'none'" in headers["Content-Security-Policy"]
-    assert headers["X-Frame-Options"] == "DENY" and headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Frame-Options"] == "DENY" and headers["Referrer-Policy"] == "same-origin"
     assert "<script" not in page  # no script at all: the policy allows none
     token = await link_for(platform, "mod")
     again = Browser(http, browser.base)
