@@ -47,6 +47,9 @@ PAGES = {
     "ideas": Level.HELPER, "digest": Level.HELPER, "moderation": Level.MODERATOR,
     "audit": Level.MODERATOR,
 }  # fmt: skip
+ACTIONS = ("warn", "mute", "kick", "ban", "delete", "alert", "report", "pardon", "unmute", "unban",
+           "resetwarns")  # fmt: skip
+"""The moderators' log's filter."""
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -108,6 +111,11 @@ class DashboardWeb:
         self.port = int(sockets[0].getsockname()[1]) if sockets else int(port)
         if not self.settings.public_url:  # the port the system gave (listen on port 0)
             self.origin = f"http://{host}:{self.port}"
+        if host.strip("[]") not in ("127.0.0.1", "::1", "localhost") and not self.secure:
+            log.warning(
+                "dashboard: listening on %s without an https:// public_url: put a reverse"
+                " proxy with HTTPS in front (docs/dashboard.md)", host,
+            )  # fmt: skip
         log.info("dashboard: %s (listening on %s:%s)", self.base_url(), host, self.port)
 
     def base_url(self) -> str:
@@ -227,7 +235,7 @@ class DashboardWeb:
         return self.render(
             "page.html", session, title=t(f"dashboard.page.{name}"), page=name, weeks=weeks,
             tables=built.tables, charts=charts, text=built.text, action=action or "",
-            revoke=name == "moderation", message=self.done(t, request),
+            revoke=name == "moderation", message=self.done(t, request), actions=ACTIONS,
         )  # fmt: skip
 
     @staticmethod

@@ -227,3 +227,17 @@ async def test_every_page_renders_with_its_chart_described(
     assert "<b>Eve</b>" not in page and "<i>all</i>" not in page
     status, page, _ = await browser.get("/health?weeks=9999&action=<x>")
     assert status == 200 and "<x>" not in page  # an unknown period falls back to 1 week
+
+
+async def test_the_moderators_log_filters_by_action(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession
+) -> None:
+    await platform.post("bob", "general", "hi")
+    await platform.post("mod", "general", "/warn bob be nice")
+    await platform.post("mod", "general", "/mute bob 1h calm down")
+    browser = await signed_in(app, platform, http, "mod")
+    _, everything, _ = await browser.get("/moderation")
+    _, mutes, _ = await browser.get("/moderation?action=mute")
+    assert "be nice" in everything and "calm down" in everything
+    assert "be nice" not in mutes and "calm down" in mutes
+    assert '<option value="mute" selected>' in mutes
