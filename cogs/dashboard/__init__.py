@@ -22,6 +22,7 @@ from cogs.dashboard.store import LINK_LIFETIME, DashboardStore
 from cogs.dashboard.web import DashboardWeb
 from cogs.desk.api import DeskFiguresSource
 from cogs.digest.api import WeeklyStats
+from cogs.ideas.api import IdeasBoard
 from cogs.moderation.api import CaseActions
 
 DASHBOARD = CommandSpec("dashboard", "dashboard.cmd", (), Level.HELPER)
@@ -31,7 +32,7 @@ class Dashboard(Feature[DashboardSettings]):
     """Web pages for helpers and moderators, reached with a link the bot sends privately."""
 
     name = "dashboard"
-    optional = ("desk", "digest", "moderation")
+    optional = ("desk", "digest", "ideas", "moderation")
 
     async def start(self) -> None:
         self.store = DashboardStore(self.db)
@@ -49,6 +50,9 @@ class Dashboard(Feature[DashboardSettings]):
 
     def desk(self) -> DeskFiguresSource | None:
         return self.peer("desk", DeskFiguresSource)
+
+    def board(self) -> IdeasBoard | None:
+        return self.peer("ideas", IdeasBoard)
 
     def stats(self) -> WeeklyStats | None:
         return self.peer("digest", WeeklyStats)

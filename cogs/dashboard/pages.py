@@ -14,8 +14,10 @@ from sqlalchemy import select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
+from cogs.ideas.api import BoardIdea
 from cogs.moderation.api import cases
 
+STATUSES = ("new", "under_review", "planned", "in_progress", "done", "declined", "duplicate")
 PERIODS = (1, 4, 12)
 """The period picker: the last 1, 4 or 12 digest weeks."""
 CASES_SHOWN = 200
@@ -77,6 +79,33 @@ def weekly(name: str, rows: Sequence[dict[str, str]]) -> Page:
     labels = [row.get("end", "")[5:10] for row in rows]
     values = [_float(row.get(column, "")) for row in rows]
     return Page([table], (column, labels, values) if column in columns else None)
+
+
+def board_tables(board: Sequence[BoardIdea]) -> list[Table]:
+    """The ideas board by status (with how many shipped ideas closed the loop), the
+    Impact/Cost matrix (high impact: 3 and up; low cost: 2 and down) and every idea."""
+    by_status = Table("by_status", ["status", "ideas", "loop_closed"])
+    for status in STATUSES:
+        here = [idea for idea in board if idea.status == status]
+        looped = str(sum(idea.looped for idea in here)) if status == "done" else ""
+        by_status.rows.append([status, str(len(here)), looped])
+    matrix = Table("matrix", ["impact", "low_cost", "high_cost"])
+    for label, cheap_name, dear_name in (
+        ("high (3-5)", "quick_win", "big_bet"), ("low (1-2)", "fill_in", "money_pit"),
+    ):  # fmt: skip
+        cells = []
+        for name in (cheap_name, dear_name):
+            numbers = [f"#{idea.number}" for idea in board if idea.quadrant == name]
+            cells.append(f"{name}: {len(numbers)} {' '.join(numbers)}".strip())
+        matrix.rows.append([label, *cells])
+    listing = Table("board", ["idea", "title", "status", "votes", "impact", "cost", "quadrant"])
+    for idea in board:
+        listing.rows.append([
+            str(idea.number), idea.title, idea.status, str(idea.votes),
+            "" if idea.impact is None else str(idea.impact),
+            "" if idea.cost is None else str(idea.cost), idea.quadrant or "",
+        ])  # fmt: skip
+    return [by_status, matrix, listing]
 
 
 def helpers_table(found: Sequence[tuple[str, int, float]]) -> Table:

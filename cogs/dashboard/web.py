@@ -268,6 +268,9 @@ class DashboardWeb:
                     (h.name, h.answered, h.frt_median.total_seconds() / 60)
                     for h in found.helpers
                 ]))  # fmt: skip
+            board = feature.board()
+            if name == "ideas" and board is not None:
+                built.tables.extend(pages.board_tables(await board.board_of(community)))
             return built
         if name == "moderation":
             start = now - timedelta(weeks=weeks)

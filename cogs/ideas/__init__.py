@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.ids import CommunityRef, MemberRef
+from cogs.ideas.api import BoardIdea, board_of
 from cogs.ideas.metrics import IdeasFigures, figures
 from cogs.ideas.monthly import MonthlyRituals
 
@@ -19,6 +20,9 @@ class Ideas(MonthlyRituals):
 
     name = "ideas"
     optional = ("faq",)  # its likeness (word stems, meaning) finds near-duplicate ideas
+
+    async def board_of(self, community: CommunityRef) -> list[BoardIdea]:
+        return await board_of(self.db, community)
 
     async def forget_member(self, member: MemberRef) -> int:
         return await self.store.forget(member)

@@ -3,6 +3,7 @@ and ``stats export`` show them)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -10,10 +11,56 @@ from bot.core.ids import CommunityRef
 from bot.i18n import Translator
 from bot.storage.database import Database
 from cogs.ideas.metrics import IdeasFigures, figures
+from cogs.ideas.priority import quadrant
 from cogs.ideas.store import IdeaStore
 from cogs.ideas.survey_store import SurveyStore
+from cogs.ideas.tables import STATUSES
 
-__all__ = ["IdeasFigures", "IdeasFiguresSource", "figure_lines", "ideas_figures"]
+__all__ = [
+    "BoardIdea", "IdeasBoard", "IdeasFigures", "IdeasFiguresSource", "board_of", "figure_lines",
+    "ideas_figures",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class BoardIdea:
+    """One idea as the board shows it (merged and withdrawn ones are not on it)."""
+
+    number: int
+    title: str
+    status: str
+    votes: int
+    impact: int | None
+    cost: int | None
+    quadrant: str | None
+    """quick_win, big_bet, fill_in or money_pit once impact and cost are set."""
+    looped: bool
+    """Its author and voters were told "you asked — we did"."""
+
+
+@runtime_checkable
+class IdeasBoard(Protocol):
+    """The enabled ideas feature."""
+
+    async def board_of(self, community: CommunityRef) -> list[BoardIdea]:
+        """Every idea of the community on the board, in every status, oldest first."""
+        ...
+
+
+async def board_of(db: Database, community: CommunityRef) -> list[BoardIdea]:
+    store = IdeaStore(db)
+    found = await store.board(community, STATUSES)
+    votes = await store.counts([idea.id for idea in found])
+    return [
+        BoardIdea(
+            idea.id, idea.title, idea.status, votes.get(idea.id, 0), idea.impact, idea.cost,
+            quadrant(idea.impact, idea.cost)
+            if idea.impact is not None and idea.cost is not None else None,
+            idea.looped_at is not None,
+        )
+        for idea in found
+        if idea.merged_into is None
+    ]  # fmt: skip
 
 
 @runtime_checkable

@@ -241,3 +241,20 @@ async def test_the_moderators_log_filters_by_action(
     assert "be nice" in everything and "calm down" in everything
     assert "be nice" not in mutes and "calm down" in mutes
     assert '<option value="mute" selected>' in mutes
+
+
+async def test_the_ideas_board_and_its_matrix_with_markup_in_titles(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession
+) -> None:
+    await platform.post("alice", "general", "/idea Dark mode <script>alert(1)</script>")
+    await platform.post("bob", "general", "/idea Export to CSV")
+    await platform.post("mod", "general", "/ideas score 1 5 1")
+    await platform.post("mod", "general", "/ideas score 2 2 5")
+    browser = await signed_in(app, platform, http, "helper")
+    status, page, _ = await browser.get("/ideas")
+    assert status == 200
+    assert "Dark mode &lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+    assert "quick_win: 1 #1" in page and "money_pit: 1 #2" in page
+    _, body, _ = await browser.get("/ideas?format=csv")
+    board = body.split("# board")[1]
+    assert "1,Dark mode <script>alert(1)</script>,new,0,5,1,quick_win" in board
