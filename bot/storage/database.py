@@ -215,9 +215,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Take transaction control away from the sqlite3 module so BEGIN is ours.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # The busy timeout first: switching a new database to WAL needs a moment's exclusive
+        # lock, and processes starting at once on it must wait for it, not fail.
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         # 32 MiB of page cache (default 2 MiB): metrics scan weeks of the event log.
         cursor.execute("PRAGMA cache_size=-32768")
