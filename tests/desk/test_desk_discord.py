@@ -22,7 +22,7 @@ from tests.adapters.discord.fake_discord import (
     MOD_CHANNEL_ID,
     FakeDiscord,
 )
-from tests.adapters.discord.test_e2e import Bot, discord_config, fake, start, stop
+from tests.adapters.discord.test_e2e import Bot, bound, discord_config, fake, start, stop
 
 pytestmark = pytest.mark.slow
 __all__ = ["fake"]  # the fixture, shared with the Discord end-to-end tests
@@ -85,6 +85,7 @@ async def test_a_ticket_from_open_to_rated(desk_bot: Bot) -> None:
     closing = posts[-1]
     assert "Case #1 is closed (refunded)" in plain(closing.json["content"])
     asked = next(m for m in fake.messages.values() if "closed (refunded)" in plain(m["content"]))
+    await bound(desk_bot, asked, "desk.rate:1:1")
     someone = fake.click(BOB, "desk.rate:1:1", asked)
     await fake.dispatch("INTERACTION_CREATE", someone)
     [refused] = await fake.wait_for("POST", rf"/interactions/{someone['id']}/[^/]+/callback")
@@ -134,6 +135,7 @@ async def test_a_ticket_in_a_private_thread(rooms_bot: Bot) -> None:
     assert "Case #1 is closed (refunded)" in plain(posts[-1].json["content"])
     assert not fake.called("PATCH", rf"/channels/{thread_id}")  # the member may still rate
     asked = next(m for m in fake.messages.values() if "closed (refunded)" in plain(m["content"]))
+    await bound(rooms_bot, asked, "desk.rate:1:5")
     rate = fake.click(ALICE, "desk.rate:1:5", asked)
     await fake.dispatch("INTERACTION_CREATE", rate)
     [thanks] = await fake.wait_for("POST", rf"/interactions/{rate['id']}/[^/]+/callback")

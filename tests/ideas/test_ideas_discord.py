@@ -12,7 +12,7 @@ import pytest
 from bot.config import Config
 from cogs.ideas.store import IdeaStore
 from tests.adapters.discord.fake_discord import ALICE, BOB, CHANNEL_ID, MOD, FakeDiscord
-from tests.adapters.discord.test_e2e import Bot, discord_config, fake, start, stop
+from tests.adapters.discord.test_e2e import Bot, bound, discord_config, fake, start, stop
 
 pytestmark = pytest.mark.slow
 __all__ = ["fake"]
@@ -36,6 +36,7 @@ async def test_an_idea_voted_and_its_status_sent_privately(ideas_bot: Bot) -> No
     ids = [c["custom_id"] for row in card.json["components"] for c in row["components"]]
     assert ids == ["idea.vote:1", "idea.follow:1"]
     shown = next(m for m in fake.messages.values() if "Idea #1" in m["content"].replace("\\", ""))
+    await bound(ideas_bot, shown, "idea.vote:1")
     own = fake.click(ALICE, "idea.vote:1", shown)
     await fake.dispatch("INTERACTION_CREATE", own)
     [refused] = await fake.wait_for("POST", rf"/interactions/{own['id']}/[^/]+/callback")

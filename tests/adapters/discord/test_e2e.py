@@ -7,15 +7,18 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
 import yarl
+from sqlalchemy import select
 
 from bot.adapters.discord.runner import DiscordRunner
 from bot.app import BotApp
 from bot.config import Config, DiscordConfig
 from bot.core.clock import SystemClock
+from bot.storage import schema
 from tests.adapters.discord.fake_discord import (
     ALICE,
     BOB,
@@ -70,6 +73,22 @@ async def start(config: Config, fake: FakeDiscord, database: Path) -> Bot:
 async def stop(bot: Bot) -> None:
     await bot.runner.stop()
     await bot.app.close()
+
+
+async def bound(bot: Bot, message: dict[str, Any], data: str) -> None:
+    """Wait (bounded) until the bot has bound a button to the message it sent: it binds once
+    the API has answered, and a test can press faster than any member could."""
+    table = schema.button_bindings
+    query = select(table.c.data).where(
+        table.c.platform == "discord", table.c.message == str(message["id"]),
+        table.c.data == data,
+    )  # fmt: skip
+    for _ in range(500):
+        async with bot.app.db.read() as conn:
+            if (await conn.execute(query)).first() is not None:
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{data} was never bound to message {message['id']}")
 
 
 @pytest.fixture
