@@ -24,6 +24,7 @@ from cogs.desk.api import DeskFiguresSource
 from cogs.digest.api import WeeklyStats
 from cogs.ideas.api import IdeasBoard
 from cogs.moderation.api import CaseActions
+from cogs.studio.api import ContentCalendar
 
 DASHBOARD = CommandSpec("dashboard", "dashboard.cmd", (), Level.HELPER)
 
@@ -32,7 +33,7 @@ class Dashboard(Feature[DashboardSettings]):
     """Web pages for helpers and moderators, reached with a link the bot sends privately."""
 
     name = "dashboard"
-    optional = ("desk", "digest", "ideas", "moderation")
+    optional = ("desk", "digest", "faq", "ideas", "moderation", "studio")
 
     async def start(self) -> None:
         self.store = DashboardStore(self.db)
@@ -53,6 +54,9 @@ class Dashboard(Feature[DashboardSettings]):
 
     def board(self) -> IdeasBoard | None:
         return self.peer("ideas", IdeasBoard)
+
+    def calendar(self) -> ContentCalendar | None:
+        return self.peer("studio", ContentCalendar)
 
     def stats(self) -> WeeklyStats | None:
         return self.peer("digest", WeeklyStats)

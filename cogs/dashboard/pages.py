@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
+from cogs.faq.api import Miss
 from cogs.ideas.api import BoardIdea
 from cogs.moderation.api import cases
 
@@ -106,6 +107,14 @@ def board_tables(board: Sequence[BoardIdea]) -> list[Table]:
             "" if idea.cost is None else str(idea.cost), idea.quadrant or "",
         ])  # fmt: skip
     return [by_status, matrix, listing]
+
+
+def misses_table(found: Sequence[Miss]) -> Table:
+    """The FAQ's review queue: what members asked that no entry answered well."""
+    table = Table("misses", ["asked_at", "kind", "question", "entry"])
+    table.rows = [[f"{miss.asked_at:%Y-%m-%d %H:%M}", miss.kind, miss.text, miss.entry or ""]
+                  for miss in found]  # fmt: skip
+    return table
 
 
 def helpers_table(found: Sequence[tuple[str, int, float]]) -> Table:

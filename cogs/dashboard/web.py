@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -25,12 +25,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from bot.clitools import database_now
 from bot.core.errors import UserFacingError
 from bot.core.events import Actor
-from bot.core.ids import MemberRef
+from bot.core.ids import CommunityRef, MemberRef
 from bot.core.permissions import Level
 from bot.i18n import Translator
 from cogs.dashboard import pages
 from cogs.dashboard.store import Session
 from cogs.dashboard.svg import bar_chart
+from cogs.faq.api import faq_misses
 
 if TYPE_CHECKING:
     from cogs.dashboard import Dashboard
@@ -268,6 +269,8 @@ class DashboardWeb:
                     (h.name, h.answered, h.frt_median.total_seconds() / 60)
                     for h in found.helpers
                 ]))  # fmt: skip
+            if name == "content":
+                await self.content_extras(built, community, weeks, now)
             board = feature.board()
             if name == "ideas" and board is not None:
                 built.tables.extend(pages.board_tables(await board.board_of(community)))
@@ -281,6 +284,18 @@ class DashboardWeb:
                                str(line["action"]), str(line["target"] or ""),
                                str(line["detail"])])  # fmt: skip
         return pages.Page([table])
+
+    async def content_extras(
+        self, built: pages.Page, community: CommunityRef, weeks: int, now: datetime
+    ) -> None:
+        """The FAQ's misses of the period (when the FAQ is on) and the content calendar."""
+        feature = self.feature
+        if "faq" in feature.config.features.enabled:
+            found = await faq_misses(feature.db, community, now - timedelta(weeks=weeks))
+            built.tables.append(pages.misses_table(found))
+        calendar = feature.calendar()
+        if calendar is not None:
+            built.text = await calendar.calendar_text(community, now)
 
     async def revoke(self, request: web.Request) -> web.StreamResponse:
         session = await self.change_allowed(request, Level.MODERATOR)

@@ -14,14 +14,19 @@ from typing import NamedTuple, Protocol, runtime_checkable
 
 from bot.core.ids import ChannelRef
 from bot.storage.database import Database
-from cogs.faq import markdown, semantic
+from cogs.faq import markdown, review, semantic
 from cogs.faq.language import content_stems, looks_like_question
+from cogs.faq.review import Miss
 from cogs.faq.store import FaqStore, answers
 
 __all__ = [
-    "FaqAnswers", "Likeness", "answers", "likeness", "looks_like_question", "markdown_problems",
-    "new_entries", "render_markdown",
+    "FaqAnswers", "Likeness", "Miss", "answers", "faq_misses", "likeness",
+    "looks_like_question", "markdown_problems", "new_entries", "render_markdown",
 ]  # fmt: skip
+
+faq_misses = review.misses
+"""The review queue (``/faq review``): questions the FAQ missed or answered unhelpfully, not
+reviewed yet, newest first."""
 
 markdown_problems = markdown.problems
 """``(line, problem)`` for Markdown that would not render on every platform (posts share the

@@ -96,25 +96,29 @@ class StudioRhythm(StudioPosts):
 
     @command(CALENDAR)
     async def calendar(self, ctx: Context) -> None:
-        now, t = ctx.clock.now(), ctx.t
+        await ctx.reply(await self.calendar_text(ctx.event.community, ctx.clock.now()),
+                        ephemeral=True)  # fmt: skip
+
+    async def calendar_text(self, community: CommunityRef, now: datetime) -> str:
+        """The next ``DAYS`` days: planned posts, the digest and AMA beside them, warnings."""
+        t, tz = self.locale_for(community)
         until = now + timedelta(days=DAYS)
         planned = [
-            p for p in await self.store.listing(ctx.event.community, ("scheduled",))
+            p for p in await self.store.listing(community, ("scheduled",))
             if p.publish_at is not None and p.publish_at <= until
         ]  # fmt: skip
-        if not planned and not rituals(self.config, ctx.event.community, now, until, ctx.tz):
-            await ctx.reply(t("studio.calendar_empty", days=DAYS), ephemeral=True)
-            return
+        if not planned and not rituals(self.config, community, now, until, tz):
+            return t("studio.calendar_empty", days=DAYS)
         lines = [t("studio.calendar_head", days=DAYS)]
         for post in planned:
             assert post.publish_at is not None
             mark = " 📚" if post.heavy else ""
-            lines.append(t("studio.calendar_line", when=t.datetime(post.publish_at, ctx.tz),
+            lines.append(t("studio.calendar_line", when=t.datetime(post.publish_at, tz),
                            channels=", ".join("#" + c for c in post.channel_list), post=post.id,
                            title=self.body_of(post).split("\n")[0][:60]) + mark)  # fmt: skip
-        for when, channel, kind, label in rituals(self.config, ctx.event.community, now, until,
-                                                  ctx.tz):  # fmt: skip
-            lines.append(t(f"studio.calendar_{kind}", when=t.datetime(when, ctx.tz),
+        for when, channel, kind, label in rituals(self.config, community, now, until,
+                                                  tz):  # fmt: skip
+            lines.append(t(f"studio.calendar_{kind}", when=t.datetime(when, tz),
                            channel=channel, topic=label))  # fmt: skip
             for post in planned:
                 close = post.publish_at is not None and abs(post.publish_at - when) < CLASH
@@ -124,7 +128,7 @@ class StudioRhythm(StudioPosts):
         silent = timedelta(days=self.settings.silent_days)
         for channel, key, values in rhythm_warnings(planned, gap, silent):
             lines.append("⚠️ " + t(key, channel=channel, **values))
-        await ctx.reply("\n".join(lines), ephemeral=True)
+        return "\n".join(lines)
 
     @command(SETUP)
     async def setup(self, ctx: Context) -> None:

@@ -258,3 +258,19 @@ async def test_the_ideas_board_and_its_matrix_with_markup_in_titles(
     _, body, _ = await browser.get("/ideas?format=csv")
     board = body.split("# board")[1]
     assert "1,Dark mode <script>alert(1)</script>,new,0,5,1,quick_win" in board
+
+
+async def test_content_shows_the_faq_misses_and_the_calendar(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession
+) -> None:
+    await platform.post("carol", "help", "how do I feed the <b>dragon</b> at night?")
+    await platform.post("mod", "general", "/post new how_it_works")
+    await platform.post("mod", "general", "/post edit 1 How the bot works, and what next?")
+    await platform.post("admin", "general", "/post approve 1")
+    await platform.post("admin", "general", "/post schedule 1 2026-11-30 11:00")
+    browser = await signed_in(app, platform, http, "helper")
+    status, page, _ = await browser.get("/content")
+    assert status == 200
+    assert "how do I feed the &lt;b&gt;dragon&lt;/b&gt; at night?" in page
+    assert "Questions the FAQ missed" in page
+    assert "post #1" in page or "#1" in page.split('<pre class="digest">')[1]
