@@ -31,6 +31,7 @@ from bot.i18n import Translator
 from cogs.dashboard import pages
 from cogs.dashboard.store import Session
 from cogs.dashboard.svg import bar_chart
+from cogs.desk.api import desk_figures
 from cogs.faq.api import faq_misses
 
 if TYPE_CHECKING:
@@ -262,9 +263,11 @@ class DashboardWeb:
             if name == "digest":
                 return pages.Page(text=await stats.next_digest(community, now))
             built = pages.weekly(name, await stats.weekly_rows(community, weeks, now))
-            desk = feature.desk()
-            if name == "responses" and desk is not None:
-                found = await desk.figures(community, now - timedelta(weeks=weeks), now)
+            if name == "responses" and feature.desk() is not None:
+                # Read as stats export reads it: at the database's "now".
+                found = await desk_figures(
+                    feature.db, feature.config, community, now - timedelta(weeks=weeks), now, now
+                )
                 built.tables.append(pages.helpers_table([
                     (h.name, h.answered, h.frt_median.total_seconds() / 60)
                     for h in found.helpers
