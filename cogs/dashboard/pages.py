@@ -53,11 +53,14 @@ CHARTED = {"responses": "desk_frt_median_min", "health": "active_share_7d",
 
 @dataclass
 class Table:
-    """A titled table (also what the page's CSV export holds)."""
+    """A titled table (also what the page's CSV export holds). ``columns`` are the CSV's
+    names (``stats export``'s); the page shows them translated."""
 
     title: str
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    shades: list[list[str]] = field(default_factory=list)
+    """Per cell, a CSS class that shades it (a heat map); the cell's text says the same."""
 
 
 @dataclass
@@ -76,10 +79,11 @@ def weekly(name: str, rows: Sequence[dict[str, str]]) -> Page:
         cells = [row.get(c, "") for c in columns]
         table.rows.append([row.get("start", "")[:10], row.get("end", "")[:10],
                            row.get("complete", ""), *cells])  # fmt: skip
+    tables = [table, retention_table(rows)] if name == "health" else [table]
     column = CHARTED[name]
     labels = [row.get("end", "")[5:10] for row in rows]
     values = [_float(row.get(column, "")) for row in rows]
-    return Page([table], (column, labels, values) if column in columns else None)
+    return Page(tables, (column, labels, values) if column in columns else None)
 
 
 def board_tables(board: Sequence[BoardIdea]) -> list[Table]:
@@ -114,6 +118,27 @@ def misses_table(found: Sequence[Miss]) -> Table:
     table = Table("misses", ["asked_at", "kind", "question", "entry"])
     table.rows = [[f"{miss.asked_at:%Y-%m-%d %H:%M}", miss.kind, miss.text, miss.entry or ""]
                   for miss in found]  # fmt: skip
+    return table
+
+
+def retention_table(rows: Sequence[dict[str, str]]) -> Table:
+    """D7 and D30 per joining week as a heat map: each cell "retained of cohort (share)",
+    shaded by the share in five steps (the text carries the number, not the colour)."""
+    table = Table("retention", ["week_end", "d7", "d30"])
+    for row in rows:
+        cells, shades = [row.get("end", "")[:10]], [""]
+        for days in ("d7", "d30"):
+            cohort = int(_float(row.get(f"{days}_cohort", "")) or 0)
+            retained = int(_float(row.get(f"{days}_retained", "")) or 0)
+            if cohort:
+                share = retained / cohort
+                cells.append(f"{retained}/{cohort} ({share:.0%})")
+                shades.append(f"heat-{min(int(share * 5), 4)}")
+            else:
+                cells.append("")
+                shades.append("")
+        table.rows.append(cells)
+        table.shades.append(shades)
     return table
 
 

@@ -338,9 +338,18 @@ class DashboardWeb:
             nav=nav,
             community=community,
             periods=pages.PERIODS,
+            label=lambda column: column_label(t, column),
             **{"title": values.pop("title", t("dashboard.name")), **values},
         )
         return web.Response(text=body, content_type="text/html", status=status)
+
+
+def column_label(t: Translator, column: str) -> str:
+    """A column's name in the reader's language (``stats export``'s name if it has none)."""
+    try:
+        return t(f"dashboard.col.{column}")
+    except KeyError:
+        return column
 
 
 def _origin(url: str) -> str:

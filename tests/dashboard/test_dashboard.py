@@ -18,9 +18,10 @@ from sqlalchemy import select
 from bot.adapters.console.platform import ConsolePlatform
 from bot.adapters.console.simulate import CLOCK_KEY
 from bot.app import BotApp
+from bot.config import Config
 from bot.core.clock import FakeClock
 from cogs.dashboard import Dashboard
-from cogs.dashboard.pages import COLUMNS
+from cogs.dashboard.pages import COLUMNS, retention_table
 from cogs.digest.cli import stats_export
 from cogs.moderation.api import cases
 
@@ -71,12 +72,16 @@ async def link_for(platform: ConsolePlatform, who: str) -> str:
 
 
 async def signed_in(
-    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession, who: str
+    app: BotApp,
+    platform: ConsolePlatform,
+    http: aiohttp.ClientSession,
+    who: str,
+    button: str = "Sign in",
 ) -> Browser:
     browser = Browser(http, web_of(app).base_url())
     token = await link_for(platform, who)
     status, page, _ = await browser.get(f"/login/{token}")  # a link preview spends nothing
-    assert status == 200 and 'name="token"' in page
+    assert status == 200 and 'name="token"' in page and button in page
     status, _, headers = await browser.post("/login", {"token": token})
     assert status == 303 and headers["Location"] == "/responses"
     cookie = headers["Set-Cookie"]
@@ -276,3 +281,39 @@ async def test_content_shows_the_faq_misses_and_the_calendar(
     assert "how do I feed the &lt;b&gt;dragon&lt;/b&gt; at night?" in page
     assert "Questions the FAQ missed" in page
     assert "post #1" in page or "#1" in page.split('<pre class="digest">')[1]
+
+
+async def test_pages_read_in_russian_with_a_retention_heat_map(
+    example_config: Config, clock: FakeClock, db_url: str, http: aiohttp.ClientSession
+) -> None:
+    community = example_config.community.model_copy(update={"locale": "ru"})
+    app = BotApp(example_config.model_copy(update={"community": community}), clock=clock,
+                 database_url=db_url)  # fmt: skip
+    await app.start()
+    try:
+        platform = app.console_platform()
+        await platform.join("dina")
+        clock.advance(timedelta(days=8))
+        await platform.post("dina", "general", "снова здесь")
+        browser = await signed_in(app, platform, http, "mod", button="Войти")
+        status, page, _ = await browser.get("/health?weeks=4")
+        assert status == 200 and "Здоровье сообщества" in page
+        assert "Доля активных, 7 дней" in page and "Удержание по неделе прихода" in page
+        _, body, _ = await browser.get("/health?weeks=4&format=csv")
+        assert "active_share_7d" in body  # the CSV keeps stats export's names
+    finally:
+        await app.close()
+
+
+def test_the_heat_map_says_each_share_in_words_and_shades_it() -> None:
+    table = retention_table([
+        {"end": "2026-11-30T10:00:00+04:00", "d7_cohort": "4", "d7_retained": "3",
+         "d30_cohort": "0", "d30_retained": "0"},
+        {"end": "2026-12-07T10:00:00+04:00", "d7_cohort": "10", "d7_retained": "0",
+         "d30_cohort": "5", "d30_retained": "5"},
+    ])  # fmt: skip
+    assert table.rows == [
+        ["2026-11-30", "3/4 (75%)", ""],
+        ["2026-12-07", "0/10 (0%)", "5/5 (100%)"],
+    ]
+    assert table.shades == [["", "heat-3", ""], ["", "heat-0", "heat-4"]]
