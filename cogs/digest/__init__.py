@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -28,7 +29,7 @@ from cogs.desk.api import DeskFiguresSource, figure_lines
 from cogs.digest import cli, report, upcoming
 from cogs.digest.compose import Digest as DigestPostBody
 from cogs.digest.compose import reason, week_key
-from cogs.digest.export import weekly_rows
+from cogs.digest.export import Rows, weekly_rows
 from cogs.digest.hero import HeroRules
 from cogs.digest.metrics import compute
 from cogs.digest.payloads import DigestPost, HeroDecision, Step
@@ -72,6 +73,8 @@ class Digest(Feature[DigestSettings]):
         super().__init__(services, settings)
         self.store = DigestStore(services.db)
         self.rules = HeroRules(settings.new_member_hours, settings.min_points)
+        self.done_weeks: Rows = OrderedDict()
+        """Settled weeks' figures, computed once (the dashboard asks for them again and again)."""
 
     @classmethod
     def add_cli(cls, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,7 +84,7 @@ class Digest(Feature[DigestSettings]):
         self, community: CommunityRef, weeks: int, now: datetime
     ) -> list[dict[str, str]]:
         await self.flush()
-        return await weekly_rows(self.db, self.config, community, weeks, now)
+        return await weekly_rows(self.db, self.config, community, weeks, now, self.done_weeks)
 
     async def next_digest(self, community: CommunityRef, now: datetime) -> str:
         t, tz = self.locale_for(community)
@@ -90,6 +93,7 @@ class Digest(Feature[DigestSettings]):
         return t("digest.preview_empty") if digest.empty else digest.body().plain()
 
     async def forget_member(self, member: MemberRef) -> int:
+        self.done_weeks.clear()  # the erased member leaves the counts
         return await self.store.forget(member.platform.value, member.id)
 
     def weekly(self, channels: dict[CommunityRef, str], prefix: str) -> Iterable[Recurring]:

@@ -3,6 +3,7 @@ and ``stats export`` show them)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -18,7 +19,7 @@ from cogs.ideas.tables import STATUSES
 
 __all__ = [
     "BoardIdea", "IdeasBoard", "IdeasFigures", "IdeasFiguresSource", "board_of", "figure_lines",
-    "ideas_figures",
+    "ideas_figures", "ideas_figures_by_period",
 ]  # fmt: skip
 
 
@@ -78,9 +79,20 @@ async def ideas_figures(
     db: Database, community: CommunityRef, start: datetime, end: datetime
 ) -> IdeasFigures:
     """The KPIs read straight from the database (for the CLI, which has no running bot)."""
+    [found] = await ideas_figures_by_period(db, community, [(start, end)])
+    return found
+
+
+async def ideas_figures_by_period(
+    db: Database, community: CommunityRef, periods: Sequence[tuple[datetime, datetime]]
+) -> list[IdeasFigures]:
+    """The KPIs of several periods, the ideas read once."""
     found, told = await IdeaStore(db).for_metrics(community)
-    scores = await SurveyStore(db).scores(community, start, end)
-    return figures(found, told, scores, start, end)
+    surveys = SurveyStore(db)
+    return [
+        figures(found, told, await surveys.scores(community, start, end), start, end)
+        for start, end in periods
+    ]
 
 
 def figure_lines(t: Translator, found: IdeasFigures) -> list[str]:
