@@ -383,7 +383,24 @@ def load_config(path: Path, overrides: Sequence[str] = ()) -> Config:
         config = config_model().model_validate(data)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, path, raw_text, changed)) from None
-    return config.model_copy(update={"source": path.resolve()})
+    return switched_on(config).model_copy(update={"source": path.resolve()})
+
+
+def switched_on(config: Config) -> Config:
+    """A feature whose own section says ``enabled = true`` runs even when ``[features]
+    enabled`` does not list it (after the listed ones)."""
+    from bot.features import catalog
+
+    listed = list(config.features.enabled)
+    extra = [
+        name for name, feature in catalog().items()
+        if name not in listed and getattr(getattr(config, feature.section, None), "enabled", None)
+        is True
+    ]  # fmt: skip
+    if not extra:
+        return config
+    features = config.features.model_copy(update={"enabled": [*listed, *extra]})
+    return config.model_copy(update={"features": features})
 
 
 def builtin_config(overrides: Sequence[str] = ()) -> Config:
@@ -391,7 +408,8 @@ def builtin_config(overrides: Sequence[str] = ()) -> Config:
     (content folders relative to the current one)."""
     from bot.features import catalog
 
-    data: dict[str, Any] = {"features": {"enabled": sorted(catalog())}}
+    # Every feature that needs nothing outside the process (the dashboard opens a port).
+    data: dict[str, Any] = {"features": {"enabled": sorted(set(catalog()) - {"dashboard"})}}
     apply_overrides(data, overrides)
     try:
         return config_model().model_validate(data)

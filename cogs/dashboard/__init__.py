@@ -68,6 +68,8 @@ class Dashboard(Feature[DashboardSettings]):
     async def dashboard(self, ctx: Context) -> None:
         actor = ctx.event.actor
         assert actor is not None
+        if not self.web.serving:
+            raise UserFacingError("dashboard.off")
         community = ctx.event.community
         token = await self.store.issue_link(
             community, actor.ref.id, actor.display_name, actor.level, ctx.clock.now()

@@ -10,6 +10,8 @@ from bot.core.settings import FeatureSettings
 
 
 class DashboardSettings(FeatureSettings):
+    enabled: bool = False
+    """Serve the pages (the same as listing "dashboard" in [features] enabled)."""
     listen: Annotated[str, Field(pattern=r"^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$")] = (
         "127.0.0.1:8090"
     )

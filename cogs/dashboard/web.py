@@ -89,6 +89,7 @@ class DashboardWeb:
         )
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.serving = False
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[headers], client_max_size=64 * 1024)
@@ -107,7 +108,14 @@ class DashboardWeb:
         self._runner = web.AppRunner(self.app(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host.strip("[]"), int(port))
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:  # the port is taken: the bot runs on, without its pages
+            listen = self.settings.listen
+            log.error("dashboard: cannot listen on %s: %s; the pages are off", listen, exc)
+            await self.stop()
+            return
+        self.serving = True
         server = getattr(site, "_server", None)
         sockets = getattr(server, "sockets", None) or ()
         self.port = int(sockets[0].getsockname()[1]) if sockets else int(port)
@@ -125,6 +133,7 @@ class DashboardWeb:
         return self.settings.public_url or self.origin
 
     async def stop(self) -> None:
+        self.serving = False
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

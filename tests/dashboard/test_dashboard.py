@@ -9,6 +9,7 @@ import io
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -24,6 +25,8 @@ from cogs.dashboard import Dashboard
 from cogs.dashboard.pages import COLUMNS, retention_table
 from cogs.digest.cli import stats_export
 from cogs.moderation.api import cases
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Browser:
@@ -317,3 +320,32 @@ def test_the_heat_map_says_each_share_in_words_and_shades_it() -> None:
         ["2026-12-07", "0/10 (0%)", "5/5 (100%)"],
     ]
     assert table.shades == [["", "heat-3", ""], ["", "heat-0", "heat-4"]]
+
+
+async def test_a_taken_port_leaves_the_bot_running_without_pages(
+    app: BotApp, platform: ConsolePlatform, example_config: Config, clock: FakeClock, db_url: str
+) -> None:
+    taken = web_of(app).base_url().rsplit(":", 1)[1]
+    settings = Dashboard.settings_from(example_config).updated(listen=f"127.0.0.1:{taken}")
+    second = BotApp(example_config.with_section("dashboard", settings), clock=clock,
+                    database_url=db_url)  # fmt: skip
+    await second.start()
+    try:
+        other = second.console_platform()
+        await other.post("mod", "general", "/dashboard")
+        assert "The dashboard is not running" in other.transcript[-1]
+        await other.post("alice", "general", "/help")
+        assert "Send /help COMMAND for details." in other.transcript[-1]  # the bot runs on
+    finally:
+        await second.close()
+
+
+def test_its_own_section_switches_it_on(tmp_path: Path) -> None:
+    from bot.config import load_config
+
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    path = tmp_path / "config.toml"
+    path.write_text(text.replace("[dashboard]\n", "[dashboard]\nenabled = true\n", 1)
+                    .replace("\nenabled = false\n", "\n", 1), encoding="utf-8")  # fmt: skip
+    assert load_config(path).features.enabled[-1] == "dashboard"
+    assert "dashboard" not in load_config(ROOT / "config.example.toml").features.enabled
