@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from bot.storage.schema import BigId
+from bot.storage.schema import BigId, community_columns
 from bot.storage.types import UtcDateTime
 
 revision = "dashboard_0001"
@@ -18,18 +18,11 @@ branch_labels = None
 depends_on = None
 
 
-def _community() -> list[sa.Column[str]]:
-    return [
-        sa.Column("platform", sa.String(20), nullable=False),
-        sa.Column("community", sa.String(64), nullable=False),
-    ]
-
-
 def upgrade() -> None:
     op.create_table(
         "dashboard_links",
         sa.Column("token_hash", sa.String(64), primary_key=True),
-        *_community(),
+        *community_columns(),
         sa.Column("member", sa.String(64), nullable=False),
         sa.Column("member_name", sa.Text, nullable=False),
         sa.Column("level", sa.Integer, nullable=False),
@@ -40,7 +33,7 @@ def upgrade() -> None:
         "dashboard_sessions",
         sa.Column("id_hash", sa.String(64), primary_key=True),
         sa.Column("csrf", sa.String(64), nullable=False),
-        *_community(),
+        *community_columns(),
         sa.Column("member", sa.String(64), nullable=False),
         sa.Column("member_name", sa.Text, nullable=False),
         sa.Column("level", sa.Integer, nullable=False),
@@ -51,7 +44,7 @@ def upgrade() -> None:
     op.create_table(
         "dashboard_audit",
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
-        *_community(),
+        *community_columns(),
         sa.Column("member", sa.String(64), nullable=False),
         sa.Column("member_name", sa.Text, nullable=False),
         sa.Column("action", sa.String(40), nullable=False),
