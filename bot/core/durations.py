@@ -1,15 +1,20 @@
-"""Durations as members type them: ``90s``, ``15m``, ``1h30m``, ``2d``, ``1w``, ``1ч30м``."""
+"""Durations as members type them: ``90s``, ``15m``, ``1h30m``, ``2d``, ``1w``, ``1ч30м``,
+``30წთ``, ``2სთ``, ``1დღე``."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 
-# Latin units and the Russian ones members type (с, м, ч, д, н: секунды ... недели).
+# Latin units, the Russian ones members type (с, м, ч, д, н: секунды ... недели) and the
+# Georgian ones, abbreviated or whole (წამი, წუთი, საათი, დღე, კვირა: second ... week).
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800,
-          "с": 1, "м": 60, "ч": 3600, "д": 86400, "н": 604800}  # fmt: skip
-_PART = re.compile(r"(\d+)\s*([smhdwсмчдн])", re.IGNORECASE)
-_WHOLE = re.compile(r"^(?:\s*\d+\s*[smhdwсмчдн]\s*)+$", re.IGNORECASE)
+          "с": 1, "м": 60, "ч": 3600, "д": 86400, "н": 604800,
+          "წმ": 1, "წამი": 1, "წთ": 60, "წუთი": 60, "სთ": 3600, "საათი": 3600,
+          "დღე": 86400, "დღ": 86400, "კვ": 604800, "კვირა": 604800}  # fmt: skip
+_UNIT = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
+_PART = re.compile(rf"(\d+)\s*({_UNIT})", re.IGNORECASE)
+_WHOLE = re.compile(rf"^(?:\s*\d+\s*(?:{_UNIT})\s*)+$", re.IGNORECASE)
 
 
 def parse_duration(value: str) -> timedelta:
@@ -20,7 +25,7 @@ def parse_duration(value: str) -> timedelta:
     elif _WHOLE.match(raw):
         seconds = sum(int(n) * _UNITS[u.lower()] for n, u in _PART.findall(raw))
     else:
-        raise ValueError(f"not a duration: {value!r} (examples: 30s, 15m, 1h30m, 2d, 1w)")
+        raise ValueError(f"not a duration: {value!r} (examples: 30s, 15m, 1h30m, 2d, 1w, 30წთ)")
     if seconds <= 0:
         raise ValueError(f"a duration must be longer than zero: {value!r}")
     return timedelta(seconds=seconds)

@@ -15,8 +15,10 @@ from bot.core.richtext import Link, Mention, bold, italic, join_lines, text
 
 @pytest.mark.parametrize(
     ("raw", "seconds"),
-    [("90", 90), ("30s", 30), ("15m", 900), ("1h30m", 5400), ("2d", 172800), ("1W 1d", 691200)],
-)
+    [("90", 90), ("30s", 30), ("15m", 900), ("1h30m", 5400), ("2d", 172800), ("1W 1d", 691200),
+     ("1ч30м", 5400), ("30წთ", 1800), ("2სთ", 7200), ("1დღე", 86400), ("1სთ 30წთ", 5400),
+     ("45 წამი", 45), ("2 კვირა", 1209600), ("10 საათი", 36000)],
+)  # fmt: skip
 def test_parse_duration(raw: str, seconds: int) -> None:
     assert parse_duration(raw) == timedelta(seconds=seconds)
     assert parse_duration(format_duration_compact(timedelta(seconds=seconds))).total_seconds() == (
@@ -24,7 +26,9 @@ def test_parse_duration(raw: str, seconds: int) -> None:
     )
 
 
-@pytest.mark.parametrize("raw", ["", "0", "0s", "soon", "1x", "-5m", "1h and 2m"])
+@pytest.mark.parametrize(
+    "raw", ["", "0", "0s", "soon", "1x", "-5m", "1h and 2m", "30წ", "დღე", "0წთ", "5 წუთები"]
+)
 def test_parse_duration_rejects(raw: str) -> None:
     with pytest.raises(ValueError):
         parse_duration(raw)
