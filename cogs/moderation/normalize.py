@@ -23,6 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from cogs.moderation.georgian import GEORGIAN, national
+
 # Combining marks of Latin, Greek and Cyrillic (accents, zalgo, the breve of й) and characters
 # that render as nothing (zero-width, bidi controls, soft hyphen, fillers, tag characters).
 # Marks of other scripts are kept: they carry meaning there.
@@ -199,7 +201,7 @@ def tokens(text: str) -> list[str]:
     mixed = (
         not text.isascii()
         and _LATIN.search(text) is not None
-        and (_OTHER_SCRIPT.search(text) is not None)
+        and (_OTHER_SCRIPT.search(text) is not None or GEORGIAN.search(text) is not None)
     )
     suspicious = not text.isascii() and _LOOKALIKE_ONLY.search(text) is not None
     if not (symbols or mixed or suspicious or "_" in text):
@@ -211,6 +213,8 @@ def tokens(text: str) -> list[str]:
             if not token:
                 continue
             token = deleet(token)
+        if mixed and GEORGIAN.search(token) and _LATIN.search(token):
+            token = national(token)  # "ყლe": Georgian letters read as Latin ones
         if mixed or suspicious:
             token = repair_scripts(token)
         if "_" in token:

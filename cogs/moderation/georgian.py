@@ -1,0 +1,77 @@
+"""Georgian stop words however members write them: Mkhedruli (ქართული), Mtavruli (folded to
+Mkhedruli by case folding), or Latin letters — the national transliteration (``sh``, ``ch``,
+``dz``, ``gh``, ``kh``, ``ts``) and the chat spellings that follow the Georgian keyboard
+(``w`` for წ, ``q`` for ქ, ``x`` for ხ, ``3`` for ძ, ``S``/``C``/``Z``/``R``/``T``/``J`` for
+შ/ჩ/ძ/ღ/თ/ჟ, which case folding makes ``s``/``c``/``z``/``r``/``t``/``j``).
+
+Messages are never rewritten from Latin into Georgian (ordinary Latin words stay what they
+are); instead each Georgian entry of a list also matches its Latin spellings, as whole entries
+of the same kind. A token that mixes Georgian and Latin letters (``ყლe``) is read with the
+Georgian letters in national transliteration, so it meets those spellings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+GEORGIAN = re.compile("[\u10d0-\u10ff]")
+"""Mkhedruli (Mtavruli folds to it; Asomtavruli and Nuskhuri are not written in chat)."""
+
+# Every letter's spellings, the national transliteration (without its apostrophes, which
+# tokens drop) first, then the keyboard and chat ones.
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "ა": ("a",), "ბ": ("b",), "გ": ("g",), "დ": ("d",), "ე": ("e",), "ვ": ("v",),
+    "ზ": ("z",), "თ": ("t", "th"), "ი": ("i",), "კ": ("k",), "ლ": ("l",), "მ": ("m",),
+    "ნ": ("n",), "ო": ("o",), "პ": ("p",), "ჟ": ("zh", "j"), "რ": ("r",), "ს": ("s",),
+    "ტ": ("t",), "უ": ("u",), "ფ": ("p", "f", "ph"), "ქ": ("k", "q", "kh"),
+    "ღ": ("gh", "r", "g"), "ყ": ("q", "y"), "შ": ("sh", "s"), "ჩ": ("ch", "c"),
+    "ც": ("ts", "c"), "ძ": ("dz", "z", "3"), "წ": ("ts", "w", "c"), "ჭ": ("ch", "w"),
+    "ხ": ("kh", "x"), "ჯ": ("j", "dj"), "ჰ": ("h",),
+}  # fmt: skip
+NATIONAL = {letter: spellings[0] for letter, spellings in SPELLINGS.items()}
+
+MOST_SPELLINGS = 64
+"""Latin spellings kept per entry (the national one first, then the commonest mixes)."""
+
+
+def has_georgian(text: str) -> bool:
+    return GEORGIAN.search(text) is not None
+
+
+def national(token: str) -> str:
+    """Georgian letters in the national transliteration; other characters unchanged."""
+    return "".join(NATIONAL.get(c, c) for c in token)
+
+
+def latin_spellings(word: str, most: int = MOST_SPELLINGS) -> list[str]:
+    """The Latin ways to write ``word`` (Georgian letters; spaces and Latin kept), without
+    repeats, the national one first; at most ``most``. Each letter's first choices come
+    before its rarer ones, so a long word keeps its likeliest spellings."""
+    choices = [SPELLINGS.get(c, (c,)) for c in word]
+    found: dict[str, None] = {}
+    # Rank by how many letters use a non-national spelling, fewest first.
+    for changed in range(len(choices) + 1):
+        for picks in _picks(choices, changed):
+            found.setdefault("".join(picks), None)
+            if len(found) >= most:
+                return list(found)
+    return list(found)
+
+
+def _picks(choices: list[tuple[str, ...]], changed: int) -> itertools.chain[tuple[str, ...]]:
+    """Every spelling with exactly ``changed`` letters not in their first (national) form."""
+    ambiguous = [i for i, options in enumerate(choices) if len(options) > 1]
+
+    def spellings() -> itertools.chain[tuple[str, ...]]:
+        def at(positions: tuple[int, ...]) -> itertools.product[tuple[str, ...]]:
+            pools = [
+                options[1:] if i in positions else options[:1] for i, options in enumerate(choices)
+            ]
+            return itertools.product(*pools)
+
+        return itertools.chain.from_iterable(
+            at(positions) for positions in itertools.combinations(ambiguous, changed)
+        )
+
+    return spellings()

@@ -1,0 +1,71 @@
+"""Georgian stop words, written in Mkhedruli, in Mtavruli capitals, in Latin letters (the
+national transliteration and keyboard/chat spellings: w for წ, q for ქ, x for ხ, 3 for ძ) or
+with the scripts mixed — and the ordinary Georgian and English words that must pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cogs.moderation.georgian import latin_spellings, national
+from cogs.moderation.rules import RuleSet, load_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return load_rules(ROOT / "rules")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "შე ნაბიჭვარო",  # Mkhedruli, inflected
+        "ᲜᲐᲑᲘᲭᲕᲐᲠᲝ",  # Mtavruli capitals
+        "she nabichvaro",  # national transliteration
+        "nabiwvaro",  # the keyboard's w for ჭ
+        "Shobeldzaghlo!",
+        "3aglishvilo",  # 3 for ძ, g for ღ
+        "dzaghlishvilo",
+        "mogitynav",  # y for ყ
+        "ნაბიჭvaro",  # the scripts mixed in one word
+        "ტრაkი",
+        "b o z i",  # spaced out
+        "n.a.b.i.ch.v.a.r.o",
+        "debilo",
+    ],
+)
+def test_caught_however_written(rules: RuleSet, message: str) -> None:
+    assert rules.matcher.scan(message).flagged, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "გამარჯობა, რა ხდება?",  # hello, what's up?
+        "დედა მიყვარს",  # I love my mother
+        "ძაღლი მყავს და ვირიც",  # I have a dog, and a donkey too
+        "ბოზბაში გემრიელია",  # bozbashi (a soup) is tasty
+        "სირიაში ვიყავი",  # I was in Syria
+        "ტრაქტორი და ტრანსპორტი",
+        "gamarjoba, ra xdeba?",
+        "deda, dzaghli, viri, traktori",
+        "a debilitating yield, mutely said by bozos",  # English around the Latin spellings
+    ],
+)
+def test_ordinary_words_pass(rules: RuleSet, message: str) -> None:
+    assert not rules.matcher.scan(message).flagged, rules.matcher.scan(message).hits
+
+
+def test_the_log_names_the_georgian_entry_and_the_spelling(rules: RuleSet) -> None:
+    [hit] = rules.matcher.scan("nabiwvaro").hits
+    assert hit.entry.text == "ნაბიჭვარ* (nabiwvar)"
+
+
+def test_spellings_national_first_and_bounded() -> None:
+    assert latin_spellings("შენი")[:2] == ["sheni", "seni"]
+    assert latin_spellings("ძმა") == ["dzma", "zma", "3ma"]
+    assert len(latin_spellings("ჭჭჭჭჭჭჭჭჭჭ")) == 64
+    assert national("ყლe-ს") == "qle-s"
