@@ -48,6 +48,9 @@ _QUESTION_STARTS = frozenset(
     какие каким куда откуда сколько чей чья можно нельзя ли есть подскажите подскажи скажите
     скажи объясните помогите помоги кто-нибудь дайте дай покажите покажи расскажите расскажи
     give show tell explain
+    რა როგორ სად როდის რატომ ვინ რომელი რომელ რამდენი საიდან სადამდე ხომ განა ნუთუ
+    შეიძლება შემიძლია შეგიძლიათ შეგიძლია მითხარით მითხარი მიკარნახეთ ამიხსენით დამეხმარეთ
+    rogor ratom rodis romeli ramdeni saidan sheidzleba
     """.split()  # noqa: SIM905
 )
 # Question words that make a question later in a sentence when a verb of asking follows them
@@ -62,6 +65,7 @@ _LEAD_INS = frozenset(
     """
     hi hey hello yo so and also but ok okay guys folks pls please sorry btw um hmm quick
     привет а и но так ну ребята народ слушайте извините кстати всем
+    გამარჯობა სალამი ბიჭებო ხალხო მეგობრებო და ანუ ბოდიში აბა
     """.split()  # noqa: SIM905
 )
 # Words that make a statement a request for help ("i forgot my password", "не могу войти").
@@ -71,16 +75,20 @@ _HELP_WORDS = frozenset(
     trouble fails failed doesn't doesnt won't wont not need want wondering tell explain
     помогите помощь помочь нельзя забыл забыла потерял потеряла ошибка проблема сломалось хочу
     нужно надо подскажите вылетает
+    დახმარება დამეხმარეთ მიშველეთ პრობლემა შეცდომა დამავიწყდა დავკარგე მჭირდება
     """.split()  # noqa: SIM905
 )
 
 _HELP_PHRASES = ("не могу", "не работает", "не получается", "не приходит", "how to",
-                 "не открывается", "не загружается", "не запускается", "not working")  # fmt: skip
+                 "не открывается", "не загружается", "не запускается", "not working",
+                 "არ მუშაობს", "არ იხსნება", "არ მოდის", "ვერ ვპოულობ", "ვერ ვიპოვე",
+                 "ვერ შევდივარ", "ვერ შევედი", "ar mushaobs")  # fmt: skip
 # Word beginnings of a problem report ("the app keeps crashing", "игра вылетает"): a member
 # describing a problem is asking for help even without a question mark.
 _PROBLEM_PREFIXES = (
     "crash", "freez", "froze", "glitch", "bug", "error", "fail", "broke", "stuck", "lag",
     "закрыва", "краш", "вылет", "завис", "тормоз", "глюч", "ошибк", "слома", "баг",
+    "შეცდომ", "გაიჭედ", "გათიშ",
 )  # fmt: skip
 
 

@@ -91,3 +91,28 @@ def test_utm_parameters_are_added_and_existing_ones_kept() -> None:
     kept = markdown.with_utm("https://x.org/?utm_source=mail", params)
     assert kept == "https://x.org/?utm_source=mail&utm_medium=faq"
     assert markdown.with_utm("tg://resolve?domain=x", params) == "tg://resolve?domain=x"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "როგორ შევცვალო პაროლი",  # how do I change my password
+        "პაროლი დამავიწყდა",  # I forgot my password
+        "აპლიკაცია არ მუშაობს",  # the app doesn't work
+        "გამარჯობა, სად ვნახო წესები",  # hi, where can I see the rules
+        "ბიჭებო რატომ დამბლოკეს",  # guys, why was I blocked
+        "ვერ შევდივარ ანგარიშში",  # I can't get into my account
+        "rogor shevcvalo paroli",  # the same in Latin letters
+        "შეიძლება აქ რეკლამის დადება",  # may I post an ad here
+    ],
+)
+def test_georgian_questions_and_requests(text: str) -> None:
+    assert looks_like_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["გამარჯობა ყველას", "კარგი დღეა დღეს", "მადლობა დიდი", "ხვალ შევხვდებით", "ძალიან მაგარია"],
+)
+def test_georgian_chat_is_no_question(text: str) -> None:
+    assert not looks_like_question(text)
