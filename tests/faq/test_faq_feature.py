@@ -275,3 +275,35 @@ async def test_files_changed_on_disk_are_picked_up_without_a_command(
         assert "Level -2 of the garage." in last_lines(platform, 3)
     finally:
         await app.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("როგორ აღვადგინო პაროლი?", "შესვლის გვერდზე"),  # an entry's own wording
+        ("სად წავიკითხო ჩატის წესები?", "ჩვენი წესები მოკლეა"),
+    ],
+)
+async def test_a_georgian_question_gets_the_georgian_answer(
+    app: BotApp, platform: ConsolePlatform, question: str, answer: str
+) -> None:
+    await platform.post("nino", "general", question)
+    assert answer in last_lines(platform)
+
+
+async def test_georgian_chat_gets_no_answer(app: BotApp, platform: ConsolePlatform) -> None:
+    for line in ("გამარჯობა ყველას!", "დღეს ძალიან ცხელა", "ხვალ შევხვდებით ქალაქში"):
+        await platform.post("nino", "general", line)
+        assert platform.transcript[-1].startswith("#general nino:")
+
+
+async def test_an_off_topic_georgian_question_is_not_answered(
+    app: BotApp, platform: ConsolePlatform
+) -> None:
+    """The model scores unrelated Georgian questions high: without a clear lead over the
+    runner-up they get suggestions at most, never an answer (matcher.UNCALIBRATED_FACTOR)."""
+    for question in ("რა ამინდია ხვალ თბილისში?", "როდის დაიწყება კონცერტი?"):
+        await platform.post("nino", "general", question)
+        shown = last_lines(platform, 4)
+        for answer in ("შესვლის გვერდზე", "ჩვენი წესები მოკლეა", "დამხმარე სამუშაო"):
+            assert answer not in shown, (question, shown)
