@@ -209,5 +209,6 @@ class Commands(Cases):
     def rules_lines(self, t: Translator) -> list[str]:
         """The community rules, numbered, under their title (also for onboarding)."""
         lines = [t("moderation.rules_title")]
-        lines += [f"{number}. {rule}" for number, rule in sorted(self.mod.rules.rules.items())]
+        rules = self.mod.rules.in_language(t.locale)
+        lines += [f"{number}. {rule}" for number, rule in sorted(rules.items())]
         return lines

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -31,13 +31,13 @@ from bot.core.durations import parse_duration
 from bot.core.permissions import Level
 from cogs.moderation.georgian import has_georgian, latin_spellings
 from cogs.moderation.matcher import Entry, EntryError, Kind, Matcher, parse_entry
+from cogs.moderation.rules_text import load_community_rules, load_translations
 
 RULES_FILE = "community-rules.md"
 POLICY_FILE = "moderation.toml"
 STOPWORDS = "stopwords"
 ALLOW_SUFFIX = ".allow.txt"
 
-_RULE_LINE = re.compile(r"^\s*(\d+)[.)]\s+(.+?)\s*$")
 _LIST_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
@@ -174,9 +174,19 @@ class RuleSet:
     policy: Policy
     matcher: Matcher
     folder: Path
+    translations: dict[str, dict[int, str]] = field(default_factory=dict)
+    """The same rules in other languages (``community-rules.ru.md`` ...), by locale."""
 
-    def rule_text(self, number: int | None) -> str | None:
-        return None if number is None else self.rules.get(number)
+    def rule_text(self, number: int | None, locale: str | None = None) -> str | None:
+        """Rule ``number`` in ``locale`` when the folder has that language, else the default."""
+        if number is None:
+            return None
+        translated = self.translations.get(locale or "", {})
+        return translated.get(number) or self.rules.get(number)
+
+    def in_language(self, locale: str | None) -> dict[int, str]:
+        """Every rule, in ``locale`` when the folder has that language."""
+        return self.translations.get(locale or "") or self.rules
 
 
 def load_rules(folder: Path, *, strict: bool = True) -> RuleSet:
@@ -188,14 +198,15 @@ def load_rules(folder: Path, *, strict: bool = True) -> RuleSet:
     problems: list[str] = []
     if not strict:
         return _load_lenient(folder, problems)
-    rules = _load_community_rules(folder / RULES_FILE, problems)
+    rules = load_community_rules(folder / RULES_FILE, problems)
+    translations = load_translations(folder, RULES_FILE, rules, problems)
     policy, policy_text = _load_policy(folder / POLICY_FILE, problems)
     entries, allow, list_names = _load_lists(folder / STOPWORDS, problems)
     if policy is not None:
         _cross_check(folder / POLICY_FILE, policy_text, policy, rules, list_names, problems)
     if problems or policy is None:
         raise RulesError(problems)
-    return RuleSet(rules, policy, Matcher(entries, allow), folder)
+    return RuleSet(rules, policy, Matcher(entries, allow), folder, translations)
 
 
 def _load_lenient(path: Path, problems: list[str]) -> RuleSet:
@@ -207,7 +218,7 @@ def _load_lenient(path: Path, problems: list[str]) -> RuleSet:
     entries, allow, names = _load_lists(lists_folder, problems, files)
     rules: dict[int, str] = {}
     if (path / RULES_FILE).is_file():
-        rules = _load_community_rules(path / RULES_FILE, problems)
+        rules = load_community_rules(path / RULES_FILE, problems)
     policy: Policy | None = Policy()
     if (path / POLICY_FILE).is_file():
         policy, _ = _load_policy(path / POLICY_FILE, problems)
@@ -226,37 +237,6 @@ def validate_rules(folder: Path) -> list[str]:
     except RulesError as exc:
         return exc.problems
     return []
-
-
-def _load_community_rules(path: Path, problems: list[str]) -> dict[int, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(f"{path}: missing (the numbered community rules members are shown)")
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{path}: cannot read: {exc}")
-        return {}
-    rules: dict[int, str] = {}
-    current: int | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _RULE_LINE.match(line)
-        if match:
-            value = int(match[1])
-            if value != len(rules) + 1:
-                problems.append(
-                    f"{path}:{number}: rule {value} should be number {len(rules) + 1}"
-                    " (rules are numbered 1, 2, 3 ...)"
-                )
-            rules[value] = match[2]
-            current = value
-        elif line.strip() and current is not None and line.startswith((" ", "\t")):
-            rules[current] += " " + line.strip()
-        elif not line.strip() or line.lstrip().startswith("#"):
-            current = None if not line.strip() else current
-    if not rules:
-        problems.append(f"{path}: no numbered rules found (write them as '1. Be kind ...')")
-    return rules
 
 
 def _load_policy(path: Path, problems: list[str]) -> tuple[Policy | None, str]:

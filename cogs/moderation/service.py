@@ -120,7 +120,7 @@ class ModerationService:
     def rule_label(self, t: Translator, number: int | None) -> str:
         if number is None:
             return t("moderation.no_rule")
-        rule = self.rules.rule_text(number) or ""
+        rule = self.rules.rule_text(number, t.locale) or ""
         return t("moderation.rule_label", number=number, rule=rule)
 
     async def sanction(

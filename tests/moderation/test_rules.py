@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import BotApp
 from bot.cli import main
+from bot.config import Config
+from bot.core.clock import FakeClock
 from bot.core.permissions import Level
 from cogs.moderation.rules import RulesError, load_rules
 
@@ -127,3 +130,37 @@ def test_rules_test_with_only_a_word_list(
     (tmp_path / "broken.txt").write_text("re:(\n", encoding="utf-8")
     assert main(["rules", "test", "x", "--rules", str(tmp_path), "--json"]) == 2
     assert "broken.txt:1: bad regular expression" in capsys.readouterr().err
+
+
+def test_rules_in_other_languages_keep_every_number(rules_dir: Path) -> None:
+    rules = load_rules(rules_dir)
+    assert rules.rule_text(1, "ru") == rules.in_language("ru")[1]
+    assert rules.rule_text(1, "ru").startswith("Уважайте")  # type: ignore[union-attr]
+    assert rules.rule_text(1, "ka").startswith("პატივი")  # type: ignore[union-attr]
+    assert rules.rule_text(1, "de") == rules.rule_text(1)  # no German file: the default
+    (rules_dir / "community-rules.ru.md").write_text("1. Только одно правило\n", "utf-8")
+    (rules_dir / "community-rules.xx-yy.md").write_text("1. ?\n", "utf-8")
+    with pytest.raises(RulesError) as caught:
+        load_rules(rules_dir)
+    problems = "\n".join(caught.value.problems)
+    assert "community-rules.ru.md: has rules [1], community-rules.md has [1, 2, 3, 4, 5]" in (
+        problems
+    )
+    assert "community-rules.xx-yy.md: 'xx-yy' is not a language code" in problems
+
+
+async def test_a_russian_community_reads_its_rules_in_russian(
+    example_config: Config, clock: FakeClock, db_url: str
+) -> None:
+    community = example_config.community.model_copy(update={"locale": "ru"})
+    app = BotApp(example_config.model_copy(update={"community": community}), clock=clock,
+                 database_url=db_url)  # fmt: skip
+    await app.start()
+    try:
+        platform = app.console_platform()
+        await platform.post("alice", "general", "/rules")
+        assert "1. Уважайте друг друга" in "\n".join(platform.transcript[-8:])
+        await platform.post("alice", "general", "ты идиот")
+        assert "Уважайте друг друга" in "\n".join(platform.transcript[-6:])  # the rule quoted
+    finally:
+        await app.close()
