@@ -194,6 +194,12 @@ def make_app(example_config: Config, clock: FakeClock, db_url: str) -> Callable[
     return build
 
 
+def in_locale(config: Config, locale: str) -> Config:
+    """The config with the community speaking ``locale``."""
+    community = config.community.model_copy(update={"locale": locale})
+    return config.model_copy(update={"community": community})
+
+
 class SameDatabase:
     """Bot processes sharing one database and the test's fake clock, closed after the test."""
 

@@ -25,6 +25,7 @@ from cogs.dashboard import Dashboard
 from cogs.dashboard.pages import COLUMNS, retention_table
 from cogs.digest.cli import stats_export
 from cogs.moderation.api import cases
+from tests.conftest import SameDatabase, in_locale
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -287,25 +288,22 @@ async def test_content_shows_the_faq_misses_and_the_calendar(
 
 
 async def test_pages_read_in_russian_with_a_retention_heat_map(
-    example_config: Config, clock: FakeClock, db_url: str, http: aiohttp.ClientSession
+    example_config: Config,
+    clock: FakeClock,
+    same_database: SameDatabase,
+    http: aiohttp.ClientSession,
 ) -> None:
-    community = example_config.community.model_copy(update={"locale": "ru"})
-    app = BotApp(example_config.model_copy(update={"community": community}), clock=clock,
-                 database_url=db_url)  # fmt: skip
-    await app.start()
-    try:
-        platform = app.console_platform()
-        await platform.join("dina")
-        clock.advance(timedelta(days=8))
-        await platform.post("dina", "general", "снова здесь")
-        browser = await signed_in(app, platform, http, "mod", button="Войти")
-        status, page, _ = await browser.get("/health?weeks=4")
-        assert status == 200 and "Здоровье сообщества" in page
-        assert "Доля активных, 7 дней" in page and "Удержание по неделе прихода" in page
-        _, body, _ = await browser.get("/health?weeks=4&format=csv")
-        assert "active_share_7d" in body  # the CSV keeps stats export's names
-    finally:
-        await app.close()
+    [app] = await same_database.start(in_locale(example_config, "ru"), 1)
+    platform = app.console_platform()
+    await platform.join("dina")
+    clock.advance(timedelta(days=8))
+    await platform.post("dina", "general", "снова здесь")
+    browser = await signed_in(app, platform, http, "mod", button="Войти")
+    status, page, _ = await browser.get("/health?weeks=4")
+    assert status == 200 and "Здоровье сообщества" in page
+    assert "Доля активных, 7 дней" in page and "Удержание по неделе прихода" in page
+    _, body, _ = await browser.get("/health?weeks=4&format=csv")
+    assert "active_share_7d" in body  # the CSV keeps stats export's names
 
 
 def test_the_heat_map_says_each_share_in_words_and_shades_it() -> None:

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BotApp
 from bot.cli import main
 from bot.config import Config
-from bot.core.clock import FakeClock
 from bot.core.permissions import Level
 from cogs.moderation.rules import RulesError, load_rules
+from tests.conftest import SameDatabase, in_locale
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,17 +149,11 @@ def test_rules_in_other_languages_keep_every_number(rules_dir: Path) -> None:
 
 
 async def test_a_russian_community_reads_its_rules_in_russian(
-    example_config: Config, clock: FakeClock, db_url: str
+    example_config: Config, same_database: SameDatabase
 ) -> None:
-    community = example_config.community.model_copy(update={"locale": "ru"})
-    app = BotApp(example_config.model_copy(update={"community": community}), clock=clock,
-                 database_url=db_url)  # fmt: skip
-    await app.start()
-    try:
-        platform = app.console_platform()
-        await platform.post("alice", "general", "/rules")
-        assert "1. Уважайте друг друга" in "\n".join(platform.transcript[-8:])
-        await platform.post("alice", "general", "ты идиот")
-        assert "Уважайте друг друга" in "\n".join(platform.transcript[-6:])  # the rule quoted
-    finally:
-        await app.close()
+    [app] = await same_database.start(in_locale(example_config, "ru"), 1)
+    platform = app.console_platform()
+    await platform.post("alice", "general", "/rules")
+    assert "1. Уважайте друг друга" in "\n".join(platform.transcript[-8:])
+    await platform.post("alice", "general", "ты идиот")
+    assert "Уважайте друг друга" in "\n".join(platform.transcript[-6:])  # the rule quoted
