@@ -24,6 +24,7 @@ from cogs.desk.api import DeskFiguresSource
 from cogs.digest.api import WeeklyStats
 from cogs.ideas.api import IdeasBoard
 from cogs.moderation.api import CaseActions
+from cogs.roles.api import LevelsOverTime
 from cogs.studio.api import ContentCalendar
 
 DASHBOARD = CommandSpec("dashboard", "dashboard.cmd", (), Level.HELPER)
@@ -33,7 +34,7 @@ class Dashboard(Feature[DashboardSettings]):
     """Web pages for helpers and moderators, reached with a link the bot sends privately."""
 
     name = "dashboard"
-    optional = ("desk", "digest", "faq", "ideas", "moderation", "studio")
+    optional = ("desk", "digest", "faq", "ideas", "moderation", "roles", "studio")
 
     async def start(self) -> None:
         self.store = DashboardStore(self.db)
@@ -57,6 +58,9 @@ class Dashboard(Feature[DashboardSettings]):
 
     def calendar(self) -> ContentCalendar | None:
         return self.peer("studio", ContentCalendar)
+
+    def levels(self) -> LevelsOverTime | None:
+        return self.peer("roles", LevelsOverTime)
 
     def stats(self) -> WeeklyStats | None:
         return self.peer("digest", WeeklyStats)

@@ -142,6 +142,16 @@ def retention_table(rows: Sequence[dict[str, str]]) -> Table:
     return table
 
 
+def levels_table(ends: Sequence[datetime], counts: Sequence[dict[str, int]]) -> Table:
+    """Members at each earned level by the end of each week (counted from when they reached
+    the level they hold now)."""
+    table = Table("levels", ["week_end", "activist", "expert"])
+    for end, count in zip(ends, counts, strict=True):
+        table.rows.append([f"{end:%Y-%m-%d}", str(count.get("activist", 0)),
+                           str(count.get("expert", 0))])  # fmt: skip
+    return table
+
+
 def helpers_table(found: Sequence[tuple[str, int, float]]) -> Table:
     table = Table("helpers", ["helper", "first_answers", "frt_median_min"])
     table.rows = [[name, str(count), f"{minutes:.1f}"] for name, count, minutes in found]

@@ -271,7 +271,8 @@ class DashboardWeb:
                 return pages.Page([pages.Table("off", ["feature"], [["digest"]])])
             if name == "digest":
                 return pages.Page(text=await stats.next_digest(community, now))
-            built = pages.weekly(name, await stats.weekly_rows(community, weeks, now))
+            rows = await stats.weekly_rows(community, weeks, now)
+            built = pages.weekly(name, rows)
             if name == "responses" and feature.desk() is not None:
                 # Read as stats export reads it: at the database's "now".
                 found = await desk_figures(
@@ -283,6 +284,11 @@ class DashboardWeb:
                 ]))  # fmt: skip
             if name == "content":
                 await self.content_extras(built, community, weeks, now)
+            levels = feature.levels()
+            if name == "health" and levels is not None:
+                ends = [datetime.fromisoformat(row["end"]) for row in rows if row.get("end")]
+                counts = await levels.levels_by(community, ends)
+                built.tables.append(pages.levels_table(ends, counts))
             board = feature.board()
             if name == "ideas" and board is not None:
                 built.tables.extend(pages.board_tables(await board.board_of(community)))

@@ -11,7 +11,7 @@ still need for the next one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -94,6 +94,16 @@ class Roles(Feature[RolesSettings]):
     def __init__(self, services: Services, settings: RolesSettings) -> None:
         super().__init__(services, settings)
         self.store = LevelStore(services.db)
+
+    async def levels_by(
+        self, community: CommunityRef, moments: Sequence[datetime]
+    ) -> list[dict[str, int]]:
+        reached = await self.store.reached(community)
+        return [
+            {level: sum(1 for held, since in reached if held == level and since <= moment)
+             for level in LEVELS[1:]}
+            for moment in moments
+        ]  # fmt: skip
 
     async def earned_level(self, community: CommunityRef, member: str) -> EarnedLevel:
         level = await self.store.level(community, member)

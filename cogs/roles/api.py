@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
 from bot.core.ids import CommunityRef
@@ -21,4 +23,15 @@ class EarnedLevels(Protocol):
         self, community: CommunityRef, member: str, unlock: Unlock
     ) -> EarnedLevel | None:
         """The earned level ``unlock`` needs when the member has not reached it, else None."""
+        ...
+
+
+@runtime_checkable
+class LevelsOverTime(Protocol):
+    async def levels_by(
+        self, community: CommunityRef, moments: Sequence[datetime]
+    ) -> list[dict[str, int]]:
+        """Per moment, how many members held each earned level they still hold then (a
+        member counts from when they reached their present level: earlier steps are not
+        kept). Members never promoted are not counted as newcomers."""
         ...

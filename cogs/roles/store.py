@@ -33,6 +33,16 @@ class LevelStore:
     def _key(community: CommunityRef, member: str) -> Any:
         return and_(*of_community(member_levels, community), member_levels.c.member == member)
 
+    async def reached(self, community: CommunityRef) -> list[tuple[str, datetime]]:
+        """(level, since) of every member with a stored level."""
+        async with self.db.read() as conn:
+            rows = await conn.execute(
+                select(member_levels.c.level, member_levels.c.since).where(
+                    *of_community(member_levels, community)
+                )
+            )
+            return [(str(level), since) for level, since in rows]
+
     async def level(self, community: CommunityRef, member: str) -> str | None:
         async with self.db.read() as conn:
             value = await conn.scalar(

@@ -347,3 +347,19 @@ def test_its_own_section_switches_it_on(tmp_path: Path) -> None:
                     .replace("\nenabled = false\n", "\n", 1), encoding="utf-8")  # fmt: skip
     assert load_config(path).features.enabled[-1] == "dashboard"
     assert "dashboard" not in load_config(ROOT / "config.example.toml").features.enabled
+
+
+async def test_health_counts_members_at_each_level_by_week(
+    app: BotApp, platform: ConsolePlatform, http: aiohttp.ClientSession
+) -> None:
+    await platform.post("alice", "general", "hi")
+    await platform.post("bob", "general", "hi")
+    await platform.post("mod", "general", "/level alice activist lock")
+    await platform.post("mod", "general", "/level bob expert lock")
+    browser = await signed_in(app, platform, http, "helper")
+    _, body, _ = await browser.get("/health?weeks=4&format=csv")
+    levels = list(csv.reader(io.StringIO(body.split("# levels")[1])))
+    assert levels[1] == ["week_end", "activist", "expert"]
+    weeks = levels[2:6]
+    assert [line[1:] for line in weeks[:-1]] == [["0", "0"]] * 3  # before they got there
+    assert weeks[-1][1:] == ["1", "1"]  # the week in progress
