@@ -12,6 +12,10 @@ import re
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+GEORGIAN = re.compile("[\u10d0-\u10ff\u1c90-\u1cbf]")
+"""Georgian letters: Mkhedruli, and Mtavruli capitals (case folding turns them into
+Mkhedruli). Moderation reads Georgian words with it, the FAQ picks Georgian answers."""
+
 
 def valid_text(text: str) -> str:
     """``text`` with lone surrogates replaced by U+FFFD (unchanged, and cheap, when valid)."""

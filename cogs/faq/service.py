@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from bot.core.clock import Clock
 from bot.core.messages import ButtonStyle, OutgoingMessage
 from bot.core.richtext import RichText, bold, text
+from bot.core.unicode import GEORGIAN
 from bot.i18n import Translator
 from cogs.faq import markdown
 from cogs.faq.entries import FaqEntry, FaqLibrary
@@ -22,14 +23,13 @@ from cogs.faq.settings import FaqSettings
 log = logging.getLogger(__name__)
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_GEORGIAN = re.compile(r"[\u10d0-\u10ff\u1c90-\u1cbf]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
 def language_of(message: str) -> str | None:
     """A guess good enough to pick an answer's language version: Georgian letters are
     Georgian (even among Latin words), Cyrillic is Russian."""
-    if _GEORGIAN.search(message):
+    if GEORGIAN.search(message):
         return "ka"
     if _CYRILLIC.search(message):
         return "ru"

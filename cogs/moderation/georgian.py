@@ -13,10 +13,8 @@ Georgian letters in national transliteration, so it meets those spellings.
 from __future__ import annotations
 
 import itertools
-import re
 
-GEORGIAN = re.compile("[\u10d0-\u10ff]")
-"""Mkhedruli (Mtavruli folds to it; Asomtavruli and Nuskhuri are not written in chat)."""
+from bot.core.unicode import GEORGIAN
 
 # Every letter's spellings, the national transliteration (without its apostrophes, which
 # tokens drop) first, then the keyboard and chat ones.

@@ -23,7 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from cogs.moderation.georgian import GEORGIAN, national
+from bot.core.unicode import GEORGIAN
+from cogs.moderation.georgian import national
 
 # Combining marks of Latin, Greek and Cyrillic (accents, zalgo, the breve of й) and characters
 # that render as nothing (zero-width, bidi controls, soft hyphen, fillers, tag characters).
