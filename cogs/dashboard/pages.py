@@ -15,10 +15,9 @@ from sqlalchemy import select
 from bot.core.ids import CommunityRef
 from bot.storage.database import Database
 from cogs.faq.api import Miss
-from cogs.ideas.api import BoardIdea
+from cogs.ideas.api import STATUSES, BoardIdea
 from cogs.moderation.api import cases
 
-STATUSES = ("new", "under_review", "planned", "in_progress", "done", "declined", "duplicate")
 PERIODS = (1, 4, 12)
 """The period picker: the last 1, 4 or 12 digest weeks."""
 CASES_SHOWN = 200

@@ -18,8 +18,8 @@ from cogs.ideas.survey_store import SurveyStore
 from cogs.ideas.tables import STATUSES
 
 __all__ = [
-    "BoardIdea", "IdeasBoard", "IdeasFigures", "IdeasFiguresSource", "board_of", "figure_lines",
-    "ideas_figures", "ideas_figures_by_period",
+    "STATUSES", "BoardIdea", "IdeasBoard", "IdeasFigures", "IdeasFiguresSource", "board_of",
+    "figure_lines", "ideas_figures", "ideas_figures_by_period",
 ]  # fmt: skip
 
 
