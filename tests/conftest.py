@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
@@ -192,6 +193,13 @@ def make_app(example_config: Config, clock: FakeClock, db_url: str) -> Callable[
         return BotApp(config or example_config, clock=clock, database_url=db_url)
 
     return build
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now (for servers a test starts by port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def in_locale(config: Config, locale: str) -> Config:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
@@ -13,14 +12,9 @@ import aiohttp
 import pytest
 
 from tests.adapters.telegram.fake_bot_api import FakeBotAPI, text_message, user
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def set_key(config: str, section: str, key: str, value: str) -> str:

@@ -5,7 +5,6 @@ within Telegram's sending budget."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -21,15 +20,10 @@ from bot.core.clock import SystemClock
 from bot.storage.database import Database
 from bot.storage.update_ledger import Claim, UpdateLedger
 from tests.adapters.telegram.fake_bot_api import FakeBotAPI, text_message, user
+from tests.conftest import free_port
 
 MEMBER = user(7, "Max", "max")
 TOKEN = "123456:TEST-token"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Workers:
