@@ -38,7 +38,12 @@ async def weekly_rows(
     tz = config.community.timezone_for(target)
     _, following = upcoming.slots_around(settings, tz, now)
     ends = week_ends(following, weeks, tz)
-    missing = [end for end in ends if done is None or (str(target), end.isoformat()) not in done]
+    kept: Rows = done if done is not None else OrderedDict()
+
+    def key(end: datetime) -> tuple[str, str]:
+        return (str(target), end.isoformat())
+
+    missing = [end for end in ends if key(end) not in kept]
     ideas = (
         await ideas_figures_by_period(db, target, [(e - timedelta(days=7), e) for e in missing])
         if "ideas" in config.features.enabled and missing else []
@@ -54,12 +59,8 @@ async def weekly_rows(
             row.update(ideas[n].as_row())
         row["complete"] = "yes" if week_end <= now else "no"
         computed[week_end] = row
-        if done is not None and week_end <= now - SETTLED:
-            done[(str(target), week_end.isoformat())] = row
-            while len(done) > KEPT:
-                done.popitem(last=False)
-    assert done is not None or len(computed) == len(ends)
-    return [
-        computed[end] if end in computed else done[(str(target), end.isoformat())]  # type: ignore[index]
-        for end in ends
-    ]
+        if week_end <= now - SETTLED:
+            kept[key(week_end)] = row
+            while len(kept) > KEPT:
+                kept.popitem(last=False)
+    return [computed.get(end) or kept[key(end)] for end in ends]
