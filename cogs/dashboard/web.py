@@ -210,9 +210,7 @@ class DashboardWeb:
         return session
 
     def refusal(self, status: int, message: str, session: Session | None) -> web.HTTPException:
-        body = self.jinja.get_template("message.html").render(
-            t=self.translator(session), message=message, title=message
-        )
+        body = self.body("message.html", session, message=message, title=message)
         error = web.HTTPException(text=body, content_type="text/html")
         error.set_status(status)
         return error
@@ -343,11 +341,16 @@ class DashboardWeb:
     def render(
         self, template: str, session: Session | None, *, status: int = 200, **values: Any
     ) -> web.Response:
+        body = self.body(template, session, **values)
+        return web.Response(text=body, content_type="text/html", status=status)
+
+    def body(self, template: str, session: Session | None, **values: Any) -> str:
+        """A page in the reader's language, with the navigation their level allows."""
         t = self.translator(session)
         nav = [(name, t(f"dashboard.page.{name}")) for name, level in PAGES.items()
                if session is not None and session.level >= level]  # fmt: skip
         community = str(session.community) if session is not None else ""
-        body = self.jinja.get_template(template).render(
+        return self.jinja.get_template(template).render(
             t=t,
             session=session,
             nav=nav,
@@ -356,7 +359,6 @@ class DashboardWeb:
             label=lambda column: column_label(t, column),
             **{"title": values.pop("title", t("dashboard.name")), **values},
         )
-        return web.Response(text=body, content_type="text/html", status=status)
 
 
 def column_label(t: Translator, column: str) -> str:
