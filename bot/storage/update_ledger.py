@@ -82,6 +82,55 @@ class UpdateLedger:
             )
             return Claim.NEW if taken.rowcount == 1 else Claim.BUSY
 
+    async def claim_batch(self, update_ids: list[int], now: datetime) -> set[int]:
+        """For a sole consumer (a poller): claim a fetched batch in one transaction; the ids to
+        handle (not done yet; an unfinished claim is a dead process's and is taken over)."""
+        if not update_ids:
+            return set()
+        wanted = set(update_ids)
+        async with self.db.transaction() as conn:
+            rows = (
+                await conn.execute(
+                    select(table.c.update_id, table.c.done).where(
+                        table.c.platform == self.key["platform"],
+                        table.c.source == self.key["source"],
+                        table.c.update_id.in_(wanted),
+                    )
+                )
+            ).all()
+            known = {int(row.update_id): bool(row.done) for row in rows}
+            fresh = wanted - set(known)
+            if fresh:
+                await conn.execute(table.insert(), [
+                    {**self.key, "update_id": u, "claimed_at": now, "done": False} for u in fresh
+                ])  # fmt: skip
+            retaken = {u for u, done in known.items() if not done}
+            if retaken:
+                await conn.execute(
+                    table.update()
+                    .where(
+                        table.c.platform == self.key["platform"],
+                        table.c.source == self.key["source"],
+                        table.c.update_id.in_(retaken),
+                    )
+                    .values(claimed_at=now)
+                )
+        return fresh | retaken
+
+    async def finish_batch(self, update_ids: set[int]) -> None:
+        if not update_ids:
+            return
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                table.update()
+                .where(
+                    table.c.platform == self.key["platform"],
+                    table.c.source == self.key["source"],
+                    table.c.update_id.in_(update_ids),
+                )
+                .values(done=True)
+            )
+
     async def finish(self, update_id: int) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(table.update().where(*self._row(update_id)).values(done=True))

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
@@ -58,6 +59,11 @@ Dispatch = Callable[[Event, PlatformPort], Awaitable[None]]
 
 MAX_USERNAMES = 100_000
 """Usernames remembered for @mentions in commands (the least recently seen go first)."""
+
+
+def _update_id(raw: Any) -> int | None:
+    update_id = raw.get("update_id") if isinstance(raw, dict) else None
+    return update_id if isinstance(update_id, int) else None
 
 
 def outbound_limiter(workers: int) -> AIORateLimiter:
@@ -202,10 +208,33 @@ class TelegramRunner:
                         continue
                     backoff = 1.0
                     batch = data.get("result") or ()
-                    handling = [task for raw in batch if (task := self.receive(raw))]
+                    # One claim for the batch (not two writes an update): those handled before
+                    # a kill -9 that Telegram sends again are skipped.
+                    ids = [_update_id(raw) for raw in batch]
+                    known = [update_id for update_id in ids if update_id is not None]
+                    try:
+                        todo = (
+                            await self.ledger.claim_batch(known, self.services.clock.now())
+                            if self.ledger is not None else set(known)
+                        )  # fmt: skip
+                    except (SQLAlchemyError, OSError) as exc:
+                        # Nothing confirmed: the same batch comes again once the database does.
+                        log.warning("telegram: cannot claim updates (%s); retrying", exc)
+                        await asyncio.sleep(backoff)
+                        backoff = min(backoff * 2, 60)
+                        continue
+                    handling = []
+                    for raw, update_id in zip(batch, ids, strict=True):
+                        if update_id is not None and update_id not in todo:
+                            continue  # handled before a restart
+                        task = self.receive(raw, claimed=self.ledger is not None)
+                        if task is not None:
+                            handling.append(task)
                     # The offset confirms updates to Telegram: only past those handled, so a
                     # crash (even kill -9) leaves the rest to be fetched again.
                     await asyncio.gather(*handling, return_exceptions=True)
+                    if self.ledger is not None:
+                        await self.ledger.finish_batch(todo)
                     for raw in batch:
                         update_id = raw.get("update_id") if isinstance(raw, dict) else None
                         if isinstance(update_id, int):
@@ -240,9 +269,9 @@ class TelegramRunner:
         await asyncio.sleep(backoff)
         return min(backoff * 2, 60)
 
-    def receive(self, raw: Any) -> asyncio.Task[Claim] | None:
+    def receive(self, raw: Any, *, claimed: bool = False) -> asyncio.Task[Claim] | None:
         """Parse one raw update and handle it in its chat's order (the task that does); bad
-        data is one warning line and is skipped."""
+        data is one warning line and is skipped. ``claimed``: the poller claimed its batch."""
         try:
             update = Update.de_json(raw, self.bot)
         except Exception as exc:
@@ -252,7 +281,7 @@ class TelegramRunner:
             return None
         chat = update.effective_chat
         key = chat.id if chat is not None else 0
-        task = asyncio.create_task(self._in_order(key, update))
+        task = asyncio.create_task(self._in_order(key, update, claimed))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         task.add_done_callback(lambda _: self._drop_idle_lock(key))
@@ -264,10 +293,10 @@ class TelegramRunner:
         if lock is not None and not lock.locked() and not getattr(lock, "_waiters", None):
             del self._locks[key]
 
-    async def _in_order(self, key: int, update: Update) -> Claim:
+    async def _in_order(self, key: int, update: Update, claimed: bool = False) -> Claim:
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
-            ledger = self.ledger
+            ledger = None if claimed else self.ledger
             claim = Claim.NEW
             if ledger is not None:
                 # A poller is the only consumer: an unfinished claim is a dead process's.

@@ -140,3 +140,15 @@ async def test_polling_again_after_kill_skips_what_was_handled(
         await runner.stop()
         await app.close()
         await fake.stop()
+
+
+async def test_a_poller_claims_its_batch_in_one_go(db: Database) -> None:
+    poller = UpdateLedger(db, "telegram", "123456")
+    start = SystemClock().now()
+    assert await poller.claim_batch([1, 2, 3], start) == {1, 2, 3}
+    await poller.finish_batch({1, 2})
+    # Killed before finishing 3: the same batch comes again with a new update.
+    assert await poller.claim_batch([1, 2, 3, 4], start) == {3, 4}
+    await poller.finish_batch({3, 4})
+    assert await poller.claim_batch([1, 2, 3, 4], start) == set()
+    assert await poller.claim_batch([], start) == set()
