@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -357,8 +358,23 @@ class DashboardWeb:
             community=community,
             periods=pages.PERIODS,
             label=lambda column: column_label(t, column),
+            value=lambda cell: value_label(t, cell),
             **{"title": values.pop("title", t("dashboard.name")), **values},
         )
+
+
+_WORD_VALUE = re.compile(r"^[a-z_]{2,20}$")
+
+
+def value_label(t: Translator, value: str) -> str:
+    """A table cell that is a code word (an action, a status, yes/no) in the reader's
+    language; other cells (numbers, members' text) as they are."""
+    if not _WORD_VALUE.match(value):
+        return value
+    try:
+        return t(f"dashboard.value.{value}")
+    except KeyError:
+        return value
 
 
 def column_label(t: Translator, column: str) -> str:

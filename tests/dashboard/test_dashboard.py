@@ -302,6 +302,7 @@ async def test_pages_read_in_russian_with_a_retention_heat_map(
     status, page, _ = await browser.get("/health?weeks=4")
     assert status == 200 and "Здоровье сообщества" in page
     assert "Доля активных, 7 дней" in page and "Удержание по неделе прихода" in page
+    assert "<td>нет</td>" in page  # the week in progress is not complete, said in Russian
     _, body, _ = await browser.get("/health?weeks=4&format=csv")
     assert "active_share_7d" in body  # the CSV keeps stats export's names
 
