@@ -6,6 +6,7 @@ import asyncio
 import importlib.util
 import logging
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -209,16 +210,35 @@ class Database:
         await self.engine.dispose()
 
 
+WAL_TRIES = 100
+"""Attempts (10 ms apart) to switch a new SQLite file to WAL while another process holds it."""
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """WAL mode, once per file. Switching needs a moment's exclusive lock, and SQLite does not
+    always wait for it through the busy timeout: processes starting at once on a new file try
+    again for a second instead of failing with "database is locked"."""
+    for attempt in range(WAL_TRIES):
+        try:
+            cursor.execute("PRAGMA journal_mode")
+            if str(cursor.fetchone()[0]).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as exc:  # the driver's OperationalError, however it is wrapped
+            if "locked" not in str(exc) or attempt == WAL_TRIES - 1:
+                raise
+            time.sleep(0.01)  # in aiosqlite's own thread: the event loop does not wait
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the sqlite3 module so BEGIN is ours.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        # The busy timeout first: switching a new database to WAL needs a moment's exclusive
-        # lock, and processes starting at once on it must wait for it, not fail.
         cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         # 32 MiB of page cache (default 2 MiB): metrics scan weeks of the event log.
