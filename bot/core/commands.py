@@ -18,7 +18,7 @@ from bot.core.durations import parse_duration
 from bot.core.errors import UserFacingError
 from bot.core.ids import MemberRef
 from bot.core.permissions import Level
-from bot.i18n import Text
+from bot.i18n import Text, Translator
 
 MAX_INTEGER = 2**53 - 1
 """The largest integer argument: Discord's limit for integer options."""
@@ -83,12 +83,40 @@ class CommandSpec:
                 raise ValueError(f"/{self.name}: required parameter after an optional one")
             seen_optional = seen_optional or not param.required
 
-    def usage(self) -> str:
-        """``/mute <member> <duration> [reason]``."""
+    def usage(self, t: Translator | None = None) -> str:
+        """``/mute <member> <duration> [reason]``, the parameters named in ``t``'s language."""
         parts = [f"/{self.name}"]
         for param in self.params:
-            parts.append(f"<{param.name}>" if param.required else f"[{param.name}]")
+            name = param_label(param.name, t)
+            parts.append(f"<{name}>" if param.required else f"[{name}]")
         return " ".join(parts)
+
+
+def param_label(name: str, t: Translator | None) -> str:
+    """A parameter's name as readers see it: ``usage.<name>`` in the catalogs (the core has
+    the common ones; a feature adds its own), else the name itself."""
+    key = f"usage.{name}"
+    return t(key) if t is not None and t.has(key) else name
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """A usage line rendered when the message is, in the reader's language."""
+
+    spec: CommandSpec
+
+    def localized(self, t: Translator) -> str:
+        return self.spec.usage(t)
+
+
+@dataclass(frozen=True, slots=True)
+class ParamName:
+    """A parameter's name rendered in the reader's language."""
+
+    name: str
+
+    def localized(self, t: Translator) -> str:
+        return param_label(self.name, t)
 
 
 MemberResolver = Callable[[str], Awaitable[MemberRef | None]]
@@ -125,7 +153,7 @@ async def parse_arguments(
         if position >= len(tokens):
             if param.required:
                 raise UserFacingError(
-                    "command.missing_argument", name=param.name, usage=spec.usage()
+                    "command.missing_argument", name=ParamName(param.name), usage=Usage(spec)
                 )
             continue
         if param.kind is ParamKind.TEXT and index == len(spec.params) - 1:
@@ -137,7 +165,7 @@ async def parse_arguments(
         values[param.name] = await _convert(spec, param, tokens[position], resolve_member)
         position += 1
     if position < len(tokens):
-        raise UserFacingError("command.too_many_arguments", usage=spec.usage())
+        raise UserFacingError("command.too_many_arguments", usage=Usage(spec))
     return values
 
 
@@ -160,7 +188,11 @@ async def _convert(
 ) -> Any:
     def bad(reason: Text) -> UserFacingError:
         return UserFacingError(
-            "command.bad_argument", name=param.name, value=token, reason=reason, usage=spec.usage()
+            "command.bad_argument",
+            name=ParamName(param.name),
+            value=token,
+            reason=reason,
+            usage=Usage(spec),
         )
 
     match param.kind:

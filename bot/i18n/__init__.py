@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from babel import Locale
 from babel.dates import (
@@ -115,6 +115,13 @@ class Text:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
+@runtime_checkable
+class Localized(Protocol):
+    """A parameter that renders itself in the reader's language (a command's usage line)."""
+
+    def localized(self, t: Translator) -> str: ...
+
+
 class Translator:
     """Renders catalog keys for one locale."""
 
@@ -150,6 +157,8 @@ class Translator:
             return self(value.key, **value.params)
         if isinstance(value, timedelta):
             return self.duration(value)
+        if isinstance(value, Localized):
+            return value.localized(self)
         return value
 
     def has(self, key: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.commands import CommandSpec, Param, ParamKind
+from bot.core.commands import CommandSpec, Param, ParamKind, param_label
 from bot.core.context import Context
 from bot.core.feature import Feature, NoSettings, command
 from bot.core.registry import Registry
@@ -36,10 +36,14 @@ def render_help(ctx: Context, registry: Registry, name: str | None) -> RichText:
         if registered is None or (level is not None and registered.spec.level > level):
             return text(ctx.t("help.no_such_command", name=name))
         spec = registered.spec
-        lines: list[RichText | str] = [text(bold(spec.usage()), " — ", ctx.t(spec.description))]
+        lines: list[RichText | str] = [
+            text(bold(spec.usage(ctx.t)), " — ", ctx.t(spec.description))
+        ]
         for param in spec.params:
             optional = "" if param.required else ctx.t("help.optional")
-            lines.append(f"  {param.name}{optional}: {ctx.t(param.description)}")
+            lines.append(
+                f"  {param_label(param.name, ctx.t)}{optional}: {ctx.t(param.description)}"
+            )
         return join_lines(lines)
     specs = [s for s in registry.visible_commands() if level is None or s.level <= level]
     lines = [text(bold(ctx.t("help.title")))]
@@ -47,6 +51,6 @@ def render_help(ctx: Context, registry: Registry, name: str | None) -> RichText:
         suffix = ""
         if spec.level > 0:
             suffix = " (" + ctx.t(f"level.{spec.level.name.lower()}") + ")"
-        lines.append(text(spec.usage(), " — ", ctx.t(spec.description), suffix))
+        lines.append(text(spec.usage(ctx.t), " — ", ctx.t(spec.description), suffix))
     lines.append(ctx.t("help.footer"))
     return join_lines(lines)

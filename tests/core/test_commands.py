@@ -4,10 +4,19 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.commands import MAX_INTEGER, CommandSpec, Param, ParamKind, parse_arguments
+from bot.core.commands import (
+    MAX_INTEGER,
+    CommandSpec,
+    Param,
+    ParamKind,
+    ParamName,
+    Usage,
+    parse_arguments,
+)
 from bot.core.errors import UserFacingError
 from bot.core.ids import MemberRef, Platform
 from bot.core.permissions import Level
+from bot.i18n import translator
 
 MUTE = CommandSpec(
     "mute",
@@ -64,8 +73,14 @@ async def test_errors_name_the_parameter(raw: str, key: str, name: str) -> None:
     with pytest.raises(UserFacingError) as caught:
         await parse_arguments(MUTE, raw, resolve)
     assert caught.value.key == key
-    assert caught.value.params["name"] == name
-    assert caught.value.params["usage"] == "/mute <member> <duration> [reason]"
+    assert caught.value.params["name"] == ParamName(name)
+    assert caught.value.params["usage"] == Usage(MUTE)
+    params = {"value": "x", "reason": "y", **caught.value.params}
+    english = translator("en")(key, **params)
+    assert "/mute <member> <duration> [reason]" in english
+    georgian = translator("ka")(key, **params)
+    assert "/mute <წევრი> <ხანგრძლივობა> [მიზეზი]" in georgian
+    assert name not in georgian.replace("/mute", "")
 
 
 async def test_integer_bounds_choices_and_extra_words() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.core.commands import CommandSpec, ParamKind
 from bot.core.permissions import Level
-from bot.i18n import Translator
+from bot.i18n import Translator, available_locales, translator
 
 STRING, INTEGER, USER = 3, 4, 6
 OPTION_TYPES = {
@@ -25,7 +25,19 @@ DEFAULT_PERMISSIONS = {
     Level.MODERATOR: str(1 << 13),  # MANAGE_MESSAGES
     Level.ADMIN: str(1 << 3),  # ADMINISTRATOR
 }
-LOCALES = {"ru": "ru"}
+# Our locales → Discord's locale codes. Discord has no Georgian: a Georgian community's
+# commands are described in Georgian by default, and English and Russian clients get theirs.
+DISCORD_LOCALES = {"en": ("en-US", "en-GB"), "ru": ("ru",)}
+
+
+def localizations(default: str) -> dict[str, Translator]:
+    """Translators keyed by Discord locale for every catalog other than ``default``."""
+    return {
+        code: translator(locale)
+        for locale in available_locales()
+        if locale != default
+        for code in DISCORD_LOCALES.get(locale, ())
+    }
 
 
 def _cut(text: str, limit: int = 100) -> str:

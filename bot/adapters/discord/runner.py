@@ -12,7 +12,7 @@ from typing import Any
 
 import discord
 
-from bot.adapters.discord.commands import command_payload, fingerprint
+from bot.adapters.discord.commands import command_payload, fingerprint, localizations
 from bot.adapters.discord.port import DiscordPort
 from bot.config import DiscordConfig
 from bot.core.commands import ParamKind
@@ -216,9 +216,8 @@ class DiscordRunner:
             log.warning("discord: no application id; slash commands not synced")
             return
         locale = self.services.config.community.locale
-        others = {code: translator(code) for code in ("ru",) if code != locale}
         payload = command_payload(
-            self.services.registry.visible_commands(), translator(locale), others
+            self.services.registry.visible_commands(), translator(locale), localizations(locale)
         )
         wanted = fingerprint(payload)
         self.synced = []

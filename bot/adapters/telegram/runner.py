@@ -444,9 +444,11 @@ class TelegramRunner:
     async def sync_commands(self) -> None:
         """Members see member commands; chat administrators also see moderator commands."""
         specs = self.services.registry.visible_commands()
-        for locale in available_locales():
-            t = translator(locale)
-            language = None if locale == "en" else locale
+        default = self.services.config.community.locale
+        # The list without a language code is in the community's language; every other
+        # catalog is offered to the clients set to that language.
+        for language in (None, *(loc for loc in available_locales() if loc != default)):
+            t = translator(language or default)
 
             def listing(max_level: Level) -> list[BotCommand]:
                 return [
