@@ -142,6 +142,7 @@ class BotApp:
             timezone=self.config.community.timezone_for(community),
             stamp=stamp,
             owner=console.admins[0] if console.admins else None,
+            t=translator(self.config.community.locale_for(community)),
         )
         port = self.services.connect_port(platform)
         platform.connect(lambda event: self.dispatcher.dispatch(event, port))

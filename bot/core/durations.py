@@ -15,6 +15,20 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800,
 _UNIT = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
 _PART = re.compile(rf"(\d+)\s*({_UNIT})", re.IGNORECASE)
 _WHOLE = re.compile(rf"^(?:\s*\d+\s*(?:{_UNIT})\s*)+$", re.IGNORECASE)
+_STARTS = re.compile(rf"^\d+(?:{_UNIT})", re.IGNORECASE)
+_MEANT = re.compile(rf"^[-+]?\d+(?:[.,]\d+)?(?:(?:{_UNIT})\d*)+$", re.IGNORECASE)
+
+
+def starts_like_duration(word: str) -> bool:
+    """``30s``, ``2სთ``, ``1ч30м``...: a number with a unit in any accepted language, where a
+    bare number would be something else (a poll option)."""
+    return bool(_STARTS.match(word))
+
+
+def meant_as_duration(word: str) -> bool:
+    """A word only a duration could be, valid or not (``-5m``, ``1.5h``, ``0წთ``): better
+    refused with an explanation than taken as text."""
+    return bool(_MEANT.match(word))
 
 
 def parse_duration(value: str) -> timedelta:

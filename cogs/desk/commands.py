@@ -267,7 +267,7 @@ class DeskCommands(DeskRelay):
         await self.store.update(case.id, cases.c.status.in_(OPEN_STATUSES), status="waiting_staff")
         await self.escalation_due(EscalationDue(community=case.ref, case=case.id, step=step))
         await ctx.reply(ctx.t("desk.escalated_by", case=case.id,
-                              to=self.settings.escalation[step - 1].to))  # fmt: skip
+                              to=self.settings.escalation[step - 1].team(ctx.t)))  # fmt: skip
 
     async def case_from_message(self, ctx: Context, subject: str) -> None:
         event = ctx.event

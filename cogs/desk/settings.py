@@ -16,6 +16,7 @@ from bot.core.settings import (
     OptionalDuration,
     TimeZone,
 )
+from bot.i18n import Translator
 from cogs.desk.hours import DAYS, Schedule, ScheduleError, parse_interval, week_of
 
 ClockKind = Literal["business", "calendar"]
@@ -111,12 +112,22 @@ class HoursSettings(FeatureSettings):
         )
 
 
+TEAMS = frozenset({"helpers", "moderators", "admins"})
+"""Escalation targets that name the bot's own levels; shown translated."""
+
+
 class Escalation(FeatureSettings):
     """One step of the escalation chain: whom to call (a team name, shown and mentioned
     as given, e.g. "@Specialists"), how long after the breach."""
 
     to: Annotated[str, Field(min_length=1, max_length=64)]
     after: OptionalDuration = timedelta(0)
+
+    def team(self, t: Translator) -> str:
+        """Whom the step calls, as members read it: the bot's own teams (helpers,
+        moderators, admins) in the community's language, any other name as written."""
+        key = f"desk.team.{self.to.strip().casefold()}"
+        return t(key) if self.to.strip().casefold() in TEAMS else self.to
 
 
 def _default_chain() -> list[Escalation]:

@@ -186,7 +186,7 @@ class SlaClocks(Feature[DeskSettings]):
         await self.store.log(case.id, now, "escalated", None, f"step {data.step}: {rung.to}")
         t, _ = self.locale_for(data.community)
         body = t(
-            "desk.escalated", case=case.id, to=rung.to, subject=case.subject,
+            "desk.escalated", case=case.id, to=rung.team(t), subject=case.subject,
             member=case.requester_name, age=t.duration(now - case.opened_at),
         )  # fmt: skip
         button = Claim(case=case.id).button(t("desk.claim"))

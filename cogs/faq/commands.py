@@ -51,8 +51,10 @@ class FaqCommands(FaqReview):
             await self.show_misses(ctx)
             return
         lang = language_of(query) if query else None
+        # Entry ids are for staff (/quick ENTRY); members read titles in their language.
+        staff = actor is not None and actor.level >= Level.HELPER
         if not query:
-            await ctx.reply(self.topics(ctx.t, lang), ephemeral=True)
+            await ctx.reply(self.topics(ctx.t, lang, staff=staff), ephemeral=True)
             return
         found = await self.service.search(query, 3)
         found = [(e, c) for e, c in found if c >= self.settings.suggest_threshold / 2]
@@ -79,11 +81,11 @@ class FaqCommands(FaqReview):
         for entry_id, _ in found:
             version = self.service.entry(entry_id, lang, ctx.t.locale)
             if version is not None:
-                lines.append(f"• {version.title} ({entry_id})")
+                lines.append(f"• {version.title}" + (f" ({entry_id})" if staff else ""))
                 buttons.append(Show(entry=entry_id).button(label(version.title)))
         await ctx.reply(join_lines(lines), buttons=buttons, ephemeral=True)
 
-    def topics(self, t: Translator, lang: str | None) -> RichText:
+    def topics(self, t: Translator, lang: str | None, *, staff: bool = False) -> RichText:
         index = self.service.index
         if index is None or not len(index):
             return text(t("faq.topics_empty"))
@@ -92,7 +94,7 @@ class FaqCommands(FaqReview):
             entry = index.entry(entry_id, lang, t.locale)
             assert entry is not None
             tag = entry.tags[0] if entry.tags else t("faq.untagged")
-            by_tag.setdefault(tag, []).append(f"{entry.title} ({entry_id})")
+            by_tag.setdefault(tag, []).append(entry.title + (f" ({entry_id})" if staff else ""))
         lines: list[RichText | str] = [text(bold(t("faq.topics_title")))]
         for tag in sorted(by_tag):
             lines.append(text(bold(tag), ": ", "; ".join(by_tag[tag])))

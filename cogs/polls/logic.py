@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.core.durations import parse_duration
+from bot.core.durations import meant_as_duration, parse_duration, starts_like_duration
 
 MIN_DURATION = timedelta(seconds=15)
 MAX_DURATION = timedelta(weeks=8)
@@ -16,9 +16,6 @@ FLAGS = {
     "--anonymous": "anonymous", "--anon": "anonymous", "anonymous": "anonymous",
     "--reactions": "reactions", "reactions": "reactions",
 }  # fmt: skip
-_HAS_UNIT = re.compile(r"^\d+[smhdw]", re.IGNORECASE)
-# A first or last word that can only be meant as a duration ("-5m", "0s", "1.5h").
-_DURATION_LIKE = re.compile(r"^[-+]?\d+(?:[.,]\d+)?(?:[smhdw]|\d+[smhdw])+$", re.IGNORECASE)
 _QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'|(\S+)")
 REACTION_EMOJI = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
 
@@ -59,16 +56,16 @@ def parse_poll(raw: str) -> PollRequest:
         if not kept:
             break
         word = kept[index]
-        if _HAS_UNIT.search(word):  # a bare number is an option, not seconds
+        if starts_like_duration(word):  # a bare number is an option, not seconds
             try:
                 duration = parse_duration(word)
             except ValueError:
-                if _DURATION_LIKE.match(word):
+                if meant_as_duration(word):
                     raise PollSyntaxError("polls.bad_duration") from None
                 continue
             kept.pop(index)
             break
-        if _DURATION_LIKE.match(word):  # "-5m", "1.5h": meant as a duration, not a question
+        if meant_as_duration(word):  # "-5m", "1.5h": meant as a duration, not a question
             raise PollSyntaxError("polls.bad_duration")
     text = " ".join(kept)
     if "|" in text or ";" in text:

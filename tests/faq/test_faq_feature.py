@@ -66,7 +66,7 @@ def test_links_in_answers_carry_utm(example_config: Config, clock: FakeClock) ->
     library = FaqLibrary(ROOT / "faq")
     library.reload()
     service = FaqService(library, Faq.settings_from(example_config), clock)
-    [appeal] = [e for e in library.entries if e.id == "appeal"]
+    [appeal] = [e for e in library.entries if e.id == "appeal" and e.lang == "en"]
     entry = appeal.__class__(
         id="appeal",
         questions=appeal.questions,
@@ -213,7 +213,11 @@ async def test_quick_reply_by_a_helper(app: BotApp, platform: ConsolePlatform) -
 
 async def test_faq_command_search_and_topics(app: BotApp, platform: ConsolePlatform) -> None:
     await platform.post("alice", "general", "/faq")
-    assert "FAQ topics" in last_lines(platform, 20) and "(password)" in last_lines(platform, 20)
+    topics = last_lines(platform, 20)
+    assert "FAQ topics" in topics and "How do I reset my password?" in topics
+    assert "(password)" not in topics  # ids are for staff, who use them with /quick
+    await platform.post("mod", "general", "/faq")
+    assert "How do I reset my password? (password)" in last_lines(platform, 20)
     await platform.post("alice", "general", "/faq reset password")
     assert "How do I reset my password?" in last_lines(platform, 4)
     await platform.post("alice", "general", "/faq quantum chromodynamics lattice")

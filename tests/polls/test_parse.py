@@ -48,7 +48,8 @@ def test_bar_chart() -> None:
 @pytest.mark.parametrize(
     "raw",
     ["-5m Negative? | a | b", "0s Zero? | a | b", "1.5h Half? | a | b", "Last? | a | b 0m",
-     "+3d Plus? | a | b", "99w Long? | a | b", "5s Short? | a | b"],
+     "+3d Plus? | a | b", "99w Long? | a | b", "5s Short? | a | b", "0წთ ნული? | ა | ბ",
+     "1.5სთ ნახევარი? | ა | ბ", "10კვ გრძელი? | ა | ბ", "0ч Ноль? | а | б"],
 )  # fmt: skip
 def test_a_duration_that_does_not_work_is_an_error_not_part_of_the_question(raw: str) -> None:
     with pytest.raises(PollSyntaxError) as refused:
@@ -59,3 +60,18 @@ def test_a_duration_that_does_not_work_is_an_error_not_part_of_the_question(raw:
 def test_ordinary_first_words_stay_in_the_question() -> None:
     assert parse_poll("3 musketeers or 4? | 3 | 4").question == "3 musketeers or 4?"
     assert parse_poll("1st choice? | a | b").question == "1st choice?"
+
+
+@pytest.mark.parametrize(
+    ("raw", "minutes"),
+    [("1სთ რომელი ქალაქი? | თბილისი | ბათუმი", 60), ("რომელი? | ა | ბ 30წთ", 30),
+     ("2 დღე", None), ("1ч30м Какой? | а | б", 90), ("Какой? | а | б 2д", 2880)],
+)  # fmt: skip
+def test_georgian_and_russian_units_set_the_duration(raw: str, minutes: int | None) -> None:
+    if minutes is None:  # "2 დღე" (with a space) is words of the question, as "2 days" is
+        with pytest.raises(PollSyntaxError):
+            parse_poll(raw)
+        return
+    request = parse_poll(raw)
+    assert request.duration.total_seconds() == minutes * 60
+    assert not any(ch.isdigit() for ch in request.question)

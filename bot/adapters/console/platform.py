@@ -36,6 +36,7 @@ from bot.core.messages import Button, OutgoingMessage, PollSpec
 from bot.core.permissions import Level
 from bot.core.port import Room, SentPoll, Standing
 from bot.core.richtext import RichText
+from bot.i18n import DEFAULT_LOCALE, Translator, translator
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +100,11 @@ class ConsolePlatform:
         timezone: ZoneInfo | None = None,
         stamp: bool = False,
         owner: str | None = None,
+        t: Translator | None = None,
     ) -> None:
         self.clock = clock
+        self.t = t or translator(DEFAULT_LOCALE)
+        """What the console says about members and the bot, in the community's language."""
         self.community = CommunityRef(Platform.CONSOLE, community_id)
         self.bot_name = bot_name
         self.channels = list(channels)
@@ -170,10 +174,10 @@ class ConsolePlatform:
     async def join(self, name: str) -> None:
         state = self.members.get(name)
         if state is not None and state.banned:
-            self.say(f"! {name} is banned and cannot join")
+            self.say(self.t("console.saw.banned_cannot_join", name=name))
             return
         self.members[name] = MemberState()
-        self.say(f"+ {name} joined")
+        self.say(self.t("console.saw.joined", name=name))
         await self._emit(
             MemberJoined(
                 community=self.community, occurred_at=self.clock.now(), member=self.actor(name)
@@ -183,12 +187,12 @@ class ConsolePlatform:
     async def leave(self, name: str) -> None:
         state = self.members.get(name)
         if state is not None and not state.present:
-            self.say(f"! {name} is not in the community")
+            self.say(self.t("console.saw.not_member", name=name))
             return
         unseen = state is None and self.latest_message_by(name) is None
         self.members.setdefault(name, MemberState()).present = False
         # Members may post without joining first; one never seen still leaves, said so.
-        self.say(f"- {name} left" + (" (not seen before)" if unseen else ""))
+        self.say(self.t("console.saw.left_unseen" if unseen else "console.saw.left", name=name))
         await self._emit(
             MemberLeft(
                 community=self.community, occurred_at=self.clock.now(), member=self.actor(name)
@@ -211,8 +215,7 @@ class ConsolePlatform:
             reply_to = self.latest_message_by(reply_to_member, channel=channel)
             if reply_to is None:
                 self.say(
-                    f"! {reply_to_member} has no message in #{channel} to reply to;"
-                    " posting without a reply"
+                    self.t("console.saw.no_reply_target", member=reply_to_member, channel=channel)
                 )
         ref = MessageRef(self.channel(channel), str(next(self._ids)))
         self.messages[ref.id] = StoredMessage(
@@ -257,7 +260,7 @@ class ConsolePlatform:
         """``name`` writes to the bot privately (as in a Telegram private chat)."""
         state = self.members.setdefault(name, MemberState())
         if state.banned or not state.present:
-            self.say(f"! {name} is not in the community; the message was not sent")
+            self.say(self.t("console.saw.not_sent_absent", name=name))
             return None
         channel = ChannelRef(self.community, f"@{self.member(name).id}", direct=True)
         ref = MessageRef(channel, str(next(self._ids)))
@@ -305,7 +308,7 @@ class ConsolePlatform:
             for button in stored.buttons:
                 matches = tier(button.label) == best
                 if matches and button.url is None:
-                    self.say(f"{name} pressed [{button.label}]")
+                    self.say(self.t("console.saw.pressed", name=name, label=button.label))
                     await self._emit(
                         ButtonPressed(
                             community=self.community,
@@ -318,7 +321,7 @@ class ConsolePlatform:
                         )
                     )
                     return True
-        self.say(f"! no bot message has a button [{label}]")
+        self.say(self.t("console.saw.no_button", label=label))
         return False
 
     async def react(self, name: str, emoji: str, target: str | None = None) -> bool:
@@ -336,9 +339,13 @@ class ConsolePlatform:
             )
         )
         if stored is None:
-            self.say(f"! there is no message{f' by {target}' if target else ''} to react to")
+            self.say(
+                self.t("console.saw.no_message_by", member=target)
+                if target
+                else self.t("console.saw.no_message")
+            )
             return False
-        self.say(f"{name} reacted {emoji} to {stored.author}'s message")
+        self.say(self.t("console.saw.reacted", name=name, emoji=emoji, author=stored.author))
         self._reacted[(name, emoji, target)] = stored
         await self._emit(
             ReactionAdded(
@@ -357,10 +364,10 @@ class ConsolePlatform:
         """``name`` edits their latest message to ``content`` (moderation sees edits too)."""
         stored = self.latest_message_by(name)
         if stored is None:
-            self.say(f"! {name} has no message to edit")
+            self.say(self.t("console.saw.nothing_to_edit", name=name))
             return False
         stored.text = content
-        self.say(f"#{stored.ref.channel.id} {name} (edited): {content}")
+        self.say(f"#{stored.ref.channel.id} {name} {self.t('console.saw.edited')}: {content}")
         await self._emit(
             MessageEdited(
                 community=self.community, occurred_at=self.clock.now(),
@@ -374,10 +381,14 @@ class ConsolePlatform:
         """``name`` takes back ``emoji`` from the message they reacted to with it."""
         stored = self._reacted.get((name, emoji, target))
         if stored is None or stored.deleted:
-            self.say(f"! {name} has no {emoji} reaction{f' on {target}' if target else ''}")
+            self.say(
+                self.t("console.saw.no_reaction_on", name=name, emoji=emoji, member=target)
+                if target
+                else self.t("console.saw.no_reaction", name=name, emoji=emoji)
+            )
             return False
         del self._reacted[(name, emoji, target)]
-        self.say(f"{name} removed {emoji} from {stored.author}'s message")
+        self.say(self.t("console.saw.unreacted", name=name, emoji=emoji, author=stored.author))
         await self._emit(
             ReactionRemoved(
                 community=self.community, occurred_at=self.clock.now(),
@@ -402,26 +413,26 @@ class ConsolePlatform:
         muted member still reach the bot, as slash commands do on Discord, so a newcomer held
         at the rules gate can read /rules."""
         if channel not in self.channels:
-            self.say(f"! there is no channel #{channel}")
+            self.say(self.t("console.saw.no_channel", channel=channel))
             return False
         state = self.members.setdefault(name, MemberState())
         if state.banned or not state.present:
-            self.say(f"! {name} is not in the community; the message was not sent")
+            self.say(self.t("console.saw.not_sent_absent", name=name))
             return False
         now = self.clock.now()
         muted = state.muted_forever or (state.muted_until is not None and state.muted_until > now)
         if muted and not command:
-            until = "further notice" if state.muted_forever else self._local(state.muted_until)
-            self.say(f"! {name} is muted until {until}; the message was not sent")
+            until = self._until(None if state.muted_forever else state.muted_until)
+            self.say(self.t("console.saw.muted_not_sent", name=name, until=until))
             return False
         interval = self.slow_mode.get(channel, 0)
         last = self._last_post.get((name, channel))
         if interval and last is not None and self.levels.get(name, Level.MEMBER) < Level.HELPER:
             wait = last + timedelta(seconds=interval) - now
             if wait > timedelta(0):
+                seconds = int(wait.total_seconds()) + 1
                 self.say(
-                    f"! slow mode in #{channel}: {name} can post again in"
-                    f" {int(wait.total_seconds()) + 1}s"
+                    self.t("console.saw.slow_wait", channel=channel, name=name, seconds=seconds)
                 )
                 return False
         return True
@@ -430,6 +441,10 @@ class ConsolePlatform:
         if self._dispatch is None:
             raise RuntimeError("ConsolePlatform is not connected to a dispatcher")
         await self._dispatch(event)
+
+    def _until(self, when: datetime | None) -> str:
+        """A mute's end as the console shows it; ``None`` is until a moderator lifts it."""
+        return self.t("console.saw.further_notice") if when is None else self._local(when)
 
     def _local(self, when: datetime | None) -> str:
         return "?" if when is None else f"{when.astimezone(self._tz):%Y-%m-%d %H:%M:%S}"
@@ -456,7 +471,8 @@ class ConsolePlatform:
             self.say(f"    {line}")
         if message.attachment is not None:
             size = len(message.attachment.data) / 1024
-            self.say(f"    [image {message.attachment.filename}, {size:.0f} KB]")
+            name, kb = message.attachment.filename, f"{size:.0f}"
+            self.say("    " + self.t("console.saw.image", file=name, size=kb))
 
     async def send(
         self, channel: ChannelRef, message: OutgoingMessage, *, reply_to: MessageRef | None = None
@@ -489,10 +505,12 @@ class ConsolePlatform:
                 buttons=[b.label for b in message.buttons],
             )
             ref = self._store_bot_message(event.channel, message, None)
-            sees = "see" if who == "you" else "sees"
-            self._show(
-                f"#{event.channel.id} {self.bot_name} → {who} (only {who} {sees} this)", message
+            only = (
+                self.t("console.saw.only_you")
+                if who == "you"
+                else self.t("console.saw.only_member", name=who)
             )
+            self._show(f"#{event.channel.id} {self.bot_name} → {who} {only}", message)
             return ref
         reply_to = event.message if isinstance(event, CommandInvoked) else None
         return await self.send(event.channel, message, reply_to=reply_to)
@@ -503,7 +521,9 @@ class ConsolePlatform:
             raise LookupError(f"message {message.id} does not exist")
         stored.text, stored.buttons = new.text.plain(), new.buttons
         self._record("edit", message=message, text=new.text.plain())
-        self._show(f"* {self.bot_name} edited its message in #{message.channel.id}", new)
+        self._show(
+            self.t("console.saw.bot_edited", bot=self.bot_name, channel=message.channel.id), new
+        )
 
     async def delete(self, message: MessageRef) -> None:
         stored = self.messages.get(message.id)
@@ -512,10 +532,10 @@ class ConsolePlatform:
             log.info("message %s to delete is already gone", message.id)
             return
         stored.deleted = True
-        self.say(
-            f"* {self.bot_name} deleted {stored.author}'s message in"
-            f" #{message.channel.id}: “{_short(stored.text)}”"
-        )
+        self.say(self.t(
+            "console.saw.bot_deleted", bot=self.bot_name, author=stored.author,
+            channel=message.channel.id, text=_short(stored.text),
+        ))  # fmt: skip
 
     async def send_direct(
         self, community: CommunityRef, member: MemberRef, message: OutgoingMessage
@@ -534,9 +554,8 @@ class ConsolePlatform:
     async def add_reaction(self, message: MessageRef, emoji: str) -> None:
         stored = self.messages.get(message.id)
         self._record("add_reaction", message=message, emoji=emoji)
-        self.say(
-            f"* {self.bot_name} reacted {emoji} to {stored.author if stored else '?'}'s message"
-        )
+        author = stored.author if stored else "?"
+        self.say(self.t("console.saw.bot_reacted", bot=self.bot_name, emoji=emoji, author=author))
 
     async def mute(
         self, community: CommunityRef, member: MemberRef, until: datetime | None, reason: str
@@ -546,31 +565,37 @@ class ConsolePlatform:
         state = self.members.setdefault(member.id, MemberState())
         state.muted_until, state.muted_forever = until, until is None
         self._record("mute", member=member.id, until=until, reason=reason)
-        when = "further notice" if until is None else self._local(until)
-        self.say(f"* {self.bot_name} muted {member.id} until {when} ({reason})")
+        self.say(self.t(
+            "console.saw.bot_muted", bot=self.bot_name, member=member.id,
+            until=self._until(until), reason=reason,
+        ))  # fmt: skip
         return until
 
     async def unmute(self, community: CommunityRef, member: MemberRef) -> None:
         state = self.members.setdefault(member.id, MemberState())
         state.muted_until, state.muted_forever = None, False
         self._record("unmute", member=member.id)
-        self.say(f"* {self.bot_name} unmuted {member.id}")
+        self.say(self.t("console.saw.bot_unmuted", bot=self.bot_name, member=member.id))
 
     async def kick(self, community: CommunityRef, member: MemberRef, reason: str) -> None:
         self.members.setdefault(member.id, MemberState()).present = False
         self._record("kick", member=member.id, reason=reason)
-        self.say(f"* {self.bot_name} removed {member.id} from the community ({reason})")
+        self.say(
+            self.t("console.saw.bot_kicked", bot=self.bot_name, member=member.id, reason=reason)
+        )
 
     async def ban(self, community: CommunityRef, member: MemberRef, reason: str) -> None:
         state = self.members.setdefault(member.id, MemberState())
         state.present, state.banned = False, True
         self._record("ban", member=member.id, reason=reason)
-        self.say(f"* {self.bot_name} banned {member.id} ({reason})")
+        self.say(
+            self.t("console.saw.bot_banned", bot=self.bot_name, member=member.id, reason=reason)
+        )
 
     async def unban(self, community: CommunityRef, member: MemberRef) -> None:
         self.members.setdefault(member.id, MemberState(present=False)).banned = False
         self._record("unban", member=member.id)
-        self.say(f"* {self.bot_name} unbanned {member.id}")
+        self.say(self.t("console.saw.bot_unbanned", bot=self.bot_name, member=member.id))
 
     async def set_role(
         self, community: CommunityRef, member: MemberRef, role: str, *, granted: bool
@@ -578,18 +603,21 @@ class ConsolePlatform:
         if Capability.ROLES not in self._capabilities:
             raise NotSupported("set_role")
         self._record("set_role", member=member.id, role=role, granted=granted)
-        verb = "gave" if granted else "took back"
-        self.say(
-            f"* {self.bot_name} {verb} the role {role} {'to' if granted else 'from'} {member.id}"
-        )
+        key = "console.saw.bot_gave_role" if granted else "console.saw.bot_took_role"
+        self.say(self.t(key, bot=self.bot_name, role=role, member=member.id))
 
     async def set_slow_mode(self, channel: ChannelRef, seconds: int) -> None:
         if Capability.NATIVE_SLOW_MODE not in self._capabilities:
             raise NotSupported("set_slow_mode")
         self.slow_mode[channel.id] = seconds
         self._record("set_slow_mode", channel=channel.id, seconds=seconds)
-        state = f"{seconds}s" if seconds else "off"
-        self.say(f"* {self.bot_name} set slow mode in #{channel.id} to {state}")
+        self.say(
+            self.t(
+                "console.saw.bot_slow_mode", bot=self.bot_name, channel=channel.id, seconds=seconds
+            )
+            if seconds
+            else self.t("console.saw.bot_slow_mode_off", bot=self.bot_name, channel=channel.id)
+        )
 
     async def send_poll(self, channel: ChannelRef, poll: PollSpec) -> SentPoll:
         if Capability.NATIVE_POLLS not in self._capabilities:
@@ -603,7 +631,11 @@ class ConsolePlatform:
 
     async def close_poll(self, poll: SentPoll) -> None:
         self._record("close_poll", poll=poll)
-        self.say(f"* {self.bot_name} closed the poll in #{poll.message.channel.id}")
+        self.say(
+            self.t(
+                "console.saw.bot_closed_poll", bot=self.bot_name, channel=poll.message.channel.id
+            )
+        )
 
     async def open_room(
         self, *, member: MemberRef, near: ChannelRef, staff: ChannelRef, title: str
@@ -615,12 +647,12 @@ class ConsolePlatform:
         name = f"room-{sum(c.startswith('room-') for c in self.channels) + 1}"
         self.channels.append(name)
         self._record("open_room", channel=name, member=member.id, title=title)
-        self.say(f"* {self.bot_name} opened the private room #{name} for staff: {title}")
+        self.say(self.t("console.saw.bot_opened_room", bot=self.bot_name, room=name, title=title))
         return Room(ChannelRef(self.community, name), member_inside=False)
 
     async def close_room(self, room: ChannelRef) -> None:
         self._record("close_room", channel=room.id)
-        self.say(f"* {self.bot_name} archived #{room.id}")
+        self.say(self.t("console.saw.bot_archived", bot=self.bot_name, room=room.id))
 
     async def resolve_member(self, community: CommunityRef, token: str) -> MemberRef | None:
         name = token.removeprefix("@")
