@@ -33,6 +33,10 @@ IDEAS = CommandSpec(
 SETTABLE = tuple(s for s in STATUSES if s != "duplicate")
 
 
+OFF_WORDS = frozenset({"off", "no", "0", "выкл", "нет", "გამორთვა", "არა"})
+"""What turns notices off, as members type it."""
+
+
 class IdeaModeration(IdeaIntake):
     """The ``/ideas`` command and the approval of "you asked — we did"."""
 
@@ -50,7 +54,7 @@ class IdeaModeration(IdeaIntake):
         if action in ("top", "quickwins"):
             await ctx.reply(await self.listing(ctx, quick=action == "quickwins"), ephemeral=True)
         elif action == "notices":
-            on = (words[:1] or ["on"])[0].lower() not in ("off", "no", "0", "выкл")
+            on = (words[:1] or ["on"])[0].lower() not in OFF_WORDS
             await self.surveys.set_quiet(actor.ref, "notices", not on)
             await ctx.reply(t("ideas.notices_on" if on else "ideas.notices_off"), ephemeral=True)
         elif action == "from":

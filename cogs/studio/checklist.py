@@ -29,12 +29,21 @@ _COLOURS = (
     "red", "green", "blue", "yellow", "orange", "purple", "grey", "gray",
     "красн", "зелён", "зелен", "син", "жёлт", "желт", "оранжев", "фиолетов", "сер",
 )  # fmt: skip
+# Georgian colour stems as they inflect (წითელი → წითლად, მწვანე → მწვანედ).
+_GEORGIAN_COLOURS = (
+    "წითლ", "წითელ", "მწვანე", "მწვან", "ლურჯ", "ყვითლ", "ყვითელ", "ნარინჯისფრ", "ნარინჯისფერ",
+    "იისფრ", "იისფერ", "ნაცრისფრ", "ნაცრისფერ", "ცისფრ", "ცისფერ",
+)  # fmt: skip
 _COLOUR_ONLY = re.compile(
     r"\b(?:(?:in|marked|highlighted|shown in|the)\s+(?:"
     + "|".join(c for c in _COLOURS if c.isascii())
     + r")(?:\s+ones?)?\b)|\b(?:выделен\w*\s+|отмечен\w*\s+)?(?:"
     + "|".join(c for c in _COLOURS if not c.isascii())
-    + r")\w*(?:ым|ой|ом)\b",
+    + r")\w*(?:ым|ой|ом)\b"
+    # Georgian: "წითლად მონიშნული" (marked red), "მწვანით", "ლურჯი ფერით" (in blue).
+    + r"|(?:"
+    + "|".join(_GEORGIAN_COLOURS)
+    + r")(?:(?:ად|დ|ით)(?!\w)|\w*\s+ფერით)",
     re.IGNORECASE,
 )
 

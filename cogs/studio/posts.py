@@ -54,10 +54,10 @@ def render_findings(t: Translator, findings: list[Finding]) -> str:
 
 
 def local_time(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """ "now", a duration from now ("2h"), or "YYYY-MM-DD HH:MM" in the community's zone —
-    refused when it is past or falls in a daylight-saving gap."""
+    """ "now" (сейчас, ახლა), a duration from now ("2h"), or "YYYY-MM-DD HH:MM" in the
+    community's zone — refused when it is past or falls in a daylight-saving gap."""
     text = text.strip()
-    if text.lower() in ("now", "сейчас"):
+    if text.lower() in ("now", "сейчас", "ახლა"):
         return now
     try:
         return now + parse_duration(text)

@@ -14,7 +14,8 @@ CHECKS = ("next_step", "ad_label", "alt_text", "video", "colour_only", "utm", "o
           "sensitive", "length", "markup")  # fmt: skip
 
 
-AD_LABELS = ("#ad", "ad:", "sponsored", "partner", "реклама", "партнёр", "партнер")
+AD_LABELS = ("#ad", "ad:", "sponsored", "partner", "реклама", "партнёр", "партнер",
+             "რეკლამა", "სარეკლამო", "პარტნიორ", "სპონსორ")  # fmt: skip
 
 
 class HelpRoute(FeatureSettings):

@@ -163,6 +163,11 @@ async def test_limits_priority_and_wrong_input(app: BotApp, platform: ConsolePla
     assert "details are too long" in platform.transcript[-1]
     await platform.post("alice", "general", "/idea   ")
     assert "Missing text. Usage: /idea <text>" in platform.transcript[-1]
+    for off in ("off", "выкл", "გამორთვა"):
+        await platform.post("erin", "general", f"/ideas notices {off}")
+        assert "no private notices about ideas" in platform.transcript[-1]
+    await platform.post("erin", "general", "/ideas notices on")
+    assert "You will get private notices" in platform.transcript[-1]
     await platform.post("alice", "general", "/idea Offline mode | read without a network")
     await platform.post("bob", "general", "/idea Weekly office hours with the team")
     await platform.post("mod", "general", "/ideas score 1 5 1")

@@ -87,6 +87,28 @@ def test_each_failing_item_is_named(source: str, failing: set[str]) -> None:
     assert checks_of(source) == failing
 
 
+GEORGIAN = '+++\nowner = "ნინო"\nanswer_within = "1h"\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "failing"),
+    [
+        ("წითლად მონიშნული ველები სავალდებულოა. კითხვები?", {"colour_only"}),
+        ("სწორი პასუხები მწვანე ფერითაა. კითხვები?", {"colour_only"}),
+        ("წითელი ღვინის კვირა იწყება! რას დალევთ?", set()),
+        ("აპლიკაცია განვაახლეთ.", {"next_step"}),
+    ],
+)
+def test_georgian_posts(body: str, failing: set[str]) -> None:
+    assert checks_of(GEORGIAN + "+++\n" + body) == failing
+
+
+def test_a_georgian_ad_label_counts() -> None:
+    sponsored = GEORGIAN + "sponsored = true\n+++\n"
+    assert checks_of(sponsored + "ახალი ტარიფი! გამოიწერთ?") == {"ad_label"}
+    assert checks_of(sponsored + "#რეკლამა ახალი ტარიფი! გამოიწერთ?") == set()
+
+
 def test_disclaimer_present_and_checks_turned_off_or_down() -> None:
     source = ("+++\nowner = \"A\"\nanswer_within = \"1h\"\n+++\nIn debt? Ask us.\n"
               "Money trouble? Free advice is available.")  # fmt: skip
@@ -124,6 +146,8 @@ def test_times_in_the_community_zone_gaps_and_the_past() -> None:
     now = datetime(2027, 3, 27, 12, 0, tzinfo=UTC)
     assert local_time("2027-03-28 10:00", now, berlin) == datetime(2027, 3, 28, 8, 0, tzinfo=UTC)
     assert local_time("2h", now, berlin) == datetime(2027, 3, 27, 14, 0, tzinfo=UTC)
+    assert local_time("ახლა", now, berlin) == now == local_time("сейчас", now, berlin)
+    assert local_time("2სთ", now, berlin) == local_time("2h", now, berlin)
     for text, key in (("2027-03-28 02:30", "studio.time_gap"),
                       ("2027-03-01 10:00", "studio.time_past"),
                       ("next friday", "studio.bad_time")):  # fmt: skip
