@@ -28,6 +28,8 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "ხ": ("kh", "x"), "ჯ": ("j", "dj"), "ჰ": ("h",),
 }  # fmt: skip
 NATIONAL = {letter: spellings[0] for letter, spellings in SPELLINGS.items()}
+CHAT = NATIONAL | {"ფ": "f", "ქ": "q", "ყ": "y", "ც": "c", "ძ": "z", "წ": "w", "ხ": "x", "ჟ": "j"}
+"""One common chat spelling per letter (the keyboard's where it differs from the national)."""
 
 MOST_SPELLINGS = 64
 """Latin spellings kept per entry (the national one first, then the commonest mixes)."""
@@ -40,6 +42,11 @@ def has_georgian(text: str) -> bool:
 def national(token: str) -> str:
     """Georgian letters in the national transliteration; other characters unchanged."""
     return "".join(NATIONAL.get(c, c) for c in token)
+
+
+def chat_spelling(token: str) -> str:
+    """Georgian letters as chat often writes them (``ra xdeba``, ``gamarjoba``)."""
+    return "".join(CHAT.get(c, c) for c in token)
 
 
 def latin_spellings(word: str, most: int = MOST_SPELLINGS) -> list[str]:
