@@ -4,10 +4,14 @@ Mkhedruli by case folding), or Latin letters — the national transliteration (`
 (``w`` for წ, ``q`` for ქ, ``x`` for ხ, ``3`` for ძ, ``S``/``C``/``Z``/``R``/``T``/``J`` for
 შ/ჩ/ძ/ღ/თ/ჟ, which case folding makes ``s``/``c``/``z``/``r``/``t``/``j``).
 
-Messages are never rewritten from Latin into Georgian (ordinary Latin words stay what they
-are); instead each Georgian entry of a list also matches its Latin spellings, as whole entries
-of the same kind. A token that mixes Georgian and Latin letters (``ყლe``) is read with the
-Georgian letters in national transliteration, so it meets those spellings.
+Older members and Russian keyboards write Georgian in Russian letters (``набичвари``): each
+entry also has a few of those spellings (the Russian practical transcription first).
+
+Messages are never rewritten from Latin or Cyrillic into Georgian (ordinary words stay what
+they are); instead each Georgian entry of a list also matches its other spellings, as whole
+entries of the same kind. A token that mixes Georgian and Latin letters (``ყლe``) is read
+with the Georgian letters in national transliteration, one mixing Georgian and Russian letters
+in Russian ones, so it meets those spellings.
 """
 
 from __future__ import annotations
@@ -28,6 +32,17 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "ხ": ("kh", "x"), "ჯ": ("j", "dj"), "ჰ": ("h",),
 }  # fmt: skip
 NATIONAL = {letter: spellings[0] for letter, spellings in SPELLINGS.items()}
+CYRILLIC: dict[str, tuple[str, ...]] = {
+    "ა": ("а",), "ბ": ("б",), "გ": ("г",), "დ": ("д",), "ე": ("е", "э"), "ვ": ("в",),
+    "ზ": ("з",), "თ": ("т",), "ი": ("и",), "კ": ("к",), "ლ": ("л",), "მ": ("м",),
+    "ნ": ("н",), "ო": ("о",), "პ": ("п",), "ჟ": ("ж",), "რ": ("р",), "ს": ("с",),
+    "ტ": ("т",), "უ": ("у",), "ფ": ("п", "ф"), "ქ": ("к",), "ღ": ("г", "гх"), "ყ": ("к", "х"),
+    "შ": ("ш",), "ჩ": ("ч",), "ც": ("ц",), "ძ": ("дз", "з"), "წ": ("ц",), "ჭ": ("ч",),
+    "ხ": ("х",), "ჯ": ("дж",), "ჰ": ("х",),
+}  # fmt: skip
+"""Georgian in Russian letters, as older members and Russian keyboards write it (the
+Russian practical transcription first)."""
+MOST_CYRILLIC = 8
 CHAT = NATIONAL | {"ფ": "f", "ქ": "q", "ყ": "y", "ც": "c", "ძ": "z", "წ": "w", "ხ": "x", "ჟ": "j"}
 """One common chat spelling per letter (the keyboard's where it differs from the national)."""
 
@@ -44,6 +59,11 @@ def national(token: str) -> str:
     return "".join(NATIONAL.get(c, c) for c in token)
 
 
+def in_cyrillic(token: str) -> str:
+    """Georgian letters in their first Russian-letter spelling; other characters unchanged."""
+    return "".join(CYRILLIC.get(c, (c,))[0] for c in token)
+
+
 def chat_spelling(token: str) -> str:
     """Georgian letters as chat often writes them (``ra xdeba``, ``gamarjoba``)."""
     return "".join(CHAT.get(c, c) for c in token)
@@ -53,7 +73,17 @@ def latin_spellings(word: str, most: int = MOST_SPELLINGS) -> list[str]:
     """The Latin ways to write ``word`` (Georgian letters; spaces and Latin kept), without
     repeats, the national one first; at most ``most``. Each letter's first choices come
     before its rarer ones, so a long word keeps its likeliest spellings."""
-    choices = [SPELLINGS.get(c, (c,)) for c in word]
+    return _spellings(word, SPELLINGS, most)
+
+
+def cyrillic_spellings(word: str, most: int = MOST_CYRILLIC) -> list[str]:
+    """The Russian-letter ways to write ``word`` (``ნაბიჭვარი`` → ``набичвари``), the
+    practical transcription first; at most ``most``."""
+    return _spellings(word, CYRILLIC, most)
+
+
+def _spellings(word: str, table: dict[str, tuple[str, ...]], most: int) -> list[str]:
+    choices = [table.get(c, (c,)) for c in word]
     found: dict[str, None] = {}
     # Rank by how many letters use a non-national spelling, fewest first.
     for changed in range(len(choices) + 1):

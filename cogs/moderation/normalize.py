@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.core.unicode import GEORGIAN
-from cogs.moderation.georgian import national
+from cogs.moderation.georgian import in_cyrillic, national
 
 # Combining marks of Latin, Greek and Cyrillic (accents, zalgo, the breve of й) and characters
 # that render as nothing (zero-width, bidi controls, soft hyphen, fillers, tag characters).
@@ -58,6 +58,8 @@ LEET_LATIN = {
     "@": "a", "$": "s", "!": "i", "|": "i", "+": "t", "€": "e",
 }  # fmt: skip
 LEET_CYRILLIC = {"0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "@": "а", "$": "с"}
+# In a Georgian word ("ნაბიჭვ@რო", "ბ0ზი"): the symbols that look like its vowels and ს.
+LEET_GEORGIAN = {"0": "ო", "1": "ი", "4": "ა", "@": "ა", "$": "ს", "5": "ს", "!": "ი", "|": "ი"}
 
 MASK = "*"
 RLO = "\u202e"
@@ -84,6 +86,7 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 _SYMBOL_OR_DIGIT = re.compile(r"[\d@$€|!+*]")
 _LATIN = re.compile(r"[a-z]")
 _OTHER_SCRIPT = re.compile(r"[\u0370-\u052f]")
+_CYRILLIC = re.compile(r"[\u0400-\u052f]")
 _LOOKALIKE_ONLY = re.compile(r"[іјѕԁһӏԛԝүѵ\u0370-\u03ff]")
 _COMPOUND_HINT = re.compile(r"[^\W_][.\-~|`',:;/\\+]+[^\W_]")
 _REPEAT = re.compile(r"(.)\1+")
@@ -170,7 +173,11 @@ def deleet(token: str) -> str:
     if not (_HAS_LETTER.search(token) and _HAS_DIGIT_OR_SYMBOL.search(token)):
         return token
     latin, cyrillic, _ = _script_counts(token)
-    table = LEET_CYRILLIC if cyrillic > latin else LEET_LATIN
+    georgian = len(GEORGIAN.findall(token))
+    if georgian > latin + cyrillic:
+        table = LEET_GEORGIAN
+    else:
+        table = LEET_CYRILLIC if cyrillic > latin else LEET_LATIN
     return "".join(table.get(c, c) for c in token)
 
 
@@ -203,7 +210,7 @@ def tokens(text: str) -> list[str]:
         not text.isascii()
         and _LATIN.search(text) is not None
         and (_OTHER_SCRIPT.search(text) is not None or GEORGIAN.search(text) is not None)
-    )
+    ) or (GEORGIAN.search(text) is not None and _CYRILLIC.search(text) is not None)
     suspicious = not text.isascii() and _LOOKALIKE_ONLY.search(text) is not None
     if not (symbols or mixed or suspicious or "_" in text):
         return raw
@@ -216,6 +223,8 @@ def tokens(text: str) -> list[str]:
             token = deleet(token)
         if mixed and GEORGIAN.search(token) and _LATIN.search(token):
             token = national(token)  # "ყლe": Georgian letters read as Latin ones
+        elif mixed and GEORGIAN.search(token) and _CYRILLIC.search(token):
+            token = in_cyrillic(token)  # "ნაბიჭвარო": read in Russian letters
         if mixed or suspicious:
             token = repair_scripts(token)
         if "_" in token:

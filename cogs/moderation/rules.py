@@ -29,7 +29,7 @@ from pydantic import (
 from bot.config import describe_validation_error
 from bot.core.durations import parse_duration
 from bot.core.permissions import Level
-from cogs.moderation.georgian import has_georgian, latin_spellings
+from cogs.moderation.georgian import cyrillic_spellings, has_georgian, latin_spellings
 from cogs.moderation.matcher import Entry, EntryError, Kind, Matcher, parse_entry
 from cogs.moderation.rules_text import load_community_rules, load_translations
 
@@ -291,20 +291,20 @@ def _load_lists(
             if not stripped or stripped.startswith("#"):
                 continue
             try:
-                target.extend(with_latin_spellings(parse_entry(name, stripped, str(path), number)))
+                target.extend(with_spellings(parse_entry(name, stripped, str(path), number)))
             except EntryError as exc:
                 problems.append(f"{path}:{number}: {exc}")
     return entries, allow, names
 
 
-def with_latin_spellings(entry: Entry) -> list[Entry]:
-    """A Georgian entry, then the same entry for each way to write it in Latin letters (the
-    log names the Georgian entry and the spelling that fired)."""
+def with_spellings(entry: Entry) -> list[Entry]:
+    """A Georgian entry, then the same entry for each way to write it in Latin or Russian
+    letters (the log names the Georgian entry and the spelling that fired)."""
     if entry.kind is Kind.REGEX or not has_georgian(entry.plain):
         return [entry]
     stars = ("*" if entry.text.startswith("*") else "", "*" if entry.text.endswith("*") else "")
     out = [entry]
-    for spelling in latin_spellings(entry.plain):
+    for spelling in latin_spellings(entry.plain) + cyrillic_spellings(entry.plain):
         try:
             variant = parse_entry(entry.list, f"{stars[0]}{spelling}{stars[1]}", entry.file,
                                   entry.line)  # fmt: skip

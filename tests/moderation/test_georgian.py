@@ -1,6 +1,7 @@
 """Georgian stop words, written in Mkhedruli, in Mtavruli capitals, in Latin letters (the
-national transliteration and keyboard/chat spellings: w for წ, q for ქ, x for ხ, 3 for ძ) or
-with the scripts mixed — and the ordinary Georgian and English words that must pass."""
+national transliteration and keyboard/chat spellings: w for წ, q for ქ, x for ხ, 3 for ძ), in
+Russian letters or with the scripts mixed — and the ordinary Georgian, English and Russian
+words that must pass."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ def rules() -> RuleSet:
         "b o z i",  # spaced out
         "n.a.b.i.ch.v.a.r.o",
         "debilo",
+        "ნაბიჭვ@რო",  # symbols for Georgian vowels
+        "ბ0ზი",
+        "ნ ა ბ ი ჭ ვ ა რ ო",
+        "ნააააბიჭვარო",  # stretched
+        "ნა\u200bბიჭვარო",  # a zero-width space inside
+        "ше набичваро",  # Georgian in Russian letters
+        "дзаглишвило",
+        "ნაბიჭ\u0432\u0430რო",  # Georgian and Cyrillic mixed in one word
     ],
 )
 def test_caught_however_written(rules: RuleSet, message: str) -> None:
@@ -53,6 +62,8 @@ def test_caught_however_written(rules: RuleSet, message: str) -> None:
         "gamarjoba, ra xdeba?",
         "deda, dzaghli, viri, traktori",
         "a debilitating yield, mutely said by bozos",  # English around the Latin spellings
+        "траки танка, Клео и бозбаши",  # Russian words that are spellings of Georgian entries
+        "1 ბოძი და 2 სახლი",
     ],
 )
 def test_ordinary_words_pass(rules: RuleSet, message: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cogs.moderation.georgian import chat_spelling, national
+from cogs.moderation.georgian import chat_spelling, in_cyrillic, national
 from cogs.moderation.rules import load_rules
 
 wordfreq = pytest.importorskip("wordfreq")
@@ -79,15 +79,26 @@ def georgian_lexicon() -> dict[str, str]:
     return forms
 
 
-def georgian_hits() -> set[tuple[str, str]]:
+# Russian entries that Georgian written in Russian letters trips, and why; left as they are
+# (allowing the endings would let the Russian forms through), a Georgian community that writes
+# in Russian letters can allow them. Measured: 346 of 443,000 forms.
+CYRILLIC_COLLISIONS = {
+    "*ебан*": "the literary plural -ებანი (ბრძანებანი) reads -ебани",
+    "*хуе*": "ჩიხუახუები (chihuahuas) reads чихуахуеби",
+}
+
+
+def georgian_hits() -> tuple[set[tuple[str, str]], set[str]]:
     """(entry, lemma) for every Georgian form an entry fires on, written in Mkhedruli, in the
-    national transliteration or in a chat spelling (a Latin spelling's entry is named by its
-    Georgian entry)."""
+    national transliteration, in a chat spelling or in Russian letters (a spelling's entry is
+    named by its Georgian entry); and the Russian entries that Georgian in Russian letters
+    trips with a known collision."""
     matcher = load_rules(ROOT / "rules").matcher
     lexicon = georgian_lexicon()
     forms = sorted(lexicon)
     found: set[tuple[str, str]] = set()
-    for write in (str, national, chat_spelling):
+    russian: set[str] = set()
+    for write in (str, national, chat_spelling, in_cyrillic):
         written = [write(form) for form in forms]
         for start in range(0, len(written), CHUNK):
             chunk = written[start : start + CHUNK]
@@ -95,8 +106,11 @@ def georgian_hits() -> set[tuple[str, str]]:
                 continue
             for word, form in zip(chunk, forms[start : start + CHUNK], strict=True):
                 for hit in matcher.scan(word).hits:
-                    found.add((_SPELLING.sub("", hit.entry.text), lexicon[form]))
-    return found
+                    if write is in_cyrillic and hit.entry.text in CYRILLIC_COLLISIONS:
+                        russian.add(hit.entry.text)
+                    else:
+                        found.add((_SPELLING.sub("", hit.entry.text), lexicon[form]))
+    return found, russian
 
 
 @pytest.mark.slow
@@ -108,8 +122,9 @@ def test_no_entry_fires_on_an_ordinary_georgian_word() -> None:
         if line.strip() and not line.startswith("#"):
             entry, lemma = line.split("\t")[:2]
             pairs.add((entry, lemma))
-    hits = georgian_hits()
+    hits, russian = georgian_hits()
     assert ("ნაბიჭვარ*", "ნაბიჭვარი") in hits  # the lexicon has the profane words too
+    assert russian == set(CYRILLIC_COLLISIONS)  # a collision gone: drop it from the table
     unexpected = sorted(hits - pairs)
     assert not unexpected, (
         "stop-word entries fire on Georgian words nobody reviewed as profane; allow them or"
