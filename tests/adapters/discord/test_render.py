@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.adapters.discord.commands import command_payload, fingerprint
+from bot.adapters.discord.commands import command_payload, fingerprint, localizations
 from bot.adapters.discord.render import MAX_LENGTH, escape, render_markdown
 from bot.core.commands import CommandSpec, Param, ParamKind
 from bot.core.ids import MemberRef, Platform
@@ -78,3 +78,17 @@ def test_command_payload_types_and_permissions() -> None:
         command_payload(specs, translator("en"), {"ru": translator("ru")})
     )
     assert fingerprint(payload) != fingerprint(payload[:1])
+
+
+def test_a_georgian_community_describes_commands_in_georgian() -> None:
+    """Discord has no Georgian locale: the default text is the community's language, and
+    English and Russian clients get theirs."""
+    optional = Param("command", ParamKind.WORD, "help.param.command", required=False)
+    spec = CommandSpec("help", "help.description", (optional,))
+    others = localizations("ka")
+    assert set(others) == {"en-US", "en-GB", "ru"}
+    [command] = command_payload([spec], translator("ka"), others)
+    assert command["description"] == translator("ka")("help.description")
+    assert command["description_localizations"]["en-US"] == translator("en")("help.description")
+    assert command["options"][0]["description_localizations"]["ru"].startswith("команда")
+    assert set(localizations("en")) == {"ru"}  # English is the default text there

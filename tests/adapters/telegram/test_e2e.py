@@ -22,6 +22,7 @@ from bot.core.clock import SystemClock
 from bot.core.context import Context
 from bot.core.events import MessagePosted, PollVoted
 from bot.core.messages import PollSpec
+from bot.i18n import translator
 from cogs.polls.store import PollStore
 from tests.adapters.telegram.fake_bot_api import (
     GROUP,
@@ -34,6 +35,7 @@ from tests.adapters.telegram.fake_bot_api import (
     text_message,
     user,
 )
+from tests.conftest import in_locale
 
 ROOT = Path(__file__).resolve().parents[3]
 MOD_CHAT = -1009999
@@ -422,3 +424,28 @@ async def test_updates_are_confirmed_only_once_handled(tg: Bot) -> None:
             break
         await asyncio.sleep(0.05)
     assert max(offsets) == last + 1
+
+
+async def test_a_georgian_group_gets_georgian_commands_and_replies(
+    example_config: Config, tmp_path: Path, rules_dir: Path
+) -> None:
+    """The list without a language code is the community's (Georgian); English and Russian
+    clients get their own lists."""
+    bot = await start_bot(in_locale(example_config, "ka"), tmp_path, rules_dir)
+    try:
+        fake = bot.fake
+        lists = {(c["scope"]["type"], c.get("language_code")):
+                 {x["command"]: x["description"] for x in c["commands"]}
+                 for c in fake.called("setMyCommands")}  # fmt: skip
+        assert lists[("default", None)]["help"] == translator("ka")("help.description")
+        assert lists[("default", "en")]["help"] == translator("en")("help.description")
+        assert lists[("all_chat_administrators", "ru")]["mute"] == translator("ru")(
+            "moderation.cmd.mute"
+        )
+        assert ("default", "ka") not in lists
+        await fake.push(text_message(MEMBER, "/help", message_id=10))
+        [reply] = await fake.wait_for("sendMessage")
+        assert "ბრძანებები, რომლებიც აქ შეგიძლიათ გამოიყენოთ:" in reply["text"]
+        assert "/faq [საძიებო]" in reply["text"]
+    finally:
+        await stop_bot(bot)
