@@ -95,7 +95,7 @@ def board_tables(board: Sequence[BoardIdea]) -> list[Table]:
         by_status.rows.append([status, str(len(here)), looped])
     matrix = Table("matrix", ["impact", "low_cost", "high_cost"])
     for label, cheap_name, dear_name in (
-        ("high (3-5)", "quick_win", "big_bet"), ("low (1-2)", "fill_in", "money_pit"),
+        ("high_impact", "quick_win", "big_bet"), ("low_impact", "fill_in", "money_pit"),
     ):  # fmt: skip
         cells = []
         for name in (cheap_name, dear_name):

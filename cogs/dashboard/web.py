@@ -241,7 +241,8 @@ class DashboardWeb:
         charts = []
         if built.chart is not None:
             column, labels, values = built.chart
-            charts.append(bar_chart(t("dashboard.chart_of", column=column), labels, values))
+            title = t("dashboard.chart_of", column=column_label(t, column))
+            charts.append(bar_chart(title, labels, values))
         return self.render(
             "page.html", session, title=t(f"dashboard.page.{name}"), page=name, weeks=weeks,
             tables=built.tables, charts=charts, text=built.text, action=action or "",
@@ -350,12 +351,16 @@ class DashboardWeb:
         t = self.translator(session)
         nav = [(name, t(f"dashboard.page.{name}")) for name, level in PAGES.items()
                if session is not None and session.level >= level]  # fmt: skip
-        community = str(session.community) if session is not None else ""
+        # The community's name; its platform and id ("telegram:-100...") tell communities of
+        # one deployment apart, on hover.
+        community = self.feature.config.community.name if session is not None else ""
+        community_ref = str(session.community) if session is not None else ""
         return self.jinja.get_template(template).render(
             t=t,
             session=session,
             nav=nav,
             community=community,
+            community_ref=community_ref,
             periods=pages.PERIODS,
             label=lambda column: column_label(t, column),
             value=lambda cell: value_label(t, cell),
@@ -363,16 +368,19 @@ class DashboardWeb:
         )
 
 
-_WORD_VALUE = re.compile(r"^[a-z_]{2,20}$")
+# A code word alone, or with a count and idea numbers (a matrix cell): never members' text.
+_WORD_VALUE = re.compile(r"^([a-z_]{2,20})(: \d+(?: #\d+)*)?$")
 
 
 def value_label(t: Translator, value: str) -> str:
-    """A table cell that is a code word (an action, a status, yes/no) in the reader's
-    language; other cells (numbers, members' text) as they are."""
-    if not _WORD_VALUE.match(value):
+    """A table cell that is a code word (an action, a status, yes/no), or one with a count
+    and idea numbers (``quick_win: 2 #4 #9``), in the reader's language; other cells
+    (numbers, members' text) as they are."""
+    found = _WORD_VALUE.match(value)
+    if found is None:
         return value
     try:
-        return t(f"dashboard.value.{value}")
+        return t(f"dashboard.value.{found.group(1)}") + (found.group(2) or "")
     except KeyError:
         return value
 

@@ -265,7 +265,7 @@ async def test_the_ideas_board_and_its_matrix_with_markup_in_titles(
     status, page, _ = await browser.get("/ideas")
     assert status == 200
     assert "Dark mode &lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
-    assert "quick_win: 1 #1" in page and "money_pit: 1 #2" in page
+    assert "quick win: 1 #1" in page and "money pit: 1 #2" in page and "high (3-5)" in page
     _, body, _ = await browser.get("/ideas?format=csv")
     board = body.split("# board")[1]
     assert "1,Dark mode <script>alert(1)</script>,new,0,5,1,quick_win" in board
@@ -305,6 +305,50 @@ async def test_pages_read_in_russian_with_a_retention_heat_map(
     assert "<td>нет</td>" in page  # the week in progress is not complete, said in Russian
     _, body, _ = await browser.get("/health?weeks=4&format=csv")
     assert "active_share_7d" in body  # the CSV keeps stats export's names
+
+
+async def test_every_page_reads_in_georgian(
+    example_config: Config,
+    clock: FakeClock,
+    same_database: SameDatabase,
+    http: aiohttp.ClientSession,
+) -> None:
+    """No English on any page of a Georgian community: headings, columns, code words in the
+    cells (actions, statuses, quadrants), the filter, the period picker."""
+    [app] = await same_database.start(in_locale(example_config, "ka"), 1)
+    platform = app.console_platform()
+    await platform.join("dina")  # held at the rules gate: the moderators' log has it
+    await platform.post("nino", "general", "/idea მუქი თემა")
+    await platform.post("mod", "general", "/ideas score 1 5 1")
+    await platform.post("mod", "general", "/warn dina ფლუდი")
+    await platform.post("dina", "help", "როგორ აღვადგინო პაროლი?")
+    clock.advance(timedelta(days=8))
+    browser = await signed_in(app, platform, http, "mod", button="შესვლა")
+    # Names, channels, the time zone's GMT, CSV, and /faq misses (a command to type).
+    typed = {
+        "dina",
+        "nino",
+        "mod",
+        "Example",
+        "Community",
+        "CSV",
+        "GMT",
+        "general",
+        "help",
+        "misses",
+    }
+    for path in ("/responses", "/health", "/content", "/ideas", "/digest", "/moderation",
+                 "/audit"):  # fmt: skip
+        status, page, _ = await browser.get(path)
+        assert status == 200, path
+        assert '<html lang="ka">' in page
+        shown = re.sub(
+            r"<(script|style)[^>]*>.*?</\1>|<[^>]+>|&\w+;|/[a-z]+", " ", page, flags=re.S
+        )
+        english = set(re.findall(r"[A-Za-z]{2,}", shown)) - typed
+        assert not english, (path, sorted(english))
+    _, ideas, _ = await browser.get("/ideas")
+    assert "სწრაფი მოგება: 1 #1" in ideas and "მაღალი (3-5)" in ideas
 
 
 def test_the_heat_map_says_each_share_in_words_and_shades_it() -> None:
