@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +29,7 @@ from bot.core.ids import CommunityRef, MemberRef
 from bot.core.permissions import Level
 from bot.i18n import Translator
 from cogs.dashboard import pages
+from cogs.dashboard.labels import column_label, value_label
 from cogs.dashboard.store import Session
 from cogs.dashboard.svg import bar_chart
 from cogs.desk.api import desk_figures
@@ -366,31 +366,6 @@ class DashboardWeb:
             value=lambda cell: value_label(t, cell),
             **{"title": values.pop("title", t("dashboard.name")), **values},
         )
-
-
-# A code word alone, or with a count and idea numbers (a matrix cell): never members' text.
-_WORD_VALUE = re.compile(r"^([a-z_]{2,20})(: \d+(?: #\d+)*)?$")
-
-
-def value_label(t: Translator, value: str) -> str:
-    """A table cell that is a code word (an action, a status, yes/no), or one with a count
-    and idea numbers (``quick_win: 2 #4 #9``), in the reader's language; other cells
-    (numbers, members' text) as they are."""
-    found = _WORD_VALUE.match(value)
-    if found is None:
-        return value
-    try:
-        return t(f"dashboard.value.{found.group(1)}") + (found.group(2) or "")
-    except KeyError:
-        return value
-
-
-def column_label(t: Translator, column: str) -> str:
-    """A column's name in the reader's language (``stats export``'s name if it has none)."""
-    try:
-        return t(f"dashboard.col.{column}")
-    except KeyError:
-        return column
 
 
 def _origin(url: str) -> str:

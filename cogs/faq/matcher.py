@@ -187,8 +187,9 @@ class FaqIndex:
             return Match(None, 0.0, Decision.SILENT, (), is_question)
         best, confidence = candidates[0]
         uncalibrated = _CALIBRATED_LETTERS.search(text) is not None
-        if uncalibrated and ranked[0][2] - statistics.median(raw.values()) < (
-            UNCALIBRATED_LEAD[self.kind]
+        if (
+            uncalibrated
+            and ranked[0][2] - statistics.median(raw.values()) < (UNCALIBRATED_LEAD[self.kind])
         ):
             return Match(None, confidence, Decision.SILENT, candidates, is_question)
         if confidence >= thresholds.answer:
