@@ -50,6 +50,59 @@ MOST_SPELLINGS = 64
 """Latin spellings kept per entry (the national one first, then the commonest mixes)."""
 
 
+MIN_STEM = 7
+"""Letters a Georgian stem entry (``ნაბიჭვარ*``) needs to keep its Latin and Russian-letter
+spellings as stems. A shorter stem is the start of ordinary words in other languages
+(``boz*``: Bozeman; ``trak*``: traktori; ``кле*``: клей), so its spellings are whole words:
+the stem with each common ending (``bozi``, ``bozebi``, ``bozze``, ``traki``)."""
+MIN_RUSSIAN_STEM = 5
+MOST_PER_FORM = 6
+"""Latin spellings kept per generated form of a short stem (Russian-letter ones: 2)."""
+# Endings that make the whole words of a short stem: a regular noun's paradigm as simplemma's
+# lexicon gives it (კაცი after a consonant, ხე after a vowel, with its genitive ხ-ის written
+# after ი for stems such as ყლი*), and the verb endings of the shipped verb stems (მოტყნ-ავს,
+# ტყნავ-დნენ). Forms no one writes only cost an entry.
+_NOUN = (
+    "ი", "ო", "ს", "სა", "მა", "ის", "ისა", "ით", "ითა", "ითურთ", "ად", "ადა", "ზე", "ში",
+    "თან", "იდან", "ივით", "ამდე", "ისთვის", "ისგან", "ისადმი", "ისებრ", "ისკენ", "თ",
+    "თა", "ნი", "ნო", "ები", "ებო", "ებს", "ებსა", "ებმა", "ების", "ებისა", "ებით",
+    "ებითა", "ებითურთ", "ებად", "ებადა", "ებზე", "ებში", "ებთან", "ებიდან", "ებივით",
+    "ებამდე", "ებისთვის", "ებისგან", "ებისადმი", "ებისებრ", "ებისკენ",
+)  # fmt: skip
+_VERB = (
+    "ა", "ავ", "ავა", "ავდა", "ავდე", "ავდეთ", "ავდეს", "ავდი", "ავდით", "ავდნენ", "ავენ",
+    "ავთ", "ავს", "ათ", "ან", "ას", "ეს", "ვა", "და", "დე", "დეთ", "დეს", "დი", "დით",
+    "დნენ", "ენ",
+)  # fmt: skip
+AFTER_CONSONANT = _NOUN + _VERB
+AFTER_VOWEL = (
+    "", "ს", "სა", "მ", "ო", "ვ", "დ", "და", "ზე", "ში", "სთან", "მდე", "სავით", "თ", "თა",
+    "ნი", "ნო", "დან", "თურთ", "სადმი", "სგან", "სებრ", "სთვის", "სკენ", "ები", "ებო",
+    "ებს", "ებსა", "ებმა", "ების", "ებისა", "ებით", "ებითა", "ებითურთ", "ებად", "ებადა",
+    "ებზე", "ებში", "ებთან", "ებიდან", "ებივით", "ებამდე", "ებისთვის", "ებისგან",
+    "ებისადმი", "ებისებრ", "ებისკენ",
+)  # fmt: skip
+_VOWELS = frozenset("აეიოუ")
+
+
+def other_spellings(word: str, *, stem: bool) -> list[tuple[str, bool]]:
+    """Each way to write ``word`` in Latin or Russian letters, and whether it stays a stem.
+    A short stem gives whole words (its forms); a long one, stems."""
+    if stem and len(word) < MIN_STEM:
+        endings = AFTER_VOWEL if word[-1:] in _VOWELS else AFTER_CONSONANT
+        found: dict[str, None] = {}
+        # Russian is full of short words: a stem under five letters gets no Russian-letter
+        # forms (ყლემ would be клем, ყლი* клим).
+        in_russian = 2 if len(word) >= MIN_RUSSIAN_STEM else 0
+        for form in (word + ending for ending in endings):
+            for spelling in latin_spellings(form, MOST_PER_FORM) + cyrillic_spellings(
+                form, in_russian
+            ):
+                found.setdefault(spelling, None)
+        return [(spelling, False) for spelling in found]
+    return [(s, stem) for s in latin_spellings(word) + cyrillic_spellings(word)]
+
+
 def has_georgian(text: str) -> bool:
     return GEORGIAN.search(text) is not None
 
@@ -83,6 +136,8 @@ def cyrillic_spellings(word: str, most: int = MOST_CYRILLIC) -> list[str]:
 
 
 def _spellings(word: str, table: dict[str, tuple[str, ...]], most: int) -> list[str]:
+    if most <= 0:
+        return []
     choices = [table.get(c, (c,)) for c in word]
     found: dict[str, None] = {}
     # Rank by how many letters use a non-national spelling, fewest first.

@@ -14,6 +14,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -29,7 +30,7 @@ from pydantic import (
 from bot.config import describe_validation_error
 from bot.core.durations import parse_duration
 from bot.core.permissions import Level
-from cogs.moderation.georgian import cyrillic_spellings, has_georgian, latin_spellings
+from cogs.moderation.georgian import has_georgian, other_spellings
 from cogs.moderation.matcher import Entry, EntryError, Kind, Matcher, parse_entry
 from cogs.moderation.rules_text import load_community_rules, load_translations
 
@@ -264,6 +265,7 @@ def _load_lists(
     folder: Path, problems: list[str], files: list[Path] | None = None
 ) -> tuple[list[Entry], list[Entry], set[str]]:
     entries: list[Entry] = []
+    spellings: list[Entry] = []
     allow: list[Entry] = []
     names: set[str] = set()
     if files is None and not folder.is_dir():
@@ -291,10 +293,13 @@ def _load_lists(
             if not stripped or stripped.startswith("#"):
                 continue
             try:
-                target.extend(with_spellings(parse_entry(name, stripped, str(path), number)))
+                entry, *others = with_spellings(parse_entry(name, stripped, str(path), number))
             except EntryError as exc:
                 problems.append(f"{path}:{number}: {exc}")
-    return entries, allow, names
+                continue
+            target.append(entry)
+            (allow if is_allow else spellings).extend(others)
+    return without_covered(entries, spellings), allow, names
 
 
 def with_spellings(entry: Entry) -> list[Entry]:
@@ -302,16 +307,38 @@ def with_spellings(entry: Entry) -> list[Entry]:
     letters (the log names the Georgian entry and the spelling that fired)."""
     if entry.kind is Kind.REGEX or not has_georgian(entry.plain):
         return [entry]
+    return list(_spelled(entry))
+
+
+@lru_cache(maxsize=1024)
+def _spelled(entry: Entry) -> tuple[Entry, ...]:
+    """Cached: a short stem has thousands of spellings, and every reload (and every bot a
+    test starts) reads the same lines again."""
     stars = ("*" if entry.text.startswith("*") else "", "*" if entry.text.endswith("*") else "")
     out = [entry]
-    for spelling in latin_spellings(entry.plain) + cyrillic_spellings(entry.plain):
+    for spelling, stem in other_spellings(entry.plain, stem=any(stars)):
+        text = f"{stars[0]}{spelling}{stars[1]}" if stem else spelling
         try:
-            variant = parse_entry(entry.list, f"{stars[0]}{spelling}{stars[1]}", entry.file,
-                                  entry.line)  # fmt: skip
+            variant = parse_entry(entry.list, text, entry.file, entry.line)
         except EntryError:
             continue
         out.append(replace(variant, text=f"{entry.text} ({spelling})"))
-    return out
+    return tuple(out)
+
+
+def without_covered(entries: list[Entry], spellings: list[Entry]) -> list[Entry]:
+    """The entries, then the spellings of Georgian entries that no written entry of the same
+    list already catches (the English ``idiot*`` catches ``idioti``), so a hit names the
+    entry as written."""
+    written = {(e.list, e.kind, e.key) for e in entries}
+    stems = {(e.list, e.key) for e in entries if e.kind is Kind.PREFIX}
+
+    def covered(e: Entry) -> bool:
+        return (e.list, e.kind, e.key) in written or any(
+            (e.list, e.key[:n]) in stems for n in range(1, len(e.key) + 1)
+        )
+
+    return entries + [e for e in spellings if not covered(e)]
 
 
 def _cross_check(
