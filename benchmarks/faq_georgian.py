@@ -7,7 +7,9 @@ Usage: python -m benchmarks.faq_georgian
 
 ``benchmarks/data/faq_ka_tune.jsonl`` (28 paraphrases, 20 off-topic) is what the lead was
 fitted on; ``benchmarks/data/faq_ka_heldout.jsonl`` (25 questions for 25 entries, 15 off-topic)
-was written before and never tuned on. The semantic matcher, the shipped FAQ, the example
+was written before and never tuned on; ``faq_ka_latin_heldout.jsonl`` (15 questions, 10
+off-topic lines, Georgian typed in Latin letters) was written after the Latin reading was built
+and never tuned on. The semantic matcher, the shipped FAQ, the example
 config's thresholds.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from unittest.mock import patch
 
 from cogs.faq import matcher as faq_matcher
 from cogs.faq.entries import FaqLibrary
@@ -75,6 +78,19 @@ def main() -> None:
             finally:
                 faq_matcher.UNCALIBRATED_FACTOR = factor
                 faq_matcher.UNCALIBRATED_LEAD.update(lead)
+
+
+    latin(index, thresholds)
+
+
+def latin(index: FaqIndex, thresholds: Thresholds) -> None:
+    """Georgian typed in Latin letters, read in Georgian letters (shipped) or as it is."""
+    path = ROOT / "benchmarks/data/faq_ka_latin_heldout.jsonl"
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+    print(f"{path.name}:")
+    print(f"  {'read in Georgian letters':29s} {run(index, rows, thresholds)}")
+    with patch.object(faq_matcher, "looks_georgian", lambda text: False):
+        print(f"  {'read as Latin (baseline)':29s} {run(index, rows, thresholds)}")
 
 
 if __name__ == "__main__":

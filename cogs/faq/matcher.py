@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, Protocol
 
+from bot.core.georgian_latin import looks_georgian, to_mkhedruli
 from cogs.faq import semantic
 from cogs.faq.entries import FaqEntry
 from cogs.faq.language import looks_like_question
@@ -129,6 +130,12 @@ def resolve_kind(kind: MatcherKind) -> Literal["lexical", "semantic"]:
     return kind
 
 
+def in_georgian_letters(text: str) -> str:
+    """Georgian typed in Latin letters ("rogor aghvadgino paroli?") read in Georgian ones, so
+    it meets the Georgian phrasings and the rules for Georgian; any other text unchanged."""
+    return to_mkhedruli(text) if looks_georgian(text) else text
+
+
 class FaqIndex:
     """An immutable search index over one version of the FAQ."""
 
@@ -156,7 +163,7 @@ class FaqIndex:
 
     def _ranked(self, text: str, limit: int) -> list[tuple[str, float, float]]:
         """(entry, confidence, raw score), best first."""
-        text = text[:MAX_QUESTION_CHARS]
+        text = in_georgian_letters(text[:MAX_QUESTION_CHARS])
         if not text.strip() or not self.versions:
             return []
         return self._rank(self._index.scores(text), limit)
@@ -176,7 +183,7 @@ class FaqIndex:
         """Answer, suggest or stay silent for a member's message (its first
         ``MAX_QUESTION_CHARS`` characters: the cost of a message stays bounded).
         ``is_question`` passes on a caller's own question check instead of repeating it."""
-        text = text[:MAX_QUESTION_CHARS]
+        text = in_georgian_letters(text[:MAX_QUESTION_CHARS])
         if is_question is None:
             is_question = looks_like_question(text)
         asked = (is_question or not require_question) and text.strip() and self.versions

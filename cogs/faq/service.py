@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
+from bot.core.georgian_latin import looks_georgian
 from bot.core.messages import ButtonStyle, OutgoingMessage
 from bot.core.richtext import RichText, bold, text
 from bot.core.unicode import GEORGIAN
@@ -16,7 +17,14 @@ from bot.i18n import Translator
 from cogs.faq import markdown
 from cogs.faq.entries import FaqEntry, FaqLibrary
 from cogs.faq.language import looks_like_question
-from cogs.faq.matcher import MAX_QUESTION_CHARS, Decision, FaqIndex, Match, Thresholds
+from cogs.faq.matcher import (
+    MAX_QUESTION_CHARS,
+    Decision,
+    FaqIndex,
+    Match,
+    Thresholds,
+    in_georgian_letters,
+)
 from cogs.faq.payloads import Helped
 from cogs.faq.settings import FaqSettings
 
@@ -28,8 +36,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 def language_of(message: str) -> str | None:
     """A guess good enough to pick an answer's language version: Georgian letters are
-    Georgian (even among Latin words), Cyrillic is Russian."""
-    if GEORGIAN.search(message):
+    Georgian (even among Latin words), and so is Georgian typed in Latin letters; Cyrillic is
+    Russian."""
+    if GEORGIAN.search(message) or looks_georgian(message):
         return "ka"
     if _CYRILLIC.search(message):
         return "ru"
@@ -93,7 +102,7 @@ class FaqService:
         index = self.index
         if index is None:
             return None
-        if not looks_like_question(message[:MAX_QUESTION_CHARS]):
+        if not looks_like_question(in_georgian_letters(message[:MAX_QUESTION_CHARS])):
             # Most chat is not a question: no trip to the model's thread for it.
             return Match(None, 0.0, Decision.SILENT, (), False)
         if index.kind == "semantic":
