@@ -131,6 +131,11 @@ def test_dates_numbers_and_durations_read_naturally(transcript: str) -> None:
     assert not re.search(r"(?<![#\d])\d+ [ა-ჰ]+ები\b", transcript)
 
 
+def test_georgian_typed_in_latin_letters_is_answered_in_georgian(transcript: str) -> None:
+    asked = transcript.split("#help giorgi: ratom damadumes?")[1]
+    assert "ყოველი დადუმების მიზეზსა" in asked.split("#help giorgi:")[0]  # faq/ka/muted.md
+
+
 def test_a_georgian_stop_word_is_caught_in_every_script(transcript: str) -> None:
     assert "„შე ნაბიჭვარო“" in transcript and "„she nabiwvaro“" in transcript
     assert transcript.count("თქვენი შეტყობინება წაიშალა და მიიღეთ გაფრთხილება") == 2
