@@ -90,17 +90,37 @@ def other_spellings(word: str, *, stem: bool) -> list[tuple[str, bool]]:
     A short stem gives whole words (its forms); a long one, stems."""
     if stem and len(word) < MIN_STEM:
         endings = AFTER_VOWEL if word[-1:] in _VOWELS else AFTER_CONSONANT
-        found: dict[str, None] = {}
-        # Russian is full of short words: a stem under five letters gets no Russian-letter
-        # forms (ყლემ would be клем, ყლი* клим).
-        in_russian = 2 if len(word) >= MIN_RUSSIAN_STEM else 0
-        for form in (word + ending for ending in endings):
-            for spelling in latin_spellings(form, MOST_PER_FORM) + cyrillic_spellings(
-                form, in_russian
-            ):
-                found.setdefault(spelling, None)
-        return [(spelling, False) for spelling in found]
+        forms = [word + ending for ending in endings]
+        return [(spelling, False) for spelling in _few_spellings(forms, len(word))]
     return [(s, stem) for s in latin_spellings(word) + cyrillic_spellings(word)]
+
+
+def declined(word: str) -> list[str]:
+    """The other forms of a Georgian noun written as a whole-word entry in its dictionary
+    form, so that ``სულელი`` also catches ``სულელო!`` and ``სულელებს``: a final ი is the
+    nominative of a consonant stem, another final vowel belongs to the stem (ხე, ყლე)."""
+    if len(word) < 3 or " " in word or word[-1] not in _VOWELS:
+        return []
+    stem, endings = (word[:-1], _NOUN) if word.endswith("ი") else (word, AFTER_VOWEL)
+    return [stem + ending for ending in endings if stem + ending != word]
+
+
+def form_spellings(forms: list[str]) -> list[str]:
+    """A few Latin and Russian-letter spellings of each declined form, as whole words."""
+    return _few_spellings(forms, min(map(len, forms), default=0))
+
+
+def _few_spellings(forms: list[str], stem_length: int) -> list[str]:
+    # Russian is full of short words: a stem under five letters gets no Russian-letter forms
+    # (ყლემ would be клем, ყლი* клим).
+    in_russian = 2 if stem_length >= MIN_RUSSIAN_STEM else 0
+    found: dict[str, None] = {}
+    for form in forms:
+        for spelling in latin_spellings(form, MOST_PER_FORM) + cyrillic_spellings(
+            form, in_russian
+        ):
+            found.setdefault(spelling, None)
+    return list(found)
 
 
 def has_georgian(text: str) -> bool:

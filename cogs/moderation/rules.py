@@ -10,6 +10,7 @@ Every problem is reported as ``file:line: problem``; nothing half-loaded is ever
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -30,7 +31,7 @@ from pydantic import (
 from bot.config import describe_validation_error
 from bot.core.durations import parse_duration
 from bot.core.permissions import Level
-from cogs.moderation.georgian import has_georgian, other_spellings
+from cogs.moderation.georgian import declined, form_spellings, has_georgian, other_spellings
 from cogs.moderation.matcher import Entry, EntryError, Kind, Matcher, parse_entry
 from cogs.moderation.rules_text import load_community_rules, load_translations
 
@@ -323,6 +324,11 @@ def _spelled(entry: Entry) -> tuple[Entry, ...]:
         except EntryError:
             continue
         out.append(replace(variant, text=f"{entry.text} ({spelling})"))
+    if entry.kind is Kind.WHOLE and (forms := declined(entry.plain)):
+        for form in forms + form_spellings(forms):
+            with contextlib.suppress(EntryError):
+                variant = parse_entry(entry.list, form, entry.file, entry.line)
+                out.append(replace(variant, text=f"{entry.text} ({form})"))
     return tuple(out)
 
 

@@ -48,7 +48,7 @@ TYPED_AS_IS = frozenset(
         "reactions",
         "anonymous",
         "explain",
-                "CSV",
+        "CSV",
         "Telegram",
         "Discord",
         "GMT",

@@ -5,6 +5,7 @@ words that must pass."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,19 @@ def test_spellings_national_first_and_bounded() -> None:
     assert latin_spellings("ძმა") == ["dzma", "zma", "3ma"]
     assert len(latin_spellings("ჭჭჭჭჭჭჭჭჭჭ")) == 64
     assert national("ყლe-ს") == "qle-s"
+
+
+def test_a_communitys_own_georgian_word_is_caught_declined_and_in_other_letters(
+    tmp_path: Path,
+) -> None:
+    """Written in its dictionary form, an entry also catches the noun's other forms (the
+    vocative an insult is shouted in, the plural) in every script."""
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    with (tmp_path / "rules" / "stopwords" / "profanity.txt").open("a", encoding="utf-8") as f:
+        f.write("\nსულელი\nბრიყვი\nჩერჩეტი\n")
+    matcher = load_rules(tmp_path / "rules").matcher
+    for message in ("შე სულელო!", "ბრიყვებო", "ჩერჩეტს ნუ უსმენთ", "suleli xar", "sulelo",
+                    "she briyvo", "ᲡᲣᲚᲔᲚᲝ", "სულელo", "сулело"):  # fmt: skip
+        assert matcher.scan(message).flagged, message
+    for message in ("სული მტკივა", "სულ ერთია", "ბრინჯი და ყველი", "sul ertia", "sulit"):
+        assert not matcher.scan(message).flagged, message
