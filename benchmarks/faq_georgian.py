@@ -79,7 +79,6 @@ def main() -> None:
                 faq_matcher.UNCALIBRATED_FACTOR = factor
                 faq_matcher.UNCALIBRATED_LEAD.update(lead)
 
-
     latin(index, thresholds)
 
 
