@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.config import describe_validation_error
 from bot.content import toml_problem
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}(?:\.[a-z]{2,3})?$")
+"""A series' file name, with an optional language: ``georgia.toml``, ``georgia.ka.toml``."""
 
 
 class QuizQuestion(BaseModel):
@@ -59,6 +60,16 @@ class SeriesFolder:
     def all_problems(self) -> list[str]:
         return [problem for name in sorted(self.problems) for problem in self.problems[name]]
 
+    def version(self, name: str, locale: str) -> str:
+        """The file a community runs for ``/quizrun NAME``: its language's version
+        (``georgia.ka``) when there is one, else the series itself."""
+        own = f"{name}.{locale}"
+        return own if own in self.series or own in self.problems else name
+
+    def names(self) -> list[str]:
+        """Series names as moderators type them (language versions folded in)."""
+        return sorted({name.partition(".")[0] for name in self.series})
+
 
 def load_series(folder: Path) -> SeriesFolder:
     """Every ``*.toml`` in the folder, by file name."""
@@ -69,7 +80,8 @@ def load_series(folder: Path) -> SeriesFolder:
     for path in sorted(folder.glob("*.toml")):
         if not _NAME.match(path.stem):
             problems[path.stem] = [
-                f"{path}:1: quiz names use lower-case letters, digits, '-' and '_'"
+                f"{path}:1: quiz names use lower-case letters, digits, '-' and '_', then an"
+                " optional language (georgia.ka.toml)"
             ]
             continue
         try:

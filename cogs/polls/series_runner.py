@@ -35,15 +35,16 @@ QUIZRUN = CommandSpec(
 class QuizSeries(PollPublisher):
     @command(QUIZRUN)
     async def on_quizrun(self, ctx: Context) -> None:
-        name = str(ctx.args["name"]).lower()
+        asked = str(ctx.args["name"]).lower()
         folder = load_series(self.config.quizzes_dir)
         series = folder.series
+        name = folder.version(asked, ctx.t.locale)
         if name in folder.problems:
             raise UserFacingError("polls.series_broken", problem=folder.problems[name][0])
         if name not in series:
             if not series:
-                raise UserFacingError("polls.no_series_at_all", name=name)
-            raise UserFacingError("polls.no_series", name=name, names=", ".join(sorted(series)))
+                raise UserFacingError("polls.no_series_at_all", name=asked)
+            raise UserFacingError("polls.no_series", name=asked, names=", ".join(folder.names()))
         channel = ctx.event.channel_ref
         actor = ctx.event.actor
         assert channel is not None and actor is not None
@@ -116,9 +117,10 @@ class QuizSeries(PollPublisher):
     async def run_scheduled(self, slot: datetime, entry: ScheduledQuiz) -> None:
         channel = ChannelRef(entry.community, entry.channel)
         folder = load_series(self.config.quizzes_dir)
-        if entry.series not in folder.series:
-            why = folder.problems.get(entry.series, ["no such series in the quizzes folder"])
-            log.warning("scheduled quiz %r skipped: %s", entry.series, why[0])
+        name = folder.version(entry.series, self.locale_for(entry.community)[0].locale)
+        if name not in folder.series:
+            why = folder.problems.get(name, ["no such series in the quizzes folder"])
+            log.warning("scheduled quiz %r skipped: %s", name, why[0])
             return
-        await self.start_series(channel, entry.series, "schedule")
+        await self.start_series(channel, name, "schedule")
         await self.scheduler.run_pending()

@@ -64,3 +64,24 @@ def test_an_empty_folder_says_there_are_no_series_yet(
     config = config_with_quizzes(tmp_path, tmp_path / "quizzes")
     out = simulate(capsys, config, "mod: /quizrun georgia\n", tmp_path)
     assert "the quizzes folder has none yet" in out and "Available: -" not in out
+
+
+def test_a_georgian_community_runs_the_georgian_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``georgia.ka.toml`` beside ``georgia.toml``: /quizrun georgia in a ka community runs the
+    Georgian file, in an English one the plain file; moderators see one series name."""
+    quizzes = tmp_path / "quizzes"
+    shutil.copytree(ROOT / "quizzes", quizzes)
+    config = config_with_quizzes(tmp_path, quizzes)
+    text = config.read_text(encoding="utf-8")
+    georgian = tmp_path / "ka.toml"
+    georgian.write_text(text.replace('locale = "en"', 'locale = "ka"', 1), encoding="utf-8")
+    out = simulate(capsys, georgian, "mod: /quizrun georgia\nmod: /quizrun nope\n", tmp_path)
+    assert "საქართველო: საფუძვლები" in out and "რომელია საქართველოს დედაქალაქი?" in out
+    assert "What is the capital" not in out
+    assert "ხელმისაწვდომია: georgia." in out  # one name, not georgia.ka
+    english = tmp_path / "en"
+    english.mkdir()
+    out = simulate(capsys, config, "mod: /quizrun georgia\n", english)
+    assert "Georgia basics" in out and "საქართველო" not in out
