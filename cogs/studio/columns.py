@@ -19,6 +19,7 @@ from cogs.studio.payloads import PublishDue
 from cogs.studio.rhythm import StudioRhythm
 from cogs.studio.settings import Column
 from cogs.studio.tables import posts
+from cogs.studio.templates import version
 
 
 def column_trigger(column: Column, zone: object) -> CronTrigger:
@@ -64,11 +65,12 @@ class StudioColumns(StudioRhythm):
             return (await conn.scalar(query)) is not None
 
     async def prepare(self, community: CommunityRef, column: Column, slot: datetime) -> int:
-        template = self.templates.get(column.template)
+        template = version(self.templates, column.template, self.locale_for(community)[0].locale)
         owner = MemberRef(community.platform, column.owner)
         name = await known_name(self.db, community, column.owner) or column.owner
         post_id = await self.store.create(
-            community, author=column.owner, author_name=name, template=column.template,
+            community, author=column.owner, author_name=name,
+            template=template.name if template else column.template,
             column_name=column.name, fields="{}", heavy=bool(template and template.heavy),
             channels=column.channel, status="scheduled", publish_at=slot,
             created_at=self.clock.now(), messages="", version=1,

@@ -26,7 +26,7 @@ from cogs.studio.payloads import PublishDue, Useful
 from cogs.studio.settings import StudioSettings
 from cogs.studio.store import StudioStore
 from cogs.studio.tables import StoredPost
-from cogs.studio.templates import Template, load_templates
+from cogs.studio.templates import Template, load_templates, template_names, version
 
 log = logging.getLogger(__name__)
 
@@ -127,12 +127,12 @@ class StudioPosts(Feature[StudioSettings]):
         return post
 
     async def new(self, ctx: Context, name: str) -> None:
-        template = self.templates.get(name.lower())
+        template = version(self.templates, name.lower(), ctx.t.locale)
         if not name:  # a blank draft, written with /post edit
             template = Template(name="", title="—", body="", fields=())
         if template is None:
-            raise UserFacingError("studio.no_template", name=name or "—",
-                                  known=", ".join(sorted(self.templates)) or "—")  # fmt: skip
+            known = ", ".join(template_names(self.templates)) or "—"
+            raise UserFacingError("studio.no_template", name=name or "—", known=known)
         actor, channel = ctx.event.actor, ctx.event.channel_ref
         assert actor is not None and channel is not None
         post_id = await self.store.create(

@@ -12,7 +12,8 @@ from typing import Any
 
 from cogs.studio.draft import toml_line
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}(?:\.[a-z]{2,3})?$")
+"""A template's file name, with an optional language: ``myth_vs_fact.ka.md``."""
 _PLACE = re.compile(r"\{([a-z][a-z0-9_]{0,31})\}")
 _FIELD = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
@@ -48,6 +49,17 @@ def load_templates(folder: Path) -> tuple[dict[str, Template], list[str]]:
         except _Problem as exc:
             problems.append(f"{path}:{exc.line}: {exc}")
     return found, problems
+
+
+def version(templates: dict[str, Template], name: str, locale: str) -> Template | None:
+    """The template a community fills for ``name``: its language's version
+    (``question_of_the_week.ka``) when there is one, else the template itself."""
+    return templates.get(f"{name}.{locale}") or templates.get(name)
+
+
+def template_names(templates: dict[str, Template]) -> list[str]:
+    """Template names as moderators type them (language versions folded in)."""
+    return sorted({name.partition(".")[0] for name in templates})
 
 
 def check_templates(folder: Path) -> list[str]:

@@ -65,7 +65,9 @@ _BOT_LINE = re.compile(
     r"^\[[^\]]+\] (?:#[\w-]+ bot(?: → [^:(]+(?:\([^)]*\))?)?|\[direct\] bot → [^:]+|\* bot): (.*)$"
 )
 _CONTINUED = re.compile(r"^\[[^\]]+\]     (.*)$")
-_IGNORED = re.compile(r"https?://\S+|/[a-z_]+|#[\w-]+|@\w+|[\w.-]+\.png|--\w+")
+# A command with the Latin words typed after it ("/post approve 1", "/raid off"), links,
+# channels, mentions, image names, flags.
+_IGNORED = re.compile(r"https?://\S+|/[a-z_]+(?: [a-z_]+)*|#[\w-]+|@\w+|[\w.-]+\.png|--\w+")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
 
 
@@ -133,6 +135,12 @@ def test_dates_numbers_and_durations_read_naturally(transcript: str) -> None:
 def test_georgian_typed_in_latin_letters_is_answered_in_georgian(transcript: str) -> None:
     asked = transcript.split("#help giorgi: ratom damadumes?")[1]
     assert "ყოველი დადუმების მიზეზსა" in asked.split("#help giorgi:")[0]  # faq/ka/muted.md
+
+
+def test_georgian_content_versions_are_used(transcript: str) -> None:
+    """quizzes/georgia.ka.toml and content/templates/question_of_the_week.ka.md."""
+    assert "🧠 საქართველო: საფუძვლები" in transcript
+    assert "კითხვა საზოგადოებისთვის?" in transcript  # the template's Georgian prompt
 
 
 def test_a_georgian_stop_word_is_caught_in_every_script(transcript: str) -> None:

@@ -14,7 +14,7 @@ from cogs.studio.checklist import blocked, check
 from cogs.studio.draft import DraftError, parse_post
 from cogs.studio.posts import local_time
 from cogs.studio.settings import HelpRoute, StudioSettings
-from cogs.studio.templates import check_templates, load_templates
+from cogs.studio.templates import check_templates, load_templates, template_names, version
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = StudioSettings(
@@ -139,6 +139,17 @@ def test_shipped_templates_are_valid_and_broken_ones_are_named(tmp_path: Path) -
         p.endswith("bad.md:4: {who} is not a declared field ([[fields]])") for p in problems
     )
     assert any("Bad Name.md:1: name the file" in p for p in problems)
+
+
+def test_every_shipped_template_has_a_georgian_version_with_the_same_fields() -> None:
+    templates, _ = load_templates(ROOT / "content" / "templates")
+    plain = template_names(templates)
+    for name in plain:
+        georgian = version(templates, name, "ka")
+        assert georgian is not None and georgian.name == f"{name}.ka", name
+        assert [f for f, _ in georgian.fields] == [f for f, _ in templates[name].fields]
+        assert version(templates, name, "en") is templates[name]
+    assert "question_of_the_week.ka" not in plain
 
 
 def test_times_in_the_community_zone_gaps_and_the_past() -> None:
