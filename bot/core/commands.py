@@ -18,6 +18,7 @@ from bot.core.durations import parse_duration
 from bot.core.errors import UserFacingError
 from bot.core.ids import MemberRef
 from bot.core.permissions import Level
+from bot.core.words import canonical
 from bot.i18n import Text, Translator
 
 MAX_INTEGER = 2**53 - 1
@@ -219,7 +220,7 @@ async def _convert(
                 raise bad(Text("command.reason.duration")) from None
             return duration
         case ParamKind.CHOICE:
-            lowered = token.lower()
+            lowered = canonical(token)
             if lowered not in param.choices:
                 raise bad(Text("command.reason.one_of", {"choices": ", ".join(param.choices)}))
             return lowered

@@ -12,6 +12,7 @@ from bot.core.feature import button, command
 from bot.core.ids import ChannelRef, MemberRef
 from bot.core.messages import OutgoingMessage
 from bot.core.permissions import Level
+from bot.core.words import canonical
 from bot.storage.directory import known_name, still_here
 from cogs.ideas.intake import IdeaIntake, split_idea
 from cogs.ideas.payloads import Approve
@@ -33,8 +34,8 @@ IDEAS = CommandSpec(
 SETTABLE = tuple(s for s in STATUSES if s != "duplicate")
 
 
-OFF_WORDS = frozenset({"off", "no", "0", "выкл", "нет", "გამორთვა", "არა"})
-"""What turns notices off, as members type it."""
+OFF_WORDS = frozenset({"off", "no", "0"})
+"""What turns notices off (and its translations: ``canonical``)."""
 
 
 class IdeaModeration(IdeaIntake):
@@ -54,7 +55,7 @@ class IdeaModeration(IdeaIntake):
         if action in ("top", "quickwins"):
             await ctx.reply(await self.listing(ctx, quick=action == "quickwins"), ephemeral=True)
         elif action == "notices":
-            on = (words[:1] or ["on"])[0].lower() not in OFF_WORDS
+            on = canonical((words[:1] or ["on"])[0]) not in OFF_WORDS
             await self.surveys.set_quiet(actor.ref, "notices", not on)
             await ctx.reply(t("ideas.notices_on" if on else "ideas.notices_off"), ephemeral=True)
         elif action == "from":

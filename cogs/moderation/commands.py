@@ -10,6 +10,7 @@ from bot.core.durations import parse_duration
 from bot.core.errors import UserFacingError
 from bot.core.feature import command
 from bot.core.ids import ChannelRef, MemberRef
+from bot.core.words import canonical
 from bot.i18n import Translator
 from cogs.moderation.cases import Cases
 from cogs.moderation.payloads import SlowmodeEnd
@@ -94,7 +95,9 @@ class Commands(Cases):
         assert channel is not None
         raw = str(ctx.args["interval"]).lower()
         try:
-            seconds = 0 if raw in ("off", "0") else int(parse_duration(raw).total_seconds())
+            seconds = (
+                0 if canonical(raw) in ("off", "0") else int(parse_duration(raw).total_seconds())
+            )
         except ValueError:
             raise UserFacingError("moderation.bad_interval", value=raw) from None
         if seconds > NATIVE_SLOWMODE_MAX:

@@ -18,6 +18,7 @@ from bot.core.ids import ChannelRef, CommunityRef, MemberRef, MessageRef
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage
 from bot.core.permissions import Level
 from bot.core.richtext import text
+from bot.core.words import canonical
 from bot.i18n import Translator
 from cogs.faq.api import render_markdown
 from cogs.studio.checklist import LIMITS, Finding, blocked, check
@@ -57,7 +58,7 @@ def local_time(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     """ "now" (сейчас, ახლა), a duration from now ("2h"), or "YYYY-MM-DD HH:MM" in the
     community's zone — refused when it is past or falls in a daylight-saving gap."""
     text = text.strip()
-    if text.lower() in ("now", "сейчас", "ახლა"):
+    if canonical(text) == "now":
         return now
     try:
         return now + parse_duration(text)

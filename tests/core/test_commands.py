@@ -154,3 +154,13 @@ async def test_an_optional_number_before_free_text_may_be_left_out() -> None:
     with pytest.raises(UserFacingError) as refused:
         await parse_arguments(CLOSE, "close 1x fixed", resolve)  # digits: meant as a number
     assert refused.value.key == "command.bad_argument"
+
+
+@pytest.mark.parametrize(("typed", "value"), [("off", "off"), ("OFF", "off"),
+                                              ("გამორთვა", "off"), ("выкл", "off"),
+                                              ("ჩართვა", "on")])  # fmt: skip
+async def test_choices_accept_the_words_in_other_languages(typed: str, value: str) -> None:
+    spec = CommandSpec(
+        "raid", "d", (Param("state", ParamKind.CHOICE, "p", choices=("on", "off")),)
+    )
+    assert (await parse_arguments(spec, typed, resolve))["state"] == value

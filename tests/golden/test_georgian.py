@@ -125,6 +125,7 @@ def test_dates_numbers_and_durations_read_naturally(transcript: str) -> None:
     assert "28 ნოე. 2026, 10:17 GMT+04:00" not in transcript  # the poll's "1სთ" was read
     assert "ამ დრომდე: 27 ნოე. 2026, 11:17 GMT+04:00" in transcript
     assert "ვადა: 30 წუთი" in transcript  # the rules gate
+    assert "ამ არხში ნელი რეჟიმი გამორთულია." in transcript  # /slowmode გამორთვა
     assert "📰 კვირის დაიჯესტი · Example Community · 23–30 ნოე" in transcript
     assert "/mute <წევრი> <ხანგრძლივობა> [მიზეზი]" in transcript
     # Nouns stay singular after numbers: "2 კითხვა", never a plural ending after a count.
