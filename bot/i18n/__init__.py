@@ -153,6 +153,8 @@ class Translator:
 
     def _rendered(self, value: Any) -> Any:
         """Parameters that read differently per language: catalog text and durations."""
+        if isinstance(value, str | int):  # most are: skip the protocol check below
+            return value
         if isinstance(value, Text):
             return self(value.key, **value.params)
         if isinstance(value, timedelta):

@@ -45,12 +45,14 @@ class UpdateLedger:
         self.key = {"platform": platform, "source": source}
         self._claims = 0
 
+    def _mine(self) -> list[ColumnElement[bool]]:
+        return [table.c.platform == self.key["platform"], table.c.source == self.key["source"]]
+
     def _row(self, update_id: int) -> list[ColumnElement[bool]]:
-        return [
-            table.c.platform == self.key["platform"],
-            table.c.source == self.key["source"],
-            table.c.update_id == update_id,
-        ]
+        return [*self._mine(), table.c.update_id == update_id]
+
+    def _rows(self, update_ids: set[int]) -> list[ColumnElement[bool]]:
+        return [*self._mine(), table.c.update_id.in_(update_ids)]
 
     async def claim(self, update_id: int, now: datetime, *, lease: timedelta = LEASE) -> Claim:
         """Claim an update; ``lease``: how old another claim must be to be taken over (zero
@@ -91,11 +93,7 @@ class UpdateLedger:
         async with self.db.transaction() as conn:
             rows = (
                 await conn.execute(
-                    select(table.c.update_id, table.c.done).where(
-                        table.c.platform == self.key["platform"],
-                        table.c.source == self.key["source"],
-                        table.c.update_id.in_(wanted),
-                    )
+                    select(table.c.update_id, table.c.done).where(*self._rows(wanted))
                 )
             ).all()
             known = {int(row.update_id): bool(row.done) for row in rows}
@@ -107,13 +105,7 @@ class UpdateLedger:
             retaken = {u for u, done in known.items() if not done}
             if retaken:
                 await conn.execute(
-                    table.update()
-                    .where(
-                        table.c.platform == self.key["platform"],
-                        table.c.source == self.key["source"],
-                        table.c.update_id.in_(retaken),
-                    )
-                    .values(claimed_at=now)
+                    table.update().where(*self._rows(retaken)).values(claimed_at=now)
                 )
         return fresh | retaken
 
@@ -121,15 +113,7 @@ class UpdateLedger:
         if not update_ids:
             return
         async with self.db.transaction() as conn:
-            await conn.execute(
-                table.update()
-                .where(
-                    table.c.platform == self.key["platform"],
-                    table.c.source == self.key["source"],
-                    table.c.update_id.in_(update_ids),
-                )
-                .values(done=True)
-            )
+            await conn.execute(table.update().where(*self._rows(update_ids)).values(done=True))
 
     async def finish(self, update_id: int) -> None:
         async with self.db.transaction() as conn:
@@ -138,10 +122,6 @@ class UpdateLedger:
     async def prune(self, older_than: datetime) -> int:
         async with self.db.transaction() as conn:
             result = await conn.execute(
-                table.delete().where(
-                    table.c.platform == self.key["platform"],
-                    table.c.source == self.key["source"],
-                    table.c.claimed_at < older_than,
-                )
+                table.delete().where(*self._mine(), table.c.claimed_at < older_than)
             )
         return int(result.rowcount or 0)

@@ -102,7 +102,10 @@ class FaqService:
         index = self.index
         if index is None:
             return None
-        if not looks_like_question(in_georgian_letters(message[:MAX_QUESTION_CHARS])):
+        # Read once: Georgian typed in Latin letters in Georgian ones (decide's own reading
+        # of the result is a no-op).
+        message = in_georgian_letters(message[:MAX_QUESTION_CHARS])
+        if not looks_like_question(message):
             # Most chat is not a question: no trip to the model's thread for it.
             return Match(None, 0.0, Decision.SILENT, (), False)
         if index.kind == "semantic":
