@@ -8,9 +8,11 @@ Features declare their validators in ``content`` (folder name -> validator);
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from babel import Locale, UnknownLocaleError
 
 if TYPE_CHECKING:
     from bot.core.feature import Feature
@@ -128,3 +130,27 @@ def toml_problem(exc: Exception) -> tuple[int | None, str]:
     reason without the "(at line, column)" tail, for ``file:line: problem`` messages."""
     found = _TOML_AT.search(str(exc))
     return (int(found.group(1)) if found else None), _TOML_AT.sub("", str(exc))
+
+
+def language_version(available: Container[str], name: str, locale: str) -> str:
+    """The content file a community uses for ``name``: its language's version
+    (``georgia.ka``) when there is one, else ``name`` itself."""
+    own = f"{name}.{locale}"
+    return own if own in available else name
+
+
+def version_names(available: Iterable[str]) -> list[str]:
+    """Content names as people type them, language versions folded in."""
+    return sorted({name.partition(".")[0] for name in available})
+
+
+def language_problem(path: Path, stem: str) -> str | None:
+    """``file:1: ...`` when ``NAME.LANG`` names no language (``georgia.kaa.toml``)."""
+    _, dot, code = stem.partition(".")
+    if not dot:
+        return None
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return f"{path}:1: '{code}' is not a language code (a version is NAME.ka, NAME.ru ...)"
+    return None

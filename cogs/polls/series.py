@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.config import describe_validation_error
-from bot.content import toml_problem
+from bot.content import language_problem, language_version, toml_problem, version_names
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}(?:\.[a-z]{2,3})?$")
 """A series' file name, with an optional language: ``georgia.toml``, ``georgia.ka.toml``."""
@@ -61,14 +61,11 @@ class SeriesFolder:
         return [problem for name in sorted(self.problems) for problem in self.problems[name]]
 
     def version(self, name: str, locale: str) -> str:
-        """The file a community runs for ``/quizrun NAME``: its language's version
-        (``georgia.ka``) when there is one, else the series itself."""
-        own = f"{name}.{locale}"
-        return own if own in self.series or own in self.problems else name
+        """The file a community runs for ``/quizrun NAME`` (its language's, if any)."""
+        return language_version(self.series.keys() | self.problems.keys(), name, locale)
 
     def names(self) -> list[str]:
-        """Series names as moderators type them (language versions folded in)."""
-        return sorted({name.partition(".")[0] for name in self.series})
+        return version_names(self.series)
 
 
 def load_series(folder: Path) -> SeriesFolder:
@@ -78,6 +75,9 @@ def load_series(folder: Path) -> SeriesFolder:
     if not folder.is_dir():
         return SeriesFolder(series, problems, exists=False)
     for path in sorted(folder.glob("*.toml")):
+        if problem := language_problem(path, path.stem):
+            problems[path.stem] = [problem]
+            continue
         if not _NAME.match(path.stem):
             problems[path.stem] = [
                 f"{path}:1: quiz names use lower-case letters, digits, '-' and '_', then an"

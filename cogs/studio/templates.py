@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.content import language_problem, language_version, version_names
 from cogs.studio.draft import toml_line
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}(?:\.[a-z]{2,3})?$")
@@ -44,6 +45,9 @@ def load_templates(folder: Path) -> tuple[dict[str, Template], list[str]]:
     if not folder.is_dir():
         return {}, []  # no templates yet: posts are written with /post edit
     for path in sorted(folder.glob("*.md")):
+        if problem := language_problem(path, path.stem):
+            problems.append(problem)
+            continue
         try:
             found[path.stem] = _read(path)
         except _Problem as exc:
@@ -52,14 +56,12 @@ def load_templates(folder: Path) -> tuple[dict[str, Template], list[str]]:
 
 
 def version(templates: dict[str, Template], name: str, locale: str) -> Template | None:
-    """The template a community fills for ``name``: its language's version
-    (``question_of_the_week.ka``) when there is one, else the template itself."""
-    return templates.get(f"{name}.{locale}") or templates.get(name)
+    """The template a community fills for ``name`` (its language's, if any)."""
+    return templates.get(language_version(templates, name, locale))
 
 
 def template_names(templates: dict[str, Template]) -> list[str]:
-    """Template names as moderators type them (language versions folded in)."""
-    return sorted({name.partition(".")[0] for name in templates})
+    return version_names(templates)
 
 
 def check_templates(folder: Path) -> list[str]:

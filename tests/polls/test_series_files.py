@@ -85,3 +85,16 @@ def test_a_georgian_community_runs_the_georgian_version(
     english.mkdir()
     out = simulate(capsys, config, "mod: /quizrun georgia\n", english)
     assert "Georgia basics" in out and "საქართველო" not in out
+
+
+def test_a_version_in_no_language_is_named(tmp_path: Path) -> None:
+    from cogs.polls.series import load_series
+
+    shutil.copy(ROOT / "quizzes" / "georgia.toml", tmp_path / "georgia.xq.toml")
+    shutil.copy(ROOT / "quizzes" / "georgia.ka.toml", tmp_path / "georgia.ka.toml")
+    folder = load_series(tmp_path)
+    assert folder.all_problems() == [
+        f"{tmp_path / 'georgia.xq.toml'}:1: 'xq' is not a language code"
+        " (a version is NAME.ka, NAME.ru ...)"
+    ]
+    assert "georgia.ka" in folder.series
