@@ -202,10 +202,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def with_core(config: Config, section: str, **changes: Any) -> Config:
+    """The config with one core section changed (``community``, ``storage`` ...)."""
+    changed = getattr(config, section).model_copy(update=changes)
+    return config.model_copy(update={section: changed})
+
+
 def in_locale(config: Config, locale: str) -> Config:
     """The config with the community speaking ``locale``."""
-    community = config.community.model_copy(update={"locale": locale})
-    return config.model_copy(update={"community": community})
+    return with_core(config, "community", locale=locale)
 
 
 class SameDatabase:

@@ -19,6 +19,7 @@ from bot.core.messages import Button, OutgoingMessage
 from bot.core.permissions import Level
 from bot.core.registry import Next
 from bot.core.richtext import text
+from tests.conftest import with_core
 
 
 @pytest.fixture
@@ -146,8 +147,7 @@ async def test_locale_is_per_community(
     example_config: Config, clock: FakeClock, db_url: str
 ) -> None:
     overrides = {"console:console": CommunityOverride(locale="ru")}
-    community = example_config.community.model_copy(update={"overrides": overrides})
-    config = example_config.model_copy(update={"community": community})
+    config = with_core(example_config, "community", overrides=overrides)
     app = BotApp(config, clock=clock, database_url=db_url)
     await app.start()
     try:

@@ -15,7 +15,7 @@ from bot.config import Config
 from cogs.desk import Desk
 from cogs.desk.tables import cases
 from cogs.studio.tables import posts
-from tests.conftest import SameDatabase
+from tests.conftest import SameDatabase, with_core
 
 Processes = Literal["one", "several"]
 
@@ -29,9 +29,8 @@ class Chat:
         self.apps: list[BotApp] = []
 
     async def start(self, processes: Processes) -> tuple[ConsolePlatform, ConsolePlatform]:
-        storage = self.config.storage.model_copy(update={"processes": processes})
         desk = Desk.settings_from(self.config).updated(private_rooms=False)
-        config = self.config.with_section("desk", desk).model_copy(update={"storage": storage})
+        config = with_core(self.config.with_section("desk", desk), "storage", processes=processes)
         self.apps = await self.same_database.start(config)
         first, second = (app.console_platform() for app in self.apps)
         second.messages = first.messages  # one chat: either process sees every message

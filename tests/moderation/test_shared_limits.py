@@ -18,14 +18,13 @@ from bot.storage.database import Database
 from bot.storage.shared_state import SharedState
 from cogs.moderation.counters import SharedCounters
 from cogs.moderation.limiter import Breach, Limits
-from tests.conftest import SameDatabase
+from tests.conftest import SameDatabase, with_core
 
 Where = Literal["auto", "one", "several"]
 
 
 def limits_in(config: Config, where: Where) -> Config:
-    storage = config.storage.model_copy(update={"processes": where})
-    return config.model_copy(update={"storage": storage})
+    return with_core(config, "storage", processes=where)
 
 
 class Pair:
